@@ -10,7 +10,7 @@ public class UnpatchedLibraryTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     [Fact]
-    public void WithoutTheBuildStepLatentExplainsTheLoaderErrorInOneLine()
+    public async Task WithoutTheBuildStepLatentExplainsTheLoaderErrorInOneLine()
     {
         var cliOutput = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "src", "Latent.Cli", "bin",
             new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0", "linux-x64"));
@@ -34,9 +34,10 @@ public class UnpatchedLibraryTests : IDisposable
             RedirectStandardOutput = true,
         };
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        var stdoutTask = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        var stdout = await stdoutTask;
+        await process.WaitForExitAsync();
 
         var systemLib = new[] { "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6" }.First(File.Exists);
         bool systemHasVersion = File.ReadAllBytes(systemLib).AsSpan().IndexOf(Encoding.ASCII.GetBytes("GLIBCXX_3.4.32\0")) >= 0;
@@ -50,6 +51,6 @@ public class UnpatchedLibraryTests : IDisposable
         Assert.Single(lines);
         Assert.StartsWith("error: libtorch could not be loaded: libLibTorchSharp.so: version `GLIBCXX_3.4.32' not found", lines[0]);
         Assert.Contains("Directory.Build.targets", lines[0]);
-        Assert.DoesNotContain("Trace from LoadNativeBackend", stdout.Result);
+        Assert.DoesNotContain("Trace from LoadNativeBackend", stdout);
     }
 }
