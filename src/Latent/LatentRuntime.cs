@@ -8,18 +8,32 @@ public static class LatentRuntime
 {
     private static readonly Lazy<string> Loaded = new(LoadNative, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Loads libtorch, uses every core, and returns a one-line description of the backend.</summary>
+    /// <summary>Environment variable that caps libtorch's thread count (default: every core), for shared or busy machines.</summary>
+    public const string ThreadsVariable = "LATENT_THREADS";
+
+    /// <summary>Loads libtorch, sets its thread count, and returns a one-line description of the backend.</summary>
     public static string Initialize() => Loaded.Value;
+
+    /// <summary>The thread count libtorch should use: $LATENT_THREADS when it is a positive integer, else every core.</summary>
+    public static int ThreadCount()
+    {
+        var text = Environment.GetEnvironmentVariable(ThreadsVariable);
+        if (string.IsNullOrEmpty(text)) return Environment.ProcessorCount;
+        if (!int.TryParse(text, out var threads) || threads < 1)
+            throw new LatentException($"{ThreadsVariable} must be a positive integer, got '{text}'");
+        return threads;
+    }
 
     private static string LoadNative()
     {
+        int threads = ThreadCount();
         ProbeNativeLibraries();
         var console = Console.Out;
         try
         {
             // TorchSharp prints a multi-page load trace to stdout when it fails; our one-line error replaces it.
             Console.SetOut(TextWriter.Null);
-            torch.set_num_threads(Environment.ProcessorCount);
+            torch.set_num_threads(threads);
             using var probe = torch.ones(1);
             return $"libtorch {torch.__version__} on CPU, {torch.get_num_threads()} threads";
         }

@@ -16,10 +16,11 @@ public sealed class BernoulliLogits
 
     /// <summary>
     /// Per-dimension log p(x) = x*logits - softplus(logits), i.e. minus the stable binary cross-entropy with
-    /// logits; accepts x in [0,1] (the continuous-intensity convention of pytorch/examples).
+    /// logits; accepts x in [0,1] (the continuous-intensity convention of pytorch/examples) and broadcasts x
+    /// against leading sample dimensions of the logits.
     /// </summary>
     public Tensor LogProbPerDimension(Tensor x) =>
-        -nn.functional.binary_cross_entropy_with_logits(Logits, x, reduction: nn.Reduction.None);
+        -nn.functional.binary_cross_entropy_with_logits(Logits, x.expand_as(Logits), reduction: nn.Reduction.None);
 
     /// <summary>log p(x) summed over the last dimension.</summary>
     public Tensor LogProb(Tensor x) => LogProbPerDimension(x).sum(-1);

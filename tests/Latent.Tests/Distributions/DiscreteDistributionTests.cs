@@ -21,6 +21,16 @@ public class DiscreteDistributionTests : TorchTest
     }
 
     [Fact]
+    public void BernoulliLogProbBroadcastsDataAgainstSampleDimensions()
+    {
+        var logits = tensor(new[] { 0.5, -1.0, 2.0, 0.0 }).reshape(2, 1, 2);
+        var x = tensor(new[] { 1.0, 0.0 }).reshape(1, 2);
+        var joint = new BernoulliLogits(logits).LogProb(x);
+        Assert.Equal(new long[] { 2, 1 }, joint.shape);
+        Assert.Equal(new BernoulliLogits(logits[1]).LogProb(x).item<double>(), joint[1, 0].item<double>(), 12);
+    }
+
+    [Fact]
     public void BernoulliEntropyMatchesDirectFormula()
     {
         var d = new BernoulliLogits(tensor(new[] { 0.3 }));
