@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Latent.Data;
+using Latent.Training;
 using Latent.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,44 +40,28 @@ public sealed class VaeQualityWorkload : IWorkload
         var testImages = testData.ForEpoch(0);
 
         var architecture = new VaeArchitecture(784, hidden, latent, DecoderKind.Bernoulli);
-        manual_seed(1);
+        RunSeed.Apply(1);
         var model = architecture.Create();
-        using var optimizer = optim.Adam(model.parameters(), 1e-3);
         Console.WriteLine($"{architecture}, objective {objective.Name}, binarization {binarization}, batch {batchSize}, Adam 1e-3, {epochs} epochs");
         var watch = Stopwatch.StartNew();
         using var generator = new Generator(7);
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            double trainLoss = VaeBenchTraining.Epoch(model, objective, trainData.ForEpoch(epoch), batchSize, optimizer, generator);
-            double testLoss = TestLoss(model, testImages, generator);
-            Console.WriteLine($"epoch {epoch + 1,3}: train {objective.Name} loss {trainLoss:F2}, test -ELBO {testLoss:F2} nats ({watch.Elapsed.TotalSeconds:F0} s)");
-        }
-        Console.WriteLine($"final test -ELBO {TestLoss(model, testImages, generator):F2} nats (pytorch/examples and flax report ~104 for 784-400-20 continuous after 10 epochs)");
+        var curve = VaeTraining.Fit(model, objective, trainData, OptimizerSettings.Adam(1e-3),
+            new TrainerOptions { Epochs = epochs, BatchSize = batchSize, Seed = 1 },
+            evaluate: () =>
+            {
+                double testLoss = VaeTraining.NegativeElbo(model, testImages, generator);
+                Console.WriteLine($"test -ELBO {testLoss:F2} nats ({watch.Elapsed.TotalSeconds:F0} s)");
+                return testLoss;
+            });
+        for (int i = 0; i < curve.Epochs.Count; i++)
+            Console.WriteLine($"epoch {i + 1,3}: train {objective.Name} loss {curve.Epochs[i].Value:F2}, test -ELBO {curve.Evaluations[i].Value:F2} nats");
+        Console.WriteLine($"final test -ELBO {curve.Evaluations[^1].Value:F2} nats after {epochs} epochs, {watch.Elapsed.TotalSeconds:F0} s (pytorch/examples and flax report ~104 for 784-400-20 continuous after 10 epochs)");
 
         if (iwaeSamples > 0)
         {
             var subset = testImages.narrow(0, 0, Math.Min(iwaeExamples, testImages.shape[0]));
-            var ll = new List<double>();
-            for (long start = 0; start < subset.shape[0]; start += 10)
-            {
-                using var scope = NewDisposeScope();
-                var batch = subset.narrow(0, start, Math.Min(10, subset.shape[0] - start));
-                ll.AddRange(model.EstimateLogLikelihood(batch, iwaeSamples, generator).data<float>().ToArray().Select(v => (double)v));
-            }
-            Console.WriteLine($"IWAE k={iwaeSamples} test log-likelihood on {ll.Count} examples: {ll.Average():F2} nats (Burda et al. 2016: VAE -86.76, IWAE k=50 -84.78) after {epochs} epochs, {watch.Elapsed.TotalSeconds:F0} s");
+            double ll = VaeTraining.LogLikelihood(model, subset, iwaeSamples, generator);
+            Console.WriteLine($"IWAE k={iwaeSamples} test log-likelihood on {subset.shape[0]} examples: {ll:F2} nats (Burda et al. 2016: VAE -86.76, IWAE k=50 -84.78) after {epochs} epochs, {watch.Elapsed.TotalSeconds:F0} s");
         }
-    }
-
-    private static double TestLoss(VariationalAutoencoder model, Tensor images, Generator generator)
-    {
-        using var noGrad = no_grad();
-        double total = 0;
-        for (long start = 0; start < images.shape[0]; start += 1000)
-        {
-            using var scope = NewDisposeScope();
-            var x = images.narrow(0, start, Math.Min(1000, images.shape[0] - start));
-            total += -model.Elbo(x, generator).Elbo.sum().item<float>();
-        }
-        return total / images.shape[0];
     }
 }

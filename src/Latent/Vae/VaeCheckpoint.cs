@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Latent.IO;
 using TorchSharp;
 
 namespace Latent.Vae;
@@ -12,27 +13,14 @@ public static class VaeCheckpoint
     private const string Magic = "latent-vae/1";
 
     /// <summary>Writes the architecture and weights of <paramref name="model"/> to <paramref name="path"/>.</summary>
-    public static void Save(string path, VaeArchitecture architecture, VariationalAutoencoder model)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        try
+    public static void Save(string path, VaeArchitecture architecture, VariationalAutoencoder model) =>
+        AtomicFile.WriteStream(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8))
-            {
-                writer.Write(Magic);
-                writer.Write(JsonSerializer.Serialize(architecture));
-                model.save(writer);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(JsonSerializer.Serialize(architecture));
+            model.save(writer);
+        });
 
     /// <summary>Rebuilds the model stored in <paramref name="path"/> on <paramref name="device"/>; throws a one-line error for a missing or corrupt file.</summary>
     public static (VaeArchitecture Architecture, VariationalAutoencoder Model) Load(string path, torch.Device? device = null)
