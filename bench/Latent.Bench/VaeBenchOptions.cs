@@ -23,4 +23,12 @@ internal static class VaeBenchOptions
             throw new LatentException($"option {name} needs a positive integer, got '{text}'");
         return value;
     }
+
+    /// <summary>Applies "--threads N" (libtorch intra-op threads; default all cores), useful on a machine shared with other jobs.</summary>
+    public static void ApplyThreads(string[] args)
+    {
+        if (Text(args, "--threads") is null) return;
+        TorchSharp.torch.set_num_threads(Int(args, "--threads", Environment.ProcessorCount));
+        Console.WriteLine($"libtorch threads: {TorchSharp.torch.get_num_threads()}");
+    }
 }

@@ -22,12 +22,13 @@ public sealed class VaeEpochWorkload : IWorkload
     public string Name => "vae-epoch";
 
     /// <inheritdoc/>
-    public string Description => "s/epoch, 784-400-20 Bernoulli VAE on MNIST: Latent vs hand-written TorchSharp loop [--rounds 1] [--data DIR]";
+    public string Description => "s/epoch, 784-400-20 Bernoulli VAE on MNIST: Latent vs hand-written TorchSharp loop [--rounds 1] [--data DIR] [--threads N]";
 
     /// <inheritdoc/>
     public void Run(string[] args)
     {
         int rounds = VaeBenchOptions.Int(args, "--rounds", 1);
+        VaeBenchOptions.ApplyThreads(args);
         string? dataDirectory = VaeBenchOptions.Text(args, "--data");
         using var train = Mnist.Load(dataDirectory, MnistSplit.Train);
         var images = train.Images;

@@ -18,12 +18,13 @@ public sealed class VaeQualityWorkload : IWorkload
     public string Name => "vae-quality";
 
     /// <inheritdoc/>
-    public string Description => "test -ELBO per epoch of an MNIST VAE vs published figures [--epochs 10] [--hidden 400] [--latent 20] [--objective elbo|iwae:k] [--binarization none|static|dynamic] [--iwae-k 0] [--iwae-examples 10000]";
+    public string Description => "test -ELBO per epoch of an MNIST VAE vs published figures [--epochs 10] [--hidden 400] [--latent 20] [--objective elbo|iwae:k] [--binarization none|static|dynamic] [--iwae-k 0] [--iwae-examples 10000] [--threads N]";
 
     /// <inheritdoc/>
     public void Run(string[] args)
     {
         int epochs = VaeBenchOptions.Int(args, "--epochs", 10);
+        VaeBenchOptions.ApplyThreads(args);
         int latent = VaeBenchOptions.Int(args, "--latent", 20);
         var hidden = (VaeBenchOptions.Text(args, "--hidden") ?? "400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var objective = IVaeObjective.Parse(VaeBenchOptions.Text(args, "--objective") ?? "elbo");
