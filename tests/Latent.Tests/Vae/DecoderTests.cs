@@ -4,10 +4,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Vae;
 
-public sealed class DecoderTests
+public sealed class DecoderTests : TorchTest
 {
-    public DecoderTests() => LatentRuntime.Initialize();
-
     public static TheoryData<string> GaussianDecoders => new() { "fixed", "learned" };
 
     private static IDecoder Gaussian(string kind, int latent, int output) => kind == "fixed"

@@ -4,10 +4,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Vae;
 
-public sealed class GradientVarianceTests
+public sealed class GradientVarianceTests : TorchTest
 {
-    public GradientVarianceTests() => LatentRuntime.Initialize();
-
     [Fact]
     public void ScoreFunctionEstimatesAreMuchNoisierThanReparameterizedOnes()
     {

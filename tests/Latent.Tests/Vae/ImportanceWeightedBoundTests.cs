@@ -4,10 +4,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Vae;
 
-public sealed class ImportanceWeightedBoundTests
+public sealed class ImportanceWeightedBoundTests : TorchTest
 {
-    public ImportanceWeightedBoundTests() => LatentRuntime.Initialize();
-
     [Fact]
     public void BoundIsAboveTheElboOnAverageAndGrowsWithK()
     {

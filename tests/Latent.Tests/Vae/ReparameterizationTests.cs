@@ -5,10 +5,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Vae;
 
-public sealed class ReparameterizationTests
+public sealed class ReparameterizationTests : TorchTest
 {
-    public ReparameterizationTests() => LatentRuntime.Initialize();
-
     [Fact]
     public void ReparameterizedSamplesHaveTheEncoderMeanAndVariance()
     {

@@ -4,11 +4,10 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Vae;
 
-public sealed class VaeModelTests : IDisposable
+public sealed class VaeModelTests : TorchTest, IDisposable
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), $"latent-vae-tests-{Guid.NewGuid():N}");
 
-    public VaeModelTests() => LatentRuntime.Initialize();
 
     public void Dispose()
     {
