@@ -152,7 +152,7 @@ public sealed class VaeChapter : ITourChapter
         report.Image(samplesWithout, "Prior samples, trained without it: the prior lands in regions the decoder never saw.");
         report.Bullets(new[]
         {
-            $"With the KL term the pooled codes have standard deviation {Std(zWith):F2} (target 1) and the QQ curve follows y = x; without it the standard deviation is {Std(zWithout):F2} and the posterior σ collapses to {MeanSigma(withoutKl):F3}: the encoder becomes a deterministic autoencoder with an arbitrary code scale.",
+            $"With the KL term the pooled codes have standard deviation {Std(zWith):F2} (target 1); without it {Std(zWithout):F2}, with mean posterior σ {MeanSigma(withoutKl):F3} against {MeanSigma(withKl):F3} with KL. Nothing ties the KL-free codes to N(0, I): the encoder is free to become a near-deterministic autoencoder with whatever code scale suits the decoder.",
             $"The price of the KL term is reconstruction: test reconstruction MSE {ReconstructionError(withKl.Model, withKl.TestImages):F4} with it vs {ReconstructionError(withoutKl.Model, withoutKl.TestImages):F4} without; what it buys is a usable generator.",
         });
 
@@ -199,7 +199,7 @@ public sealed class VaeChapter : ITourChapter
         report.Bullets(new[]
         {
             $"On the same batch the score-function estimate has {score.TotalVariance / reparameterized.TotalVariance:F0}× the variance of the reparameterized one.",
-            "The reparameterized gradient carries the decoder's derivative ∂ log p(x|z)/∂z back into μ and σ — each sample says which way to move z. The score-function estimator only weights ∇ log q by a noisy scalar reward of several hundred nats, so its noise grows with the size of log p(x|z), and it would need that many times more samples (or control variates) for the same accuracy.",
+            "The reparameterized gradient carries the decoder's derivative ∂ log p(x|z)/∂z back into μ and σ — each sample says which way to move z. The score-function estimator only weights ∇ log q by a noisy scalar reward, log p(x|z) (around minus a hundred nats per image here), so its noise grows with the size of that reward, and it needs that many times more samples (or control variates such as a baseline) for the same accuracy.",
         });
         reparameterized.MeanGradient.Dispose();
         score.MeanGradient.Dispose();
@@ -215,18 +215,22 @@ public sealed class VaeChapter : ITourChapter
     {
         var report = context.Report;
         report.Heading("4. A Gaussian decoder: log-densities, not densities", 3);
-        var underflow = UnderflowDemo(fixedGaussian);
-        report.Paragraph("A Gaussian decoder scores an image by p(x|z) = Π_d N(x_d; μ_d, σ²) over 784 pixels. Written as a product of densities in float32 it does not survive:");
-        report.Table(new[] { "quantity (fixed-σ decoder, 128 test images)", "value" }, new[]
+        var underflow = UnderflowDemo(fixedGaussian, sigma: 1.0);
+        var sharp = UnderflowDemo(fixedGaussian, sigma: fixedGaussian.Settings.Architecture.Sigma);
+        report.Paragraph("A Gaussian decoder scores an image by p(x|z) = Π_d N(x_d; μ_d, σ²) over 784 pixels. Written as a product of densities in float32 it does not survive. " +
+            "Below, μ is the trained fixed-σ decoder's output for 128 test images, scored with σ = 1 (the usual \"MSE\" decoder) and with the σ it was trained with:");
+        report.Table(new[] { "quantity (float32, 128 test images)", "σ = 1", $"σ = {sharp.Sigma.ToString("G3", CultureInfo.InvariantCulture)}" }, new[]
         {
-            (IReadOnlyList<string>)new[] { "images whose float32 product of 784 densities is exactly 0", $"{underflow.ZeroProducts} / {underflow.Images}" },
-            new[] { "log(1e-20 + product), every image", F(underflow.NaiveLoss, "F3") + " (= log 1e-20)" },
-            new[] { "gradient norm of that loss w.r.t. the decoder mean", F(underflow.NaiveGradientNorm, "G3") },
-            new[] { "log p(x|z) as a sum of per-pixel log-densities (mean)", F(underflow.LogProb, "F1") },
-            new[] { "gradient norm of the summed log-density w.r.t. the decoder mean", F(underflow.LogProbGradientNorm, "G3") },
+            (IReadOnlyList<string>)new[] { "product of 784 densities is exactly 0", $"{underflow.ZeroProducts} / {underflow.Images}", $"{sharp.ZeroProducts} / {sharp.Images}" },
+            new[] { "product of 784 densities is +∞", $"{underflow.InfiniteProducts} / {underflow.Images}", $"{sharp.InfiniteProducts} / {sharp.Images}" },
+            new[] { "mean of log(1e-20 + product)", F(underflow.NaiveLoss, "F3"), F(sharp.NaiveLoss, "F3") },
+            new[] { "gradient norm of Σ log(1e-20 + product) w.r.t. μ", F(underflow.NaiveGradientNorm, "G3"), F(sharp.NaiveGradientNorm, "G3") },
+            new[] { "mean of log p(x|z) = Σ_d log N(x_d; μ_d, σ²)", F(underflow.LogProb, "F1"), F(sharp.LogProb, "F1") },
+            new[] { "gradient norm of Σ log p(x|z) w.r.t. μ", F(underflow.LogProbGradientNorm, "G3"), F(sharp.LogProbGradientNorm, "G3") },
         });
-        report.Paragraph("The per-pixel densities are below one for σ = 0.1 away from the mean, so their product falls under float32's smallest positive value (≈1.4e-45) and becomes exactly 0; " +
-            "log(1e-20 + 0) is then the same constant for every image and every parameter, so the gradient is exactly zero and nothing trains. Summing per-pixel log-densities gives the same quantity, finite and with a useful gradient.");
+        report.Paragraph("With σ = 1 no pixel density exceeds 1/√(2π) ≈ 0.40, so 784 of them multiply to less than 0.4⁷⁸⁴ ≈ 1e-312, far under float32's smallest positive value (≈1.4e-45): the product is exactly 0, " +
+            "log(1e-20 + 0) = log 1e-20 ≈ −46.05 is the same constant for every image and every parameter, and its gradient is exactly zero — nothing trains. " +
+            "With a small σ the densities near the mean exceed 1 and the same product overflows to +∞ instead. Summing per-pixel log-densities gives the same quantity, finite, with a useful gradient, for any σ.");
 
         var grids = new[] { bernoulli, fixedGaussian, learnedGaussian }
             .Select(run => VaeFigures.PriorSamples(context.PathFor($"vae-samples-{run.Settings.Architecture.Decoder.ToString().ToLowerInvariant()}.png"), run.Model, 28, 28, context.Seed + 2, 32))
@@ -236,7 +240,7 @@ public sealed class VaeChapter : ITourChapter
         {
             DecoderRow(bernoulli, "log-probability of the pixel values read as Bernoulli outcomes — not a normalized density for [0,1] intensities"),
             DecoderRow(fixedGaussian, "log-density on ℝ⁷⁸⁴ with σ = 0.1: a scaled squared error plus a constant"),
-            DecoderRow(learnedGaussian, "log-density on ℝ⁷⁸⁴ with per-pixel σ ≥ √floor: background pixels get σ at the floor and each contributes ≈ +2.5 nats"),
+            DecoderRow(learnedGaussian, "log-density on ℝ⁷⁸⁴ with per-pixel σ² ≥ floor (1e-3): a pixel predicted exactly with σ² at the floor contributes up to +2.5 nats, so the total can be positive"),
         });
         report.Image(grids[0], "Prior samples, Bernoulli decoder (means).");
         report.Image(grids[1], "Prior samples, Gaussian decoder with fixed σ = 0.1 (means).");
@@ -255,22 +259,22 @@ public sealed class VaeChapter : ITourChapter
         };
     }
 
-    private static (int Images, int ZeroProducts, double NaiveLoss, double NaiveGradientNorm, double LogProb, double LogProbGradientNorm) UnderflowDemo(VaeRun run)
+    private static (double Sigma, int Images, int ZeroProducts, int InfiniteProducts, double NaiveLoss, double NaiveGradientNorm, double LogProb, double LogProbGradientNorm) UnderflowDemo(VaeRun run, double sigma)
     {
         using var scope = NewDisposeScope();
         var x = run.TestImages.narrow(0, 0, 128);
         Tensor mean;
-        using (no_grad()) mean = ((GaussianObservation)run.Model.Decode(run.Model.EncodeMeans(x))).Distribution.Mean.detach();
+        using (no_grad()) mean = run.Model.Reconstruct(x).detach();
         mean.requires_grad_();
-        var sigma = run.Settings.Architecture.Sigma;
         var observation = new DiagonalGaussian(mean, full_like(mean, 2 * Math.Log(sigma)));
         var product = observation.LogProbPerDimension(x).exp().prod(-1);
         int zeros = (int)product.eq(0).sum().item<long>();
+        int infinite = (int)product.isinf().sum().item<long>();
         var naive = (product + 1e-20f).log();
         var naiveGradient = autograd.grad(new[] { naive.sum() }, new[] { mean })[0];
         var logProb = observation.LogProb(x);
         var gradient = autograd.grad(new[] { logProb.sum() }, new[] { mean })[0];
-        return ((int)x.shape[0], zeros, naive.mean().item<float>(), naiveGradient.norm().item<float>(), logProb.mean().item<float>(), gradient.norm().item<float>());
+        return (sigma, (int)x.shape[0], zeros, infinite, naive.mean().item<float>(), naiveGradient.norm().item<float>(), logProb.mean().item<float>(), gradient.norm().item<float>());
     }
 
     private static LineChart TestCurves(IEnumerable<VaeRun> runs)
