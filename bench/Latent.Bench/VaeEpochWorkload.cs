@@ -55,8 +55,8 @@ public sealed class VaeEpochWorkload : IWorkload
                 new TrainerOptions { Epochs = 1, BatchSize = BatchSize, Seed = 100 + round },
                 progress: p => { if (p.Step % BlockSize == 0) baselineSide.Steps(BlockSize); });
             clock.Stop();
-            while (!baselineSide.Done) baselineSide.Steps(BlockSize);
             double latentSeconds = clock.Elapsed.TotalSeconds - baselineSide.Seconds;
+            while (!baselineSide.Done) baselineSide.Steps(BlockSize);
             double latentLoss = curve.Epochs[^1].Value;
             double ratio = latentSeconds / baselineSide.Seconds;
             Console.WriteLine($"epoch {round + 1}: latent (Trainer) {latentSeconds:F2} s (mean batch loss {latentLoss:F2}), hand-written {baselineSide.Seconds:F2} s (loss {baselineSide.MeanLoss:F2}), " +
