@@ -26,7 +26,7 @@ public sealed class ElboObjective : IVaeObjective
     public Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null)
     {
         var terms = model.Elbo(x, generator);
-        var perExample = KlWeight == 1.0 ? terms.Elbo : terms.Reconstruction - KlWeight * terms.Kl;
-        return -perExample.mean();
+        var klTerm = KlWeight == 1.0 ? terms.Kl : KlWeight * terms.Kl;
+        return (klTerm - terms.Reconstruction).mean();
     }
 }
