@@ -29,7 +29,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
         var (loadedArchitecture, loaded) = VaeCheckpoint.Load(path);
 
         Assert.Equal(architecture.ToString(), loadedArchitecture.ToString());
-        Assert.Empty(Directory.GetFiles(directory).Where(f => f != path));
+        Assert.DoesNotContain(Directory.GetFiles(directory), f => f != path);
         using var noGrad = no_grad();
         Assert.True(TinyModels.Identical(model.Reconstruct(x), loaded.Reconstruct(x)));
         Assert.True(TinyModels.Identical(model.EncodeMeans(x), loaded.EncodeMeans(x)));
