@@ -34,8 +34,8 @@ public sealed class VaeEpochWorkload : IWorkload
         var images = train.Images;
         Console.WriteLine($"MNIST train {images.shape[0]} x {images.shape[1]}, batch {BatchSize}, Adam 1e-3, {rounds} epoch(s), the two sides alternating every {BlockSize} batches");
 
-        double peak = MatmulPeakGflops();
-        Console.WriteLine($"measured fp32 matmul peak (2048x2048 torch.mm): {peak:F1} GFLOP/s");
+        double peak = MatmulPeak.MeasureGflops(ScalarType.Float32);
+        Console.WriteLine($"measured fp32 matmul peak (best of 2048x2048 torch.mm): {peak:F1} GFLOP/s");
 
         double flops = EpochMatmulFlops(images.shape[0]);
         using var trainData = new BinarizedImages(images, Binarization.None, seed: 1);
@@ -62,23 +62,6 @@ public sealed class VaeEpochWorkload : IWorkload
             Console.WriteLine($"epoch {round + 1}: latent (Trainer) {latentSeconds:F2} s (mean batch loss {latentLoss:F2}), hand-written {baselineSide.Seconds:F2} s (loss {baselineSide.MeanLoss:F2}), " +
                               $"ratio latent/hand-written {ratio:F3} (target <= 1.05); latent reaches {flops / latentSeconds / 1e9:F1} GFLOP/s = {flops / latentSeconds / 1e9 / peak:P0} of measured matmul peak");
         }
-    }
-
-    private static double MatmulPeakGflops()
-    {
-        using var scope = NewDisposeScope();
-        const long n = 2048;
-        var a = randn(n, n);
-        var b = randn(n, n);
-        mm(a, b);
-        var watch = Stopwatch.StartNew();
-        int repeats = 0;
-        while (watch.Elapsed.TotalSeconds < 2 || repeats < 3)
-        {
-            mm(a, b).Dispose();
-            repeats++;
-        }
-        return 2.0 * n * n * n * repeats / watch.Elapsed.TotalSeconds / 1e9;
     }
 
     /// <summary>Forward matmuls of all five layers, their weight gradients, and input gradients of all but the first layer.</summary>
