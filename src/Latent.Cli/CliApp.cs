@@ -13,6 +13,7 @@ public static class CliApp
         new TourCommand(),
         new CurvesCommand(),
         new MlpCommand(),
+        new VaeCommand(),
     };
 
     /// <summary>Builds the root command.</summary>

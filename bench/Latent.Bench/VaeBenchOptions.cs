@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Latent.Bench;
+
+/// <summary>Reads "--name value" options of the VAE workloads's arguments.</summary>
+internal static class VaeBenchOptions
+{
+    /// <summary>The text after <paramref name="name"/>, or null when absent.</summary>
+    public static string? Text(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        if (i < 0) return null;
+        if (i + 1 >= args.Length) throw new LatentException($"option {name} needs a value");
+        return args[i + 1];
+    }
+
+    /// <summary>The positive integer after <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    public static int Int(string[] args, string name, int fallback)
+    {
+        var text = Text(args, name);
+        if (text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            throw new LatentException($"option {name} needs a positive integer, got '{text}'");
+        return value;
+    }
+
+    /// <summary>Applies "--threads N" (libtorch intra-op threads; default all cores), useful on a machine shared with other jobs.</summary>
+    public static void ApplyThreads(string[] args)
+    {
+        if (Text(args, "--threads") is null) return;
+        TorchSharp.torch.set_num_threads(Int(args, "--threads", Environment.ProcessorCount));
+        Console.WriteLine($"libtorch threads: {TorchSharp.torch.get_num_threads()}");
+    }
+}

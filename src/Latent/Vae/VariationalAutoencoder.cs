@@ -1,0 +1,137 @@
+using Latent.Distributions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Vae;
+
+/// <summary>
+/// A variational autoencoder: a Gaussian encoder q(z|x), a standard-normal prior p(z) and any decoder p(x|z)
+/// handed in (Bernoulli, fixed- or learned-variance Gaussian). Provides the ELBO, the importance-weighted bound,
+/// prior samples, reconstructions and latent means.
+/// </summary>
+public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
+{
+    private readonly GaussianEncoder encoder;
+    private readonly nn.Module<Tensor, IObservationDistribution> decoder;
+
+    /// <summary>Composes an encoder and a decoder that agree on the latent and data sizes.</summary>
+    public VariationalAutoencoder(GaussianEncoder encoder, IDecoder decoder) : base(nameof(VariationalAutoencoder))
+    {
+        if (encoder.LatentSize != decoder.LatentSize)
+            throw new LatentException($"encoder latent size {encoder.LatentSize} differs from decoder latent size {decoder.LatentSize}");
+        if (encoder.InputSize != decoder.OutputSize)
+            throw new LatentException($"encoder input size {encoder.InputSize} differs from decoder output size {decoder.OutputSize}");
+        this.encoder = encoder;
+        this.decoder = decoder as nn.Module<Tensor, IObservationDistribution>
+            ?? throw new LatentException($"decoder {decoder.GetType().Name} is not a TorchSharp module");
+        Decoder = decoder;
+        RegisterComponents();
+    }
+
+    /// <summary>The inference network q(z|x).</summary>
+    public GaussianEncoder Encoder => encoder;
+
+    /// <summary>The generative network p(x|z).</summary>
+    public IDecoder Decoder { get; }
+
+    /// <summary>Dimension of z.</summary>
+    public int LatentSize => encoder.LatentSize;
+
+    /// <summary>Dimension of a data vector.</summary>
+    public int InputSize => encoder.InputSize;
+
+    /// <summary>The deterministic reconstruction: the decoder mean at the encoder mean.</summary>
+    public override Tensor forward(Tensor x) => Reconstruct(x);
+
+    /// <summary>q(z|x) for a batch x [B, InputSize].</summary>
+    public DiagonalGaussian Encode(Tensor x)
+    {
+        CheckBatch(x);
+        return encoder.forward(x);
+    }
+
+    /// <summary>p(x|z) for latent codes z [.., LatentSize].</summary>
+    public IObservationDistribution Decode(Tensor z) => decoder.forward(z);
+
+    /// <summary>The posterior means E_q[z|x], shape [B, LatentSize].</summary>
+    public Tensor EncodeMeans(Tensor x) => Encode(x).Mean;
+
+    /// <summary>The decoder mean at the encoder mean, shape [B, InputSize].</summary>
+    public Tensor Reconstruct(Tensor x) => Decode(EncodeMeans(x)).Mean;
+
+    /// <summary>Decoder means for <paramref name="count"/> codes drawn from the prior N(0, I).</summary>
+    public Tensor SamplePrior(long count, Generator? generator = null)
+    {
+        var reference = encoder.parameters().First();
+        var z = randn(new[] { count, (long)LatentSize }, reference.dtype, reference.device, generator: generator);
+        return Decode(z).Mean;
+    }
+
+    /// <summary>
+    /// ELBO terms with one reparameterized sample z = mu + sigma * eps per example and the analytic KL
+    /// (Kingma and Welling 2014, eq. 10).
+    /// </summary>
+    public ElboTerms Elbo(Tensor x, Generator? generator = null)
+    {
+        var posterior = Encode(x);
+        var z = posterior.RSample(generator);
+        var reconstruction = Decode(z).LogProb(x);
+        return new ElboTerms(reconstruction, Kl.FromStandardNormal(posterior));
+    }
+
+    /// <summary>
+    /// Log importance weights log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x) for <paramref name="samples"/>
+    /// reparameterized draws z_i ~ q(z|x); shape [samples, B].
+    /// </summary>
+    public Tensor LogImportanceWeights(Tensor x, long samples, Generator? generator = null) =>
+        LogImportanceWeights(Encode(x), x, samples, generator);
+
+    /// <summary>
+    /// The importance-weighted bound L_k = E[log (1/k) sum_i w_i] (Burda et al. 2016, eq. 8), one estimate per example
+    /// computed as logsumexp(log w) - log k; differentiable, so it serves as a training objective. Shape [B].
+    /// </summary>
+    public Tensor ImportanceWeightedBound(Tensor x, long samples, Generator? generator = null)
+    {
+        if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
+        return LogImportanceWeights(x, samples, generator).logsumexp(0) - Math.Log(samples);
+    }
+
+    /// <summary>
+    /// Estimates log p(x) per example by the importance-weighted bound with <paramref name="samples"/> draws
+    /// (k = 5000 in Burda et al. 2016), without gradients. The draws are processed in chunks so that at most
+    /// about <paramref name="maxRowsPerChunk"/> decoder rows (chunk samples x batch) are alive at once;
+    /// only the [samples, B] log-weights are kept.
+    /// </summary>
+    public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768)
+    {
+        if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
+        using var noGrad = no_grad();
+        var posterior = Encode(x);
+        long chunk = Math.Max(1, maxRowsPerChunk / Math.Max(1, x.shape[0]));
+        var pieces = new List<Tensor>();
+        for (long start = 0; start < samples; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var logWeights = LogImportanceWeights(posterior, x, Math.Min(chunk, samples - start), generator);
+            pieces.Add(logWeights.MoveToOuterDisposeScope());
+        }
+        var all = cat(pieces, 0);
+        foreach (var piece in pieces) piece.Dispose();
+        return all.logsumexp(0) - Math.Log(samples);
+    }
+
+    private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator)
+    {
+        var z = posterior.RSample(samples, generator);
+        var logLikelihood = Decode(z).LogProb(x.expand(samples, -1, -1));
+        var logPrior = DiagonalGaussian.StandardNormal(z.shape, z.dtype, z.device).LogProb(z);
+        var logPosterior = posterior.LogProb(z);
+        return logLikelihood + logPrior - logPosterior;
+    }
+
+    private void CheckBatch(Tensor x)
+    {
+        if (x.dim() != 2 || x.shape[1] != InputSize)
+            throw new LatentException($"VAE input must have shape [batch, {InputSize}], got [{string.Join(",", x.shape)}]");
+    }
+}
