@@ -123,7 +123,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator)
     {
         var z = posterior.RSample(samples, generator);
-        var logLikelihood = Decode(z).LogProb(x.expand(samples, -1, -1));
+        var logLikelihood = Decode(z).LogProb(x);
         var logPrior = DiagonalGaussian.StandardNormal(z.shape, z.dtype, z.device).LogProb(z);
         var logPosterior = posterior.LogProb(z);
         return logLikelihood + logPrior - logPosterior;

@@ -1,7 +1,6 @@
-using Latent.Reporting;
 using ScottPlot;
 
-namespace Latent.Cli.Tour;
+namespace Latent.Reporting;
 
 /// <summary>A scatter of 2-D points coloured by integer class label (for example test-set latent means coloured by digit).</summary>
 public sealed class LabelScatterChart : IChart
