@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Latent.Data;
+using Latent.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Bench;
+
+/// <summary>Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved in one run.</summary>
+public sealed class LstmLmThroughputWorkload : IWorkload
+{
+    private const int Size = 256, Batch = 32, Bptt = 35, StepsPerRound = 15, Rounds = 4;
+    private const double LearningRate = 2e-3, Clip = 1.0, Dropout = 0.4;
+
+    /// <inheritdoc />
+    public string Name => "lstm-lm-throughput";
+
+    /// <inheritdoc />
+    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent vs a hand-written TorchSharp loop";
+
+    /// <inheritdoc />
+    public void Run(string[] args)
+    {
+        var train = BrownCorpus.LoadEmbedded().BengioSplit().Train;
+        var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
+        var tokens = vocabulary.Encode(train);
+        using var batches = new TokenBatches(tokens, Batch, Bptt, CPU);
+        Console.WriteLine($"Brown train split, vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} interleaved rounds of {StepsPerRound} steps each (+1 warm-up round)");
+
+        manual_seed(1);
+        var latent = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
+        var latentOptimizer = optim.Adam(latent.parameters(), LearningRate);
+        manual_seed(1);
+        var plain = new HandWrittenLm(vocabulary.Count);
+        var plainOptimizer = optim.Adam(plain.parameters(), LearningRate);
+
+        (Tensor, Tensor)? latentState = null, plainState = null;
+        int chunk = 0;
+        double RunLatent()
+        {
+            var clock = Stopwatch.StartNew();
+            for (int s = 0; s < StepsPerRound; s++, chunk = (chunk + 1) % batches.ChunkCount)
+            {
+                var (_, next) = LanguageModelTraining.Step(latent, latentOptimizer, batches, chunk, latentState, Clip);
+                latentState?.Item1.Dispose();
+                latentState?.Item2.Dispose();
+                latentState = next;
+            }
+            return StepsPerRound * Batch * Bptt / clock.Elapsed.TotalSeconds;
+        }
+        double RunPlain()
+        {
+            var clock = Stopwatch.StartNew();
+            for (int s = 0; s < StepsPerRound; s++, chunk = (chunk + 1) % batches.ChunkCount)
+            {
+                using var scope = NewDisposeScope();
+                var (input, target) = batches.Chunk(chunk);
+                plainOptimizer.zero_grad();
+                var (logits, h, c) = plain.forward(input, plainState);
+                var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
+                loss.item<float>();
+                loss.backward();
+                nn.utils.clip_grad_norm_(plain.parameters(), Clip);
+                plainOptimizer.step();
+                plainState?.Item1.Dispose();
+                plainState?.Item2.Dispose();
+                plainState = (h.detach().MoveToOuterDisposeScope(), c.detach().MoveToOuterDisposeScope());
+            }
+            return StepsPerRound * Batch * Bptt / clock.Elapsed.TotalSeconds;
+        }
+
+        RunLatent();
+        RunPlain();
+        var latentRates = new List<double>();
+        var plainRates = new List<double>();
+        for (int round = 0; round < Rounds; round++)
+        {
+            latentRates.Add(RunLatent());
+            plainRates.Add(RunPlain());
+            Console.WriteLine($"  round {round + 1}: Latent {latentRates[^1]:N0} tokens/s, hand-written {plainRates[^1]:N0} tokens/s");
+        }
+        double latentMedian = Median(latentRates), plainMedian = Median(plainRates);
+        double ratio = latentMedian / plainMedian;
+        Console.WriteLine($"median: Latent {latentMedian:N0} tokens/s, hand-written TorchSharp {plainMedian:N0} tokens/s, ratio {ratio:F3} (target ≥ 0.95: {(ratio >= 0.95 ? "met" : "NOT met")})");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>The same model written directly against TorchSharp: embedding, dropout, LSTM, dropout, tied linear output.</summary>
+    private sealed class HandWrittenLm : nn.Module<Tensor, (Tensor, Tensor)?, (Tensor, Tensor, Tensor)>
+    {
+        private readonly Embedding embedding;
+        private readonly Dropout dropout = nn.Dropout(Dropout);
+        private readonly LSTM lstm = nn.LSTM(Size, Size, batchFirst: true);
+        private readonly Parameter bias;
+
+        public HandWrittenLm(int vocabularySize) : base(nameof(HandWrittenLm))
+        {
+            embedding = nn.Embedding(vocabularySize, Size);
+            using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
+            bias = new Parameter(zeros(vocabularySize));
+            RegisterComponents();
+        }
+
+        public override (Tensor, Tensor, Tensor) forward(Tensor input, (Tensor, Tensor)? state)
+        {
+            var (output, h, c) = lstm.forward(dropout.forward(embedding.forward(input)), state);
+            return (nn.functional.linear(dropout.forward(output), embedding.weight!, bias), h, c);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Latent.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Tests.Text;
+
+public class LanguageModelTests
+{
+    public LanguageModelTests() => LatentRuntime.Initialize();
+
+    private static LstmLanguageModel Model(int vocabularySize, bool tie = true, double dropout = 0)
+    {
+        manual_seed(3);
+        return new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabularySize, EmbeddingSize = 16, HiddenSize = 16, Dropout = dropout, TieWeights = tie }, CPU);
+    }
+
+    [Fact]
+    public void PerplexityOfAUniformModelEqualsTheVocabularySize()
+    {
+        const int v = 37;
+        var model = Model(v, tie: false);
+        using (no_grad())
+        {
+            model.OutputWeight.zero_();
+            model.OutputBias.zero_();
+        }
+        var random = new Random(5);
+        using var batches = new TokenBatches(Enumerable.Range(0, 500).Select(_ => random.Next(v)).ToList(), 4, 7, CPU);
+        Assert.InRange(LanguageModelTraining.Perplexity(model, batches), v * (1 - 1e-6), v * (1 + 1e-6));
+    }
+
+    [Fact]
+    public void PerplexityIsTheExponentialOfTheMeanCrossEntropyComputedByHand()
+    {
+        const int v = 11;
+        var model = Model(v, dropout: 0.5);
+        var tokens = new[] { 1, 4, 2, 9, 9, 3, 0, 7, 5, 1, 10, 2, 6 };
+        using var batches = new TokenBatches(tokens, 1, 5, CPU);
+        double perplexity = LanguageModelTraining.Perplexity(model, batches);
+
+        model.eval();
+        using var noGrad = no_grad();
+        var (logits, _) = model.forward(tensor(tokens.Select(t => (long)t).ToArray()[..^1], [1, tokens.Length - 1]), null);
+        var rows = logits.squeeze(0).to(ScalarType.Float64).data<double>().ToArray();
+        double nll = 0;
+        for (int t = 0; t < tokens.Length - 1; t++)
+        {
+            var row = rows.AsSpan(t * v, v);
+            double max = double.NegativeInfinity;
+            foreach (var x in row) max = Math.Max(max, x);
+            double sum = 0;
+            foreach (var x in row) sum += Math.Exp(x - max);
+            nll -= row[tokens[t + 1]] - max - Math.Log(sum);
+        }
+        Assert.Equal(Math.Exp(nll / (tokens.Length - 1)), perplexity, 4);
+    }
+
+    [Fact]
+    public void TrainingLossDecreasesOnATinyCorpus()
+    {
+        const int v = 12;
+        var tokens = Enumerable.Range(0, 600).Select(i => (i * 7 + i / 12) % v).ToList();
+        var model = Model(v);
+        var optimizer = optim.Adam(model.parameters(), 1e-2);
+        using var batches = new TokenBatches(tokens, 4, 10, CPU);
+        double first = LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
+        double last = first;
+        for (int epoch = 0; epoch < 4; epoch++) last = LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
+        Assert.True(last < 0.5 * first, $"loss went from {first} to {last}");
+        Assert.True(LanguageModelTraining.Perplexity(model, batches) < 3, "a deterministic sequence should become predictable");
+    }
+
+    [Fact]
+    public void TruncatedBpttChunksCoverEveryTargetOnce()
+    {
+        var tokens = Enumerable.Range(0, 23).ToList();
+        using var batches = new TokenBatches(tokens, 2, 4, CPU);
+        var targets = new List<long>();
+        long counted = 0;
+        for (int i = 0; i < batches.ChunkCount; i++)
+        {
+            var (input, target) = batches.Chunk(i);
+            Assert.Equal(input.shape, target.shape);
+            Assert.Equal(input.data<long>().Select(x => x + 1).ToArray(), target.data<long>().ToArray());
+            targets.AddRange(target.data<long>().ToArray());
+            counted += batches.ChunkTokens(i);
+        }
+        var expected = Enumerable.Range(1, 10).Concat(Enumerable.Range(12, 10)).Select(x => (long)x).Order();
+        Assert.Equal(expected, targets.Order());
+        Assert.Equal(20, counted);
+        Assert.Equal(20, batches.Tokens);
+    }
+
+    [Fact]
+    public void FrozenTiedEmbeddingDoesNotChangeAndInitialisesFromWordVectors()
+    {
+        var vocabulary = Vocabulary.Build(["a", "b", "b", "c", "c", "c"], 1, withUnknown: true);
+        var data = Enumerable.Range(0, 2 * 16).Select(i => i / 10f).ToArray();
+        var vectors = new WordVectors(["c", "a"], 16, data);
+        manual_seed(3);
+        var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = 16, HiddenSize = 16, FreezeEmbedding = true }, CPU);
+        Assert.Equal(2, model.InitialiseEmbedding(vocabulary, vectors));
+        var before = model.EmbeddingWeight.clone();
+        Assert.Equal(data[..16], before[vocabulary.IndexOf("c")].data<float>().ToArray());
+        Assert.Equal(data[16..], before[vocabulary.IndexOf("a")].data<float>().ToArray());
+        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), 1e-2);
+        using var batches = new TokenBatches([1, 2, 3, 3, 2, 1, 0, 3, 2, 1], 2, 3, CPU);
+        LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
+        Assert.Equal(before.data<float>().ToArray(), model.EmbeddingWeight.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void BadInputRaisesLatentException()
+    {
+        Assert.Throws<LatentException>(() => new LstmLanguageModelSettings { VocabularySize = 10, EmbeddingSize = 8, HiddenSize = 16 }.Validate());
+        Assert.Throws<LatentException>(() => Model(5).forward(zeros(2, 3), null));
+        Assert.Throws<LatentException>(() => new TokenBatches([1, 2, 3], 4, 2, CPU));
+    }
+}
