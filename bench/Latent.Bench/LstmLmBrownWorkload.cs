@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Latent.Data;
 using Latent.Text;
+using Latent.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,29 +39,34 @@ public sealed class LstmLmBrownWorkload : IWorkload
         Console.WriteLine($"Bengio split: train {split.Train.Count:N0}, validation {split.Validation.Count:N0}, test {split.Test.Count:N0} tokens; vocabulary {vocabulary.Count:N0} (words seen ≤ 3 times → {Vocabulary.UnknownToken})");
         Console.WriteLine($"model: embedding = hidden = {size}, {layers} LSTM layer(s), dropout {dropout}, tied output projection; Adam lr {learningRate} (halved when validation stalls), batch {batch}, BPTT {bptt}, clip {clip}, seed {seed}, ≤ {epochs} epochs / {minutes} min");
 
+        Stopwatch? clock = null;
         manual_seed(seed);
         var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = size, HiddenSize = size, Layers = layers, Dropout = dropout }, device);
-        var optimizer = optim.Adam(model.parameters(), learningRate);
-        var clock = Stopwatch.StartNew();
+        using var truncatedBptt = new TruncatedBptt(model, train);
+        var trainer = new Trainer(model, OptimizerSettings.Adam(learningRate), TruncatedBptt.TrainerOptions(1, clip, seed))
+        {
+            Progress = p =>
+            {
+                if (p.Step % 100 == 0) Console.WriteLine($"  step {p.Step}/{train.ChunkCount}: loss {p.Loss:F3}, {clock!.Elapsed.TotalSeconds:F0} s");
+            },
+        };
+        clock = Stopwatch.StartNew();
         double bestValidation = double.PositiveInfinity, testAtBest = double.NaN;
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            double loss = LanguageModelTraining.TrainEpoch(model, optimizer, train, clip, (step, stepLoss) =>
-            {
-                if (step % 100 == 0) Console.WriteLine($"  epoch {epoch} step {step}/{train.ChunkCount}: loss {stepLoss:F3}, {clock.Elapsed.TotalSeconds:F0} s");
-            });
-            double validationPerplexity = LanguageModelTraining.Perplexity(model, validation);
+            double loss = trainer.Fit(train.ChunkCount, truncatedBptt.Loss).Epochs[0].Value;
+            double validationPerplexity = LanguageModelEvaluation.Perplexity(model, validation);
             if (validationPerplexity < bestValidation)
             {
                 bestValidation = validationPerplexity;
-                testAtBest = LanguageModelTraining.Perplexity(model, test);
+                testAtBest = LanguageModelEvaluation.Perplexity(model, test);
                 bestEpoch = epoch;
             }
             else
             {
                 learningRate /= 2;
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+                foreach (var group in trainer.Optimizer.ParamGroups) group.LearningRate = learningRate;
             }
             Console.WriteLine($"epoch {epoch,2}: train loss {loss:F3} (ppl {Math.Exp(loss):F1}), validation ppl {validationPerplexity:F1}, test ppl at best validation {testAtBest:F1} (epoch {bestEpoch}), lr {learningRate:G3}, {clock.Elapsed.TotalMinutes:F1} min, {train.Tokens * epoch / clock.Elapsed.TotalSeconds:N0} tokens/s incl. evaluation");
             if (clock.Elapsed.TotalMinutes * (epoch + 1) / epoch > minutes) break;

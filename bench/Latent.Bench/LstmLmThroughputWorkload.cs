@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Latent.Data;
 using Latent.Text;
+using Latent.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ public sealed class LstmLmThroughputWorkload : IWorkload
     public string Name => "lstm-lm-throughput";
 
     /// <inheritdoc />
-    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent vs a hand-written TorchSharp loop";
+    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop";
 
     /// <inheritdoc />
     public void Run(string[] args)
@@ -26,33 +27,28 @@ public sealed class LstmLmThroughputWorkload : IWorkload
         var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
         var tokens = vocabulary.Encode(train);
         using var batches = new TokenBatches(tokens, Batch, Bptt, CPU);
-        Console.WriteLine($"Brown train split, vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} interleaved rounds of {StepsPerRound} steps each (+1 warm-up round)");
+        Console.WriteLine($"Brown train split (the first {StepsPerRound} BPTT chunks, the same in every round), vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} interleaved rounds of {StepsPerRound} steps each (+1 warm-up round)");
 
         manual_seed(1);
         var latent = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
-        var latentOptimizer = optim.Adam(latent.parameters(), LearningRate);
+        using var bptt = new TruncatedBptt(latent, batches);
+        var trainer = new Trainer(latent, OptimizerSettings.Adam(LearningRate), TruncatedBptt.TrainerOptions(1, Clip, 1) with { MaxSteps = StepsPerRound });
         manual_seed(1);
         var plain = new HandWrittenLm(vocabulary.Count);
         var plainOptimizer = optim.Adam(plain.parameters(), LearningRate);
 
-        (Tensor, Tensor)? latentState = null, plainState = null;
-        int chunk = 0;
         double RunLatent()
         {
             var clock = Stopwatch.StartNew();
-            for (int s = 0; s < StepsPerRound; s++, chunk = (chunk + 1) % batches.ChunkCount)
-            {
-                var (_, next) = LanguageModelTraining.Step(latent, latentOptimizer, batches, chunk, latentState, Clip);
-                latentState?.Item1.Dispose();
-                latentState?.Item2.Dispose();
-                latentState = next;
-            }
+            trainer.Fit(batches.ChunkCount, bptt.Loss);
             return StepsPerRound * Batch * Bptt / clock.Elapsed.TotalSeconds;
         }
+        (Tensor, Tensor)? plainState = null;
         double RunPlain()
         {
             var clock = Stopwatch.StartNew();
-            for (int s = 0; s < StepsPerRound; s++, chunk = (chunk + 1) % batches.ChunkCount)
+            plainState = null;
+            for (int chunk = 0; chunk < StepsPerRound; chunk++)
             {
                 using var scope = NewDisposeScope();
                 var (input, target) = batches.Chunk(chunk);

@@ -1,4 +1,5 @@
 using Latent.Text;
+using Latent.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +15,13 @@ public class LanguageModelTests
         return new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabularySize, EmbeddingSize = 16, HiddenSize = 16, Dropout = dropout, TieWeights = tie }, CPU);
     }
 
+    private static LearningCurve Fit(LstmLanguageModel model, TokenBatches batches, int epochs, double learningRate)
+    {
+        using var bptt = new TruncatedBptt(model, batches);
+        var trainer = new Trainer(model, OptimizerSettings.Adam(learningRate), TruncatedBptt.TrainerOptions(epochs, 1.0, 0));
+        return trainer.Fit(batches.ChunkCount, bptt.Loss);
+    }
+
     [Fact]
     public void PerplexityOfAUniformModelEqualsTheVocabularySize()
     {
@@ -26,7 +34,7 @@ public class LanguageModelTests
         }
         var random = new Random(5);
         using var batches = new TokenBatches(Enumerable.Range(0, 500).Select(_ => random.Next(v)).ToList(), 4, 7, CPU);
-        Assert.InRange(LanguageModelTraining.Perplexity(model, batches), v * (1 - 1e-6), v * (1 + 1e-6));
+        Assert.InRange(LanguageModelEvaluation.Perplexity(model, batches), v * (1 - 1e-6), v * (1 + 1e-6));
     }
 
     [Fact]
@@ -36,7 +44,7 @@ public class LanguageModelTests
         var model = Model(v, dropout: 0.5);
         var tokens = new[] { 1, 4, 2, 9, 9, 3, 0, 7, 5, 1, 10, 2, 6 };
         using var batches = new TokenBatches(tokens, 1, 5, CPU);
-        double perplexity = LanguageModelTraining.Perplexity(model, batches);
+        double perplexity = LanguageModelEvaluation.Perplexity(model, batches);
 
         model.eval();
         using var noGrad = no_grad();
@@ -61,13 +69,12 @@ public class LanguageModelTests
         const int v = 12;
         var tokens = Enumerable.Range(0, 600).Select(i => (i * 7 + i / 12) % v).ToList();
         var model = Model(v);
-        var optimizer = optim.Adam(model.parameters(), 1e-2);
         using var batches = new TokenBatches(tokens, 4, 10, CPU);
-        double first = LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
-        double last = first;
-        for (int epoch = 0; epoch < 4; epoch++) last = LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
+        var curve = Fit(model, batches, 5, 1e-2);
+        Assert.Equal(5, curve.Epochs.Count);
+        double first = curve.Epochs[0].Value, last = curve.Epochs[^1].Value;
         Assert.True(last < 0.5 * first, $"loss went from {first} to {last}");
-        Assert.True(LanguageModelTraining.Perplexity(model, batches) < 3, "a deterministic sequence should become predictable");
+        Assert.True(LanguageModelEvaluation.Perplexity(model, batches) < 3, "a deterministic sequence should become predictable");
     }
 
     [Fact]
@@ -103,9 +110,10 @@ public class LanguageModelTests
         var before = model.EmbeddingWeight.clone();
         Assert.Equal(data[..16], before[vocabulary.IndexOf("c")].data<float>().ToArray());
         Assert.Equal(data[16..], before[vocabulary.IndexOf("a")].data<float>().ToArray());
-        var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), 1e-2);
+        var lstmBefore = model.parameters().First(p => p.requires_grad).clone();
         using var batches = new TokenBatches([1, 2, 3, 3, 2, 1, 0, 3, 2, 1], 2, 3, CPU);
-        LanguageModelTraining.TrainEpoch(model, optimizer, batches, 1.0);
+        Fit(model, batches, 1, 1e-2);
+        Assert.False(lstmBefore.allclose(model.parameters().First(p => p.requires_grad)), "the LSTM should still train");
         Assert.Equal(before.data<float>().ToArray(), model.EmbeddingWeight.data<float>().ToArray());
     }
 
