@@ -34,4 +34,30 @@ public static class LanguageModelEvaluation
         state?.Cell.Dispose();
         return Math.Exp(negativeLogLikelihood / tokens);
     }
+
+    /// <summary>
+    /// Fraction of predicted tokens of <paramref name="batches"/> whose word is the one <paramref name="decode"/> picks from the
+    /// model's top-layer outputs [batch, time, H] → [batch, time] (for example greedy argmax of the logits, or the nearest embedding).
+    /// </summary>
+    public static double Accuracy(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor> decode)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        (Tensor Hidden, Tensor Cell)? state = null;
+        long correct = 0, tokens = 0;
+        for (int i = 0; i < batches.ChunkCount; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, target) = batches.Chunk(i);
+            var (hidden, next) = model.Hidden(input, state);
+            correct += decode(hidden).eq(target).sum().item<long>();
+            tokens += target.numel();
+            state?.Hidden.Dispose();
+            state?.Cell.Dispose();
+            state = (next.Hidden.MoveToOuterDisposeScope(), next.Cell.MoveToOuterDisposeScope());
+        }
+        state?.Hidden.Dispose();
+        state?.Cell.Dispose();
+        return (double)correct / tokens;
+    }
 }

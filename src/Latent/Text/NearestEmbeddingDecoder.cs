@@ -11,6 +11,9 @@ public sealed class NearestEmbeddingDecoder : IDisposable
 {
     private readonly Tensor unitEmbeddings;
 
+    /// <summary>Temperatures τ worth trying for <see cref="LogProbabilities"/>; pick the best on held-out text.</summary>
+    public static IReadOnlyList<double> TemperatureGrid { get; } = [0.02, 0.05, 0.1, 0.2, 0.5];
+
     /// <summary>Normalises the rows of <paramref name="embeddings"/> [V, E] (a copy; the model is not touched).</summary>
     public NearestEmbeddingDecoder(Tensor embeddings)
     {

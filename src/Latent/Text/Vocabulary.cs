@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Latent.IO;
 
 namespace Latent.Text;
 
@@ -91,7 +92,7 @@ public sealed class Vocabulary
     {
         var text = new StringBuilder();
         for (int i = 0; i < words.Length; i++) text.Append(words[i]).Append(' ').Append(counts[i].ToString(CultureInfo.InvariantCulture)).Append('\n');
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+        AtomicFile.WriteText(path, text.ToString());
     }
 
     /// <summary>Reads a file written by <see cref="Save"/>; a first word <c>&lt;unk&gt;</c> marks a vocabulary with an unknown token.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Latent.IO;
 
 namespace Latent.Text;
 
@@ -106,9 +107,10 @@ public sealed class WordVectors
     }
 
     /// <summary>Writes the vectors in word2vec.c's text or binary format (UTF-8 words, header "V D").</summary>
-    public void Save(string path, WordVectorFormat format)
+    public void Save(string path, WordVectorFormat format) => AtomicFile.WriteStream(path, stream => Write(stream, format));
+
+    private void Write(Stream stream, WordVectorFormat format)
     {
-        using var stream = File.Create(path);
         var header = Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n");
         stream.Write(header);
         var buffer = new byte[Dimensions * sizeof(float)];

@@ -124,4 +124,30 @@ public class LanguageModelTests
         Assert.Throws<LatentException>(() => Model(5).forward(zeros(2, 3), null));
         Assert.Throws<LatentException>(() => new TokenBatches([1, 2, 3], 4, 2, CPU));
     }
+
+    [Fact]
+    public void GreedyGenerationFeedsBackTheArgmaxOfEachStep()
+    {
+        var model = Model(9, dropout: 0.5);
+        var generated = TextGenerator.Generate(model, [2, 5], 4, TokenSampler.Greedy);
+        var sequence = new List<long> { 2, 5 };
+        using var noGrad = no_grad();
+        foreach (var word in generated)
+        {
+            var (logits, _) = model.forward(tensor(sequence.ToArray(), [1, sequence.Count]), null);
+            Assert.Equal(logits[0, -1].argmax().item<long>(), word);
+            sequence.Add(word);
+        }
+    }
+
+    [Fact]
+    public void AccuracyCountsMatchingPredictions()
+    {
+        var model = Model(6);
+        using var batches = new TokenBatches([0, 1, 2, 3, 4, 5, 0, 1, 2], 1, 4, CPU);
+        int chunk = 0;
+        Assert.Equal(1.0, LanguageModelEvaluation.Accuracy(model, batches, _ => batches.Chunk(chunk++).Target));
+        // Targets are 1 2 3 4 | 5 0 1 2: always answering 1 is right twice out of eight.
+        Assert.Equal(0.25, LanguageModelEvaluation.Accuracy(model, batches, h => full(h.shape[0], h.shape[1], 1L)));
+    }
 }
