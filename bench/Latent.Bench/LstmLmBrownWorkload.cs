@@ -29,6 +29,7 @@ public sealed class LstmLmBrownWorkload : IWorkload
         int epochs = (int)Option("epochs", 20);
         double dropout = Option("dropout", 0.4), learningRate = Option("lr", 2e-3), clip = Option("clip", 1.0), minutes = Option("minutes", 40);
         long seed = (long)Option("seed", 1);
+        if (options.ContainsKey("threads")) set_num_threads((int)Option("threads", 2));
 
         var split = BrownCorpus.LoadEmbedded().BengioSplit();
         var vocabulary = Vocabulary.Build(split.Train, minCount: 4, withUnknown: true);
@@ -37,7 +38,7 @@ public sealed class LstmLmBrownWorkload : IWorkload
         using var validation = new TokenBatches(vocabulary.Encode(split.Validation), 10, bptt, device);
         using var test = new TokenBatches(vocabulary.Encode(split.Test), 10, bptt, device);
         Console.WriteLine($"Bengio split: train {split.Train.Count:N0}, validation {split.Validation.Count:N0}, test {split.Test.Count:N0} tokens; vocabulary {vocabulary.Count:N0} (words seen ≤ 3 times → {Vocabulary.UnknownToken})");
-        Console.WriteLine($"model: embedding = hidden = {size}, {layers} LSTM layer(s), dropout {dropout}, tied output projection; Adam lr {learningRate} (halved when validation stalls), batch {batch}, BPTT {bptt}, clip {clip}, seed {seed}, ≤ {epochs} epochs / {minutes} min");
+        Console.WriteLine($"libtorch threads {get_num_threads()}; model: embedding = hidden = {size}, {layers} LSTM layer(s), dropout {dropout}, tied output projection; Adam lr {learningRate} (halved when validation stalls), batch {batch}, BPTT {bptt}, clip {clip}, seed {seed}, ≤ {epochs} epochs / {minutes} min");
 
         Stopwatch? clock = null;
         manual_seed(seed);
