@@ -42,8 +42,8 @@ public sealed class TextChapter : ITourChapter
         double w2vSeconds = clock.Elapsed.TotalSeconds;
         var vectors = word2vec.Vectors;
 
-        var train = split.Train.Take(context.Scaled(200_000, 20_000)).ToList();
-        var validationTokens = split.Validation.Take(context.Scaled(20_000, 5_000)).ToList();
+        var train = split.Train.Take(context.Scaled(120_000, 20_000)).ToList();
+        var validationTokens = split.Validation.Take(context.Scaled(10_000, 3_000)).ToList();
         var vocabulary = Vocabulary.Build(train, 3, withUnknown: true);
         RunSeed.Apply(context.Seed);
         var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = Size, HiddenSize = Size, Dropout = 0.2 }, CPU);
@@ -51,7 +51,7 @@ public sealed class TextChapter : ITourChapter
         using var batches = new TokenBatches(vocabulary.Encode(train), 32, 35, CPU);
         using var validation = new TokenBatches(vocabulary.Encode(validationTokens), 10, 35, CPU);
         using var truncated = new TruncatedBptt(model, batches);
-        int epochs = context.Scaled(4);
+        int epochs = context.Scaled(3);
         var options = TruncatedBptt.TrainerOptions(epochs, 1.0, context.Seed) with { EvaluateEverySteps = Math.Max(1, batches.ChunkCount / 2) };
         double initialPerplexity = LanguageModelEvaluation.Perplexity(model, validation);
         clock.Restart();
@@ -90,39 +90,44 @@ public sealed class TextChapter : ITourChapter
         report.Code(ExplicitStep(model, vocabulary, context.Seed, out var topWords));
         report.Table(new[] { "next word", "logit", "softmax probability" }, topWords);
 
-        report.Paragraph("**Generated text** (prompt \"the\"; each word drawn from softmax(logits / T), fed back in):");
+        report.Paragraph($"**Generated text** (prompt \"the\"; each word drawn from softmax(logits / T) and fed back in; the {Vocabulary.UnknownToken} logit is set to −∞ so that rare words are not all spelled {Vocabulary.UnknownToken}):");
         using var generator = new Generator(unchecked((ulong)context.Seed) + 7);
         int[] prompt = [vocabulary.IndexOf("the")];
+        Tensor WithoutUnknown(Tensor logits) => logits.index_fill(0, tensor(new long[] { vocabulary.IndexOf(Vocabulary.UnknownToken) }), float.NegativeInfinity);
         var samples = new List<string>();
         foreach (var (label, choose) in new (string, Func<Tensor, long>)[]
         {
-            ("T = 1.0", l => TokenSampler.Sample(l, 1.0, 0, generator)),
-            ("T = 0.8, top-k 40", l => TokenSampler.Sample(l, 0.8, 40, generator)),
-            ("T = 0.8, top-k 40", l => TokenSampler.Sample(l, 0.8, 40, generator)),
-            ("greedy (T → 0)", TokenSampler.Greedy),
+            ("T = 1.0", l => TokenSampler.Sample(WithoutUnknown(l), 1.0, 0, generator)),
+            ("T = 0.8, top-k 40", l => TokenSampler.Sample(WithoutUnknown(l), 0.8, 40, generator)),
+            ("T = 0.8, top-k 40", l => TokenSampler.Sample(WithoutUnknown(l), 0.8, 40, generator)),
+            ("greedy (T → 0)", l => TokenSampler.Greedy(WithoutUnknown(l))),
         })
             samples.Add($"*{label}*: the {string.Join(' ', TextGenerator.Generate(model, prompt, 25, choose).Select(i => vocabulary.Words[i]))}");
         report.Bullets(samples);
 
         report.Paragraph("**Nearest-embedding decoding** (the tempting alternative: return the word whose vector is closest to h) read as a distribution softmax(cos(h, e_w) / τ), best τ of " +
             $"{string.Join(", ", NearestEmbeddingDecoder.TemperatureGrid.Select(t => t.ToString(CultureInfo.InvariantCulture)))} chosen on the same tokens (which flatters it):");
-        var rows = new List<IReadOnlyList<string>>
-        {
-            new[] { "output projection + softmax (trained)", F1(LanguageModelEvaluation.Perplexity(model, validation)), LanguageModelEvaluation.Accuracy(model, validation, h => model.Project(h).argmax(-1)).ToString("P1", CultureInfo.InvariantCulture) },
-        };
+        double softmaxPerplexity = LanguageModelEvaluation.Perplexity(model, validation);
+        double softmaxAccuracy = LanguageModelEvaluation.Accuracy(model, validation, h => model.Project(h).argmax(-1));
+        var rows = new List<IReadOnlyList<string>> { new[] { "output projection + softmax (trained)", F1(softmaxPerplexity), P1(softmaxAccuracy) } };
+        var nearest = new List<(double Perplexity, double Accuracy)>();
         using var wordVectorMatrix = tensor(WordVectorRows(vocabulary, vectors), [vocabulary.Count, Size]);
         foreach (var (label, embeddings) in new[] { ("nearest row of the model's embedding", model.EmbeddingWeight), ("nearest original word2vec vector", wordVectorMatrix) })
         {
             using var decoder = new NearestEmbeddingDecoder(embeddings);
             var best = NearestEmbeddingDecoder.TemperatureGrid.Select(t => (T: t, P: LanguageModelEvaluation.Perplexity(model, validation, h => decoder.LogProbabilities(h, t)))).MinBy(r => r.P);
-            rows.Add(new[] { $"{label} (τ = {best.T.ToString(CultureInfo.InvariantCulture)})", F1(best.P), LanguageModelEvaluation.Accuracy(model, validation, decoder.Decode).ToString("P1", CultureInfo.InvariantCulture) });
+            nearest.Add((best.P, LanguageModelEvaluation.Accuracy(model, validation, decoder.Decode)));
+            rows.Add(new[] { $"{label} (τ = {best.T.ToString(CultureInfo.InvariantCulture)})", F1(best.P), P1(nearest[^1].Accuracy) });
         }
         report.Table(new[] { "decoder", "validation perplexity", "next-word accuracy" }, rows);
         report.Bullets(new[]
         {
-            "The softmax head is trained for exactly this job: the logit of word w is e_w·h + b_w, so both the direction *and* the length of e_w and the bias b_w (how frequent w is) count. Cosine throws away the lengths and the bias, so frequent function words lose the head start they deserve and its perplexity is far worse.",
-            "A nearest neighbour gives one word, not a distribution, so it cannot be sampled from, cannot express \"either of these\", and has no perplexity until one invents a temperature for it — which is the softmax again, without the trained scale and bias.",
-            "The original word2vec vectors live in a different space from h (the LSTM never promised to output word2vec vectors), so decoding h against them is the worst of the three. Use word2vec for the *input* embedding (it helps a small-data model start), and decode with the output projection + softmax + sampling.",
+            $"The softmax head is trained for this job: the logit of word w is e_w·h + b_w, so the length of e_w and the bias b_w (how frequent w is) count as well as the direction. " +
+            $"Cosine against the same (tied) rows keeps only the direction: perplexity {F1(nearest[0].Perplexity)} vs {F1(softmaxPerplexity)} ({(nearest[0].Perplexity / softmaxPerplexity).ToString("0.00", CultureInfo.InvariantCulture)}×), " +
+            $"next-word accuracy {P1(nearest[0].Accuracy)} vs {P1(softmaxAccuracy)}.",
+            "A nearest neighbour gives one word, not a distribution: it cannot be sampled from, cannot say \"either of these\", and has no perplexity until one invents a temperature for it — which is a softmax again, without the trained scale and bias.",
+            $"The original word2vec vectors live in a different space from h (the LSTM was never asked to output word2vec vectors): decoding h against them gives perplexity {F1(nearest[1].Perplexity)} and accuracy {P1(nearest[1].Accuracy)}. " +
+            "Use word2vec for the *input* embedding (it gives a small-data model a head start) and decode with the output projection + softmax + sampling.",
         });
         report.Paragraph($"Per-step and per-epoch losses: `{Path.GetFileName(csv)}`.");
     }
@@ -165,6 +170,8 @@ public sealed class TextChapter : ITourChapter
     }
 
     private static string F1(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string P1(double value) => value.ToString("P1", CultureInfo.InvariantCulture);
 
     private static string F2(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 }
