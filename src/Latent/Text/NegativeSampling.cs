@@ -16,7 +16,7 @@ public static class NegativeSampling
     /// <summary>
     /// One stochastic-gradient step exactly as word2vec.c takes it: for each target t (targets[0] with label 1, the others
     /// with label 0), g = (label − σ(uₜ·v))·rate, accumulate g·uₜ into <paramref name="inputGradient"/>, then uₜ += g·v;
-    /// finally v += the accumulated sum. Equals v −= rate·∂L/∂v and uₜ −= rate·∂L/∂uₜ (σ from word2vec.c's table,
+    /// finally v += the accumulated sum. For distinct targets this is v −= rate·∂L/∂v and uₜ −= rate·∂L/∂uₜ (σ from word2vec.c's table,
     /// with its saturation outside ±6).
     /// </summary>
     public static void Step(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)

@@ -14,9 +14,9 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(float[] a, int aOffset, float[] b, int bOffset, int stride)
     {
+        if (aOffset < 0 || bOffset < 0 || stride < 0 || aOffset + stride > a.Length || bOffset + stride > b.Length) throw new IndexOutOfRangeException();
         ref float ra = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), aOffset);
         ref float rb = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b), bOffset);
-        if ((uint)(aOffset + stride) > (uint)a.Length || (uint)(bOffset + stride) > (uint)b.Length) throw new IndexOutOfRangeException();
         var sum0 = Vector<float>.Zero;
         var sum1 = Vector<float>.Zero;
         int width = Vector<float>.Count, i = 0;
@@ -33,9 +33,9 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int stride)
     {
+        if (xOffset < 0 || yOffset < 0 || stride < 0 || xOffset + stride > x.Length || yOffset + stride > y.Length) throw new IndexOutOfRangeException();
         ref float rx = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), xOffset);
         ref float ry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), yOffset);
-        if ((uint)(xOffset + stride) > (uint)x.Length || (uint)(yOffset + stride) > (uint)y.Length) throw new IndexOutOfRangeException();
         var a = new Vector<float>(alpha);
         int width = Vector<float>.Count;
         for (int i = 0; i < stride; i += width)
