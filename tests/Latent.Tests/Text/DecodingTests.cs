@@ -4,10 +4,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Text;
 
-public class DecodingTests
+public class DecodingTests : TorchTest
 {
-    public DecodingTests() => LatentRuntime.Initialize();
-
     [Fact]
     public void SamplingAtTemperatureNearZeroEqualsGreedy()
     {

@@ -5,10 +5,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Text;
 
-public class LanguageModelTests
+public class LanguageModelTests : TorchTest
 {
-    public LanguageModelTests() => LatentRuntime.Initialize();
-
     private static LstmLanguageModel Model(int vocabularySize, bool tie = true, double dropout = 0)
     {
         manual_seed(3);

@@ -6,11 +6,9 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Text;
 
-public sealed class TextCommandsTests : IDisposable
+public sealed class TextCommandsTests : TorchTest, IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("latent-text-cli-").FullName;
-
-    public TextCommandsTests() => LatentRuntime.Initialize();
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
