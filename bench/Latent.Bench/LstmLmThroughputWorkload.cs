@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Latent.Data;
+using Latent.Text;
+using Latent.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Bench;
+
+/// <summary>Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved in one run.</summary>
+public sealed class LstmLmThroughputWorkload : IWorkload
+{
+    private const int Size = 256, Batch = 32, Bptt = 35, StepsPerRound = 6, Rounds = 6;
+    private const double LearningRate = 2e-3, Clip = 1.0, Dropout = 0.4;
+
+    /// <inheritdoc />
+    public string Name => "lstm-lm-throughput";
+
+    /// <inheritdoc />
+    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop; --threads N sets libtorch's threads";
+
+    /// <inheritdoc />
+    public void Run(string[] args)
+    {
+        int threadsAt = Array.IndexOf(args, "--threads");
+        if (threadsAt >= 0 && threadsAt + 1 < args.Length) set_num_threads(int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture));
+        var train = BrownCorpus.LoadEmbedded().BengioSplit().Train;
+        var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
+        var tokens = vocabulary.Encode(train);
+        using var batches = new TokenBatches(tokens, Batch, Bptt, CPU);
+        Console.WriteLine($"libtorch threads {get_num_threads()}; Brown train split (the first {StepsPerRound} BPTT chunks, the same in every round), vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} rounds of {StepsPerRound} steps per loop, the order alternating (+1 warm-up round)");
+
+        manual_seed(1);
+        var latent = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
+        using var bptt = new TruncatedBptt(latent, batches);
+        var trainer = new Trainer(latent, OptimizerSettings.Adam(LearningRate), TruncatedBptt.TrainerOptions(1, Clip, 1) with { MaxSteps = StepsPerRound });
+        manual_seed(1);
+        var plain = new HandWrittenLm(vocabulary.Count);
+        var plainOptimizer = optim.Adam(plain.parameters(), LearningRate);
+
+        double RunLatent()
+        {
+            var clock = Stopwatch.StartNew();
+            trainer.Fit(batches.ChunkCount, bptt.Loss);
+            return StepsPerRound * Batch * Bptt / clock.Elapsed.TotalSeconds;
+        }
+        (Tensor, Tensor)? plainState = null;
+        double RunPlain()
+        {
+            var clock = Stopwatch.StartNew();
+            plainState = null;
+            for (int chunk = 0; chunk < StepsPerRound; chunk++)
+            {
+                using var scope = NewDisposeScope();
+                var (input, target) = batches.Chunk(chunk);
+                plainOptimizer.zero_grad();
+                var (logits, h, c) = plain.forward(input, plainState);
+                var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
+                loss.item<float>();
+                loss.backward();
+                nn.utils.clip_grad_norm_(plain.parameters(), Clip);
+                plainOptimizer.step();
+                plainState?.Item1.Dispose();
+                plainState?.Item2.Dispose();
+                plainState = (h.detach().MoveToOuterDisposeScope(), c.detach().MoveToOuterDisposeScope());
+            }
+            return StepsPerRound * Batch * Bptt / clock.Elapsed.TotalSeconds;
+        }
+
+        RunLatent();
+        RunPlain();
+        var latentRates = new List<double>();
+        var plainRates = new List<double>();
+        var ratios = new List<double>();
+        for (int round = 0; round < Rounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                latentRates.Add(RunLatent());
+                plainRates.Add(RunPlain());
+            }
+            else
+            {
+                plainRates.Add(RunPlain());
+                latentRates.Add(RunLatent());
+            }
+            ratios.Add(latentRates[^1] / plainRates[^1]);
+            Console.WriteLine($"  round {round + 1} ({(round % 2 == 0 ? "Latent first" : "hand-written first")}): Latent {latentRates[^1]:N0} tokens/s, hand-written {plainRates[^1]:N0} tokens/s, ratio {ratios[^1]:F3}");
+        }
+        double ratio = Median(ratios);
+        Console.WriteLine($"median: Latent {Median(latentRates):N0} tokens/s, hand-written TorchSharp {Median(plainRates):N0} tokens/s; median per-round ratio {ratio:F3} (target ≥ 0.95: {(ratio >= 0.95 ? "met" : "NOT met")})");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>The same model written directly against TorchSharp: embedding, dropout, LSTM, dropout, tied linear output.</summary>
+    private sealed class HandWrittenLm : nn.Module<Tensor, (Tensor, Tensor)?, (Tensor, Tensor, Tensor)>
+    {
+        private readonly Embedding embedding;
+        private readonly Dropout dropout = nn.Dropout(Dropout);
+        private readonly LSTM lstm = nn.LSTM(Size, Size, batchFirst: true);
+        private readonly Parameter bias;
+
+        public HandWrittenLm(int vocabularySize) : base(nameof(HandWrittenLm))
+        {
+            embedding = nn.Embedding(vocabularySize, Size);
+            using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
+            bias = new Parameter(zeros(vocabularySize));
+            RegisterComponents();
+        }
+
+        public override (Tensor, Tensor, Tensor) forward(Tensor input, (Tensor, Tensor)? state)
+        {
+            var (output, h, c) = lstm.forward(dropout.forward(embedding.forward(input)), state);
+            return (nn.functional.linear(dropout.forward(output), embedding.weight!, bias), h, c);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace Latent.Text;
+
+/// <summary>Perplexity evaluation of an <see cref="LstmLanguageModel"/> (training goes through <see cref="TruncatedBptt"/> and the foundation's trainer).</summary>
+public static class LanguageModelEvaluation
+{
+    /// <summary>
+    /// Perplexity exp(−(1/N) Σ log p(wₜ | w&lt;ₜ)) over every predicted token of <paramref name="batches"/>, computed in log
+    /// space, in evaluation mode without gradients. <paramref name="logProbabilities"/> maps the model's top-layer outputs
+    /// [batch, time, H] to log-probabilities [batch, time, V]; by default it is log-softmax of the output projection.
+    /// </summary>
+    public static double Perplexity(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor>? logProbabilities = null)
+    {
+        logProbabilities ??= hidden => nn.functional.log_softmax(model.Project(hidden), -1);
+        model.eval();
+        using var noGrad = no_grad();
+        (Tensor Hidden, Tensor Cell)? state = null;
+        double negativeLogLikelihood = 0;
+        long tokens = 0;
+        for (int i = 0; i < batches.ChunkCount; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, target) = batches.Chunk(i);
+            var (hidden, next) = model.Hidden(input, state);
+            var logP = logProbabilities(hidden);
+            negativeLogLikelihood -= logP.gather(2, target.unsqueeze(2)).to(ScalarType.Float64).sum().item<double>();
+            tokens += target.numel();
+            state?.Hidden.Dispose();
+            state?.Cell.Dispose();
+            state = (next.Hidden.MoveToOuterDisposeScope(), next.Cell.MoveToOuterDisposeScope());
+        }
+        state?.Hidden.Dispose();
+        state?.Cell.Dispose();
+        return Math.Exp(negativeLogLikelihood / tokens);
+    }
+
+    /// <summary>
+    /// Fraction of predicted tokens of <paramref name="batches"/> whose word is the one <paramref name="decode"/> picks from the
+    /// model's top-layer outputs [batch, time, H] → [batch, time] (for example greedy argmax of the logits, or the nearest embedding).
+    /// </summary>
+    public static double Accuracy(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor> decode)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        (Tensor Hidden, Tensor Cell)? state = null;
+        long correct = 0, tokens = 0;
+        for (int i = 0; i < batches.ChunkCount; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, target) = batches.Chunk(i);
+            var (hidden, next) = model.Hidden(input, state);
+            correct += decode(hidden).eq(target).sum().item<long>();
+            tokens += target.numel();
+            state?.Hidden.Dispose();
+            state?.Cell.Dispose();
+            state = (next.Hidden.MoveToOuterDisposeScope(), next.Cell.MoveToOuterDisposeScope());
+        }
+        state?.Hidden.Dispose();
+        state?.Cell.Dispose();
+        return (double)correct / tokens;
+    }
+}

@@ -1,0 +1,99 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Text;
+
+/// <summary>
+/// A word-level LSTM language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM layers → dropout → output
+/// projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights).
+/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT.
+/// </summary>
+public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor Cell)?, (Tensor Logits, (Tensor Hidden, Tensor Cell) State)>
+{
+    private const double InitialRange = 0.1;
+
+    private readonly Embedding embedding;
+    private readonly Dropout dropout;
+    private readonly LSTM lstm;
+    private readonly Parameter? outputWeight;
+    private readonly Parameter outputBias;
+
+    /// <summary>
+    /// Creates the model: embedding and untied output rows uniform in ±0.1 (as PyTorch's word_language_model example, so
+    /// that tied logits start near zero), LSTM weights by PyTorch's default; draws come from the global generator (seed it
+    /// with <c>torch.manual_seed</c> first).
+    /// </summary>
+    public LstmLanguageModel(LstmLanguageModelSettings settings, Device device) : base(nameof(LstmLanguageModel))
+    {
+        settings.Validate();
+        Settings = settings;
+        embedding = nn.Embedding(settings.VocabularySize, settings.EmbeddingSize, device: device, dtype: ScalarType.Float32);
+        dropout = nn.Dropout(settings.Dropout);
+        lstm = nn.LSTM(settings.EmbeddingSize, settings.HiddenSize, settings.Layers, batchFirst: true,
+            dropout: settings.Layers > 1 ? settings.Dropout : 0, device: device, dtype: ScalarType.Float32);
+        using (no_grad()) embedding.weight!.uniform_(-InitialRange, InitialRange);
+        if (!settings.TieWeights)
+            outputWeight = new Parameter(empty(settings.VocabularySize, settings.HiddenSize, device: device).uniform_(-InitialRange, InitialRange));
+        outputBias = new Parameter(zeros(settings.VocabularySize, device: device));
+        RegisterComponents();
+        if (settings.FreezeEmbedding) embedding.weight!.requires_grad = false;
+    }
+
+    /// <summary>The model's shape.</summary>
+    public LstmLanguageModelSettings Settings { get; }
+
+    /// <summary>The embedding matrix [V, E] (also the output weight when tied).</summary>
+    public Tensor EmbeddingWeight => embedding.weight!;
+
+    /// <summary>The output projection weight W [V, H].</summary>
+    public Tensor OutputWeight => outputWeight ?? embedding.weight!;
+
+    /// <summary>The output projection bias b [V].</summary>
+    public Tensor OutputBias => outputBias;
+
+    /// <summary>Next-word logits [batch, time, V] and the final recurrent state.</summary>
+    public override (Tensor Logits, (Tensor Hidden, Tensor Cell) State) forward(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
+    {
+        var (hidden, next) = Hidden(tokens, state);
+        return (Project(hidden), next);
+    }
+
+    /// <summary>The top LSTM layer's outputs after dropout [batch, time, H], the vectors the output projection reads.</summary>
+    public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Hidden(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
+    {
+        if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
+            throw new LatentException($"tokens must be an int64 [batch, time] tensor, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]");
+        using var embedded = dropout.forward(embedding.forward(tokens));
+        var (output, h, c) = lstm.forward(embedded, state);
+        using (output) return (dropout.forward(output), (h, c));
+    }
+
+    /// <summary>The output projection: logits = h Wᵀ + b.</summary>
+    public Tensor Project(Tensor hidden) => nn.functional.linear(hidden, OutputWeight, outputBias);
+
+    /// <summary>
+    /// Copies word2vec vectors into the embedding rows of the words they know (words without a vector keep their random
+    /// initialisation) and returns how many rows were copied.
+    /// </summary>
+    public int InitialiseEmbedding(Vocabulary vocabulary, WordVectors vectors)
+    {
+        if (vocabulary.Count != Settings.VocabularySize)
+            throw new LatentException($"vocabulary has {vocabulary.Count} words, the model {Settings.VocabularySize}");
+        if (vectors.Dimensions != Settings.EmbeddingSize)
+            throw new LatentException($"word vectors have {vectors.Dimensions} dimensions, the embedding {Settings.EmbeddingSize}");
+        var weight = embedding.weight!;
+        var rows = weight.cpu().data<float>().ToArray();
+        int copied = 0;
+        for (int w = 0; w < vocabulary.Count; w++)
+        {
+            if (!vectors.Contains(vocabulary.Words[w])) continue;
+            vectors[vocabulary.Words[w]].CopyTo(rows.AsSpan(w * vectors.Dimensions, vectors.Dimensions));
+            copied++;
+        }
+        using (no_grad())
+        using (var source = tensor(rows, weight.shape, device: weight.device))
+            weight.copy_(source);
+        return copied;
+    }
+}

@@ -1,0 +1,55 @@
+namespace Latent.Text;
+
+/// <summary>
+/// The skip-gram negative-sampling objective of Mikolov et al. (2013, eq. 4) for one (input, output) pair:
+/// L = −log σ(u₀·v) − Σₖ log σ(−uₖ·v), where v is the input row, u₀ the positive output row and uₖ the negative rows.
+/// </summary>
+public static class NegativeSampling
+{
+    /// <summary>word2vec.c's MAX_EXP: σ is tabulated on [−6, 6] and saturates outside.</summary>
+    public const float MaxExp = 6f;
+
+    private const int TableSize = 1000;
+    private static readonly float[] SigmoidTable = Enumerable.Range(0, TableSize)
+        .Select(i => (float)(1 / (1 + Math.Exp(-((i / (double)TableSize) * 2 - 1) * MaxExp)))).ToArray();
+
+    /// <summary>
+    /// One stochastic-gradient step exactly as word2vec.c takes it: for each target t (targets[0] with label 1, the others
+    /// with label 0), g = (label − σ(uₜ·v))·rate, accumulate g·uₜ into <paramref name="inputGradient"/>, then uₜ += g·v;
+    /// finally v += the accumulated sum. For distinct targets this is v −= rate·∂L/∂v and uₜ −= rate·∂L/∂uₜ (σ from word2vec.c's table,
+    /// with its saturation outside ±6).
+    /// </summary>
+    public static void Step(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
+    {
+        Array.Clear(inputGradient, 0, stride);
+        for (int d = 0; d < targets.Length; d++)
+        {
+            int outputOffset = targets[d] * stride;
+            float label = d == 0 ? 1f : 0f;
+            float f = VectorMath.Dot(input, inputOffset, output, outputOffset, stride);
+            float g;
+            if (f >= MaxExp) g = (label - 1) * rate;
+            else if (f < -MaxExp) g = label * rate;
+            else g = (label - SigmoidTable[(int)((f + MaxExp) * (TableSize / MaxExp / 2))]) * rate;
+            VectorMath.Axpy(g, output, outputOffset, inputGradient, 0, stride);
+            VectorMath.Axpy(g, input, inputOffset, output, outputOffset, stride);
+        }
+        VectorMath.Axpy(1f, inputGradient, 0, input, inputOffset, stride);
+    }
+
+    /// <summary>The loss L for one pair in double precision with an exact, numerically stable log σ.</summary>
+    public static double Loss(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride)
+    {
+        double loss = 0;
+        for (int d = 0; d < targets.Length; d++)
+        {
+            double f = 0;
+            int outputOffset = targets[d] * stride;
+            for (int i = 0; i < stride; i++) f += (double)input[inputOffset + i] * output[outputOffset + i];
+            loss -= LogSigmoid(d == 0 ? f : -f);
+        }
+        return loss;
+    }
+
+    private static double LogSigmoid(double x) => x >= 0 ? -Math.Log(1 + Math.Exp(-x)) : x - Math.Log(1 + Math.Exp(x));
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using Latent.IO;
+
+namespace Latent.Text;
+
+/// <summary>A table of word vectors with cosine similarity, nearest neighbours, analogies and word2vec.c / gensim file formats.</summary>
+public sealed class WordVectors
+{
+    private readonly string[] words;
+    private readonly float[] data;
+    private readonly Dictionary<string, int> index;
+    private readonly Lazy<float[]> unitRows;
+
+    /// <summary>Wraps <paramref name="data"/>, row-major with one row of <paramref name="dimensions"/> floats per word.</summary>
+    public WordVectors(IReadOnlyList<string> words, int dimensions, float[] data)
+    {
+        if (dimensions < 1) throw new LatentException($"vector size must be ≥ 1, got {dimensions}");
+        if (data.Length != words.Count * dimensions)
+            throw new LatentException($"{words.Count} words of {dimensions} dimensions need {words.Count * dimensions} values, got {data.Length}");
+        this.words = words.ToArray();
+        this.data = data;
+        Dimensions = dimensions;
+        index = new Dictionary<string, int>(words.Count, StringComparer.Ordinal);
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (words[i].Length == 0 || words[i].Any(char.IsWhiteSpace)) throw new LatentException($"word {i} is empty or contains whitespace");
+            if (!index.TryAdd(words[i], i)) throw new LatentException($"word '{words[i]}' appears twice");
+        }
+        unitRows = new Lazy<float[]>(Normalise);
+    }
+
+    /// <summary>Words by row.</summary>
+    public IReadOnlyList<string> Words => words;
+
+    /// <summary>Vector size.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>Number of words.</summary>
+    public int Count => words.Length;
+
+    /// <summary>Whether <paramref name="word"/> has a vector.</summary>
+    public bool Contains(string word) => index.ContainsKey(word);
+
+    /// <summary>The vector of <paramref name="word"/>.</summary>
+    public ReadOnlySpan<float> this[string word] => data.AsSpan(RowOf(word) * Dimensions, Dimensions);
+
+    /// <summary>The row-major matrix of all vectors.</summary>
+    public ReadOnlySpan<float> Matrix => data;
+
+    /// <summary>cos(a, b) = a·b / (‖a‖ ‖b‖); 0 when either vector is zero.</summary>
+    public double Cosine(string a, string b) => Cosine(this[a], this[b]);
+
+    /// <summary>Cosine similarity of two vectors in double precision; 0 when either is zero.</summary>
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length) throw new LatentException($"cosine of vectors of sizes {a.Length} and {b.Length}");
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
+    }
+
+    /// <summary>The <paramref name="k"/> words most cosine-similar to <paramref name="word"/>, the word itself excluded.</summary>
+    public IReadOnlyList<(string Word, double Similarity)> MostSimilar(string word, int k) => Nearest(this[word], k, [RowOf(word)]);
+
+    /// <summary>
+    /// Solves a : b :: c : ? by 3CosAdd (Mikolov et al. 2013): the <paramref name="k"/> words nearest by cosine to
+    /// unit(b) − unit(a) + unit(c), excluding a, b and c (as gensim's most_similar(positive=[b, c], negative=[a])).
+    /// </summary>
+    public IReadOnlyList<(string Word, double Similarity)> Analogy(string a, string b, string c, int k)
+    {
+        var unit = unitRows.Value;
+        int ra = RowOf(a), rb = RowOf(b), rc = RowOf(c);
+        var query = new float[Dimensions];
+        for (int i = 0; i < Dimensions; i++) query[i] = unit[rb * Dimensions + i] - unit[ra * Dimensions + i] + unit[rc * Dimensions + i];
+        return Nearest(query, k, [ra, rb, rc]);
+    }
+
+    /// <summary>The <paramref name="k"/> words most cosine-similar to <paramref name="vector"/>, skipping the rows in <paramref name="exclude"/>.</summary>
+    public IReadOnlyList<(string Word, double Similarity)> Nearest(ReadOnlySpan<float> vector, int k, IReadOnlyCollection<int> exclude)
+    {
+        if (vector.Length != Dimensions) throw new LatentException($"query vector has {vector.Length} dimensions, the table {Dimensions}");
+        if (k < 1) throw new LatentException($"k must be ≥ 1, got {k}");
+        var unit = unitRows.Value;
+        double norm = 0;
+        foreach (var v in vector) norm += (double)v * v;
+        norm = Math.Sqrt(norm);
+        var best = new PriorityQueue<int, double>();
+        for (int w = 0; w < Count; w++)
+        {
+            if (exclude.Contains(w)) continue;
+            double dot = 0;
+            for (int i = 0; i < Dimensions; i++) dot += (double)unit[w * Dimensions + i] * vector[i];
+            double similarity = norm == 0 ? 0 : dot / norm;
+            if (best.Count < k) best.Enqueue(w, similarity);
+            else if (best.TryPeek(out _, out double worst) && similarity > worst) best.EnqueueDequeue(w, similarity);
+        }
+        var result = new List<(string, double)>(best.Count);
+        while (best.TryDequeue(out int w, out double s)) result.Add((words[w], s));
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>Writes the vectors in word2vec.c's text or binary format (UTF-8 words, header "V D").</summary>
+    public void Save(string path, WordVectorFormat format) => AtomicFile.WriteStream(path, stream => Write(stream, format));
+
+    private void Write(Stream stream, WordVectorFormat format)
+    {
+        var header = Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n");
+        stream.Write(header);
+        var buffer = new byte[Dimensions * sizeof(float)];
+        for (int w = 0; w < Count; w++)
+        {
+            var row = data.AsSpan(w * Dimensions, Dimensions);
+            if (format == WordVectorFormat.Text)
+            {
+                var line = new StringBuilder(words[w]);
+                foreach (var v in row) line.Append(' ').Append(v.ToString("R", CultureInfo.InvariantCulture));
+                stream.Write(Encoding.UTF8.GetBytes(line.Append('\n').ToString()));
+            }
+            else
+            {
+                stream.Write(Encoding.UTF8.GetBytes(words[w] + " "));
+                for (int i = 0; i < Dimensions; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * sizeof(float)), row[i]);
+                stream.Write(buffer);
+                stream.WriteByte((byte)'\n');
+            }
+        }
+    }
+
+    /// <summary>Reads a word2vec.c / gensim vector file in the given format.</summary>
+    public static WordVectors Load(string path, WordVectorFormat format)
+    {
+        if (!File.Exists(path)) throw new LatentException($"{path}: vector file not found");
+        using var stream = new BufferedStream(File.OpenRead(path));
+        var headerParts = ReadToken(stream, path, '\n').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (headerParts.Length != 2
+            || !int.TryParse(headerParts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            || !int.TryParse(headerParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dimensions)
+            || dimensions < 1)
+            throw new LatentException($"{path}: header must be 'V D' (word count, vector size)");
+        var words = new string[count];
+        var data = new float[(long)count * dimensions];
+        var buffer = new byte[dimensions * sizeof(float)];
+        for (int w = 0; w < count; w++)
+        {
+            if (format == WordVectorFormat.Text)
+            {
+                var parts = ReadToken(stream, path, '\n').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length != dimensions + 1) throw new LatentException($"{path}: line {w + 2} has {parts.Length - 1} values, expected {dimensions}");
+                words[w] = parts[0];
+                for (int i = 0; i < dimensions; i++)
+                {
+                    if (!float.TryParse(parts[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out data[(long)w * dimensions + i]))
+                        throw new LatentException($"{path}: line {w + 2} value {i + 1} '{parts[i + 1]}' is not a number");
+                }
+            }
+            else
+            {
+                words[w] = ReadToken(stream, path, ' ');
+                if (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) != buffer.Length)
+                    throw new LatentException($"{path}: file ends inside the vector of word {w + 1} of {count}");
+                for (int i = 0; i < dimensions; i++)
+                    data[(long)w * dimensions + i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(buffer.AsSpan(i * sizeof(float)));
+            }
+        }
+        return new WordVectors(words, dimensions, data);
+    }
+
+    private int RowOf(string word) => index.TryGetValue(word, out int i) ? i : throw new LatentException($"'{word}' is not in the vocabulary");
+
+    private float[] Normalise()
+    {
+        var unit = new float[data.Length];
+        for (int w = 0; w < Count; w++)
+        {
+            double norm = 0;
+            for (int i = 0; i < Dimensions; i++) norm += (double)data[w * Dimensions + i] * data[w * Dimensions + i];
+            float scale = norm == 0 ? 0f : (float)(1 / Math.Sqrt(norm));
+            for (int i = 0; i < Dimensions; i++) unit[w * Dimensions + i] = data[w * Dimensions + i] * scale;
+        }
+        return unit;
+    }
+
+    /// <summary>Reads UTF-8 bytes up to <paramref name="terminator"/>, skipping leading newlines (word2vec.c ends binary vectors with one, gensim does not).</summary>
+    private static string ReadToken(Stream stream, string path, char terminator)
+    {
+        var bytes = new List<byte>();
+        while (true)
+        {
+            int b = stream.ReadByte();
+            if (b < 0)
+            {
+                if (terminator == '\n' && bytes.Count > 0) break;
+                throw new LatentException($"{path}: file ends early (truncated or corrupt)");
+            }
+            if (b == terminator) break;
+            if (b == '\n' && bytes.Count == 0) continue;
+            bytes.Add((byte)b);
+            if (bytes.Count > 100_000) throw new LatentException($"{path}: a word or line is longer than 100,000 bytes (wrong format?)");
+        }
+        return Encoding.UTF8.GetString(bytes.ToArray()).TrimEnd('\r');
+    }
+}
