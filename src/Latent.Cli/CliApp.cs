@@ -14,6 +14,8 @@ public static class CliApp
         new CurvesCommand(),
         new MlpCommand(),
         new VaeCommand(),
+        new Word2VecCommand(),
+        new LmCommand(),
     };
 
     /// <summary>Builds the root command.</summary>

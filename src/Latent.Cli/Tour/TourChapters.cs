@@ -6,7 +6,8 @@ public static class TourChapters
     /// <summary>Every implemented chapter.</summary>
     public static IReadOnlyList<ITourChapter> All { get; } = new ITourChapter[]
     {
-        new CurvesChapter(),
         new VaeChapter(),
+        new CurvesChapter(),
+        new TextChapter(),
     };
 }
