@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Latent.Data;
+using Latent.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Noisy;
+
+/// <summary>
+/// Trains a classifier on noisy labels with one of the noise models and evaluates it on clean test labels after
+/// every epoch. Q is updated by its own Adam (same hyper-parameters, its own learning rate), so that the optimizer
+/// state of Q can be read after every step; the projection runs right after that step.
+/// </summary>
+public sealed class NoisyLabelExperiment
+{
+    private readonly Tensor trainImages;
+    private readonly Tensor noisyLabels;
+    private readonly Tensor testImages;
+    private readonly Tensor testLabels;
+    private readonly Tensor trueTransition;
+    private readonly int classes;
+
+    /// <summary>Holds the data: training images with noisy labels, clean test set, and the true T that made the noise.</summary>
+    public NoisyLabelExperiment(Tensor trainImages, Tensor noisyLabels, Tensor testImages, Tensor testLabels, Tensor trueTransition)
+    {
+        if (trainImages.shape[0] != noisyLabels.shape[0]) throw new LatentException($"{trainImages.shape[0]} training images but {noisyLabels.shape[0]} labels");
+        if (testImages.shape[0] != testLabels.shape[0]) throw new LatentException($"{testImages.shape[0]} test images but {testLabels.shape[0]} labels");
+        LabelNoise.Validate(trueTransition, "true T");
+        this.trainImages = trainImages;
+        this.noisyLabels = noisyLabels;
+        this.testImages = testImages;
+        this.testLabels = testLabels;
+        this.trueTransition = trueTransition.to(ScalarType.Float64);
+        classes = (int)trueTransition.shape[0];
+    }
+
+    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record as it completes.</summary>
+    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null)
+    {
+        if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
+        var generator = new Generator((ulong)options.Seed);
+        torch.manual_seed(options.Seed);
+        Tensor? fixedTransition = model switch
+        {
+            NoiseModel.ForwardKnown => trueTransition,
+            NoiseModel.Forward => EstimateTransition(options, generator),
+            _ => null,
+        };
+        var noise = CreateNoiseLayer(model, options, fixedTransition);
+        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), noise);
+        var records = new List<EpochRecord>();
+        Train(network, options, generator, records, onEpoch);
+        using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
+        return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes);
+    }
+
+    /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
+    public Tensor EstimateTransition(NoisyTrainingOptions options, Generator generator)
+    {
+        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
+        Train(network, options with { Epochs = options.EstimationEpochs }, generator, [], null);
+        using var noGrad = no_grad();
+        network.eval();
+        using var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
+        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile);
+    }
+
+    private NoiseAdaptation? CreateNoiseLayer(NoiseModel model, NoisyTrainingOptions options, Tensor? fixedTransition) => model switch
+    {
+        NoiseModel.None => null,
+        NoiseModel.Softmax => new SoftmaxTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+        NoiseModel.Project => new ProjectedTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+        _ => new FixedTransition(fixedTransition!),
+    };
+
+    private nn.Module<Tensor, Tensor> CreateClassifier(string architecture) => architecture switch
+    {
+        "cnn" => new SmallCnn(classes, 128),
+        "mlp" => nn.Sequential(nn.Linear(trainImages.shape[1], 256), nn.ReLU(), nn.Linear(256, classes)),
+        _ => throw new LatentException($"architecture '{architecture}': expected cnn or mlp"),
+    };
+
+    private void Train(NoisyLabelClassifier network, NoisyTrainingOptions options, Generator generator, List<EpochRecord> records, Action<EpochRecord>? onEpoch)
+    {
+        using var optimizer = optim.Adam(network.Classifier.parameters(), options.LearningRate);
+        var transitionParameters = network.Noise?.parameters().ToList() ?? [];
+        using var transitionOptimizer = transitionParameters.Count == 0 ? null : options.TransitionOptimizer switch
+        {
+            "adam" => (optim.Optimizer)optim.Adam(transitionParameters, options.TransitionLearningRate),
+            "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRate),
+            _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
+        };
+        long count = trainImages.shape[0];
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            network.train();
+            bool learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
+            var probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? new ProjectionProbeAccumulator() : null;
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int steps = 0;
+            using var order = randperm(count, generator: generator);
+            for (long start = 0; start < count; start += options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var batch = order.narrow(0, start, Math.Min(options.BatchSize, count - start));
+                var loss = network.Loss(trainImages.index_select(0, batch), noisyLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0);
+                if (!loss.isfinite().item<bool>()) throw new LatentException($"loss became {loss.item<float>()} at epoch {epoch}, step {steps + 1}");
+                optimizer.zero_grad();
+                transitionOptimizer?.zero_grad();
+                loss.backward();
+                optimizer.step();
+                if (learnQ)
+                {
+                    var before = network.Noise!.Transition().detach().clone();
+                    transitionOptimizer!.step();
+                    network.Noise.AfterOptimizerStep();
+                    probe?.Add(before, (ProjectedTransition)network.Noise, transitionOptimizer);
+                }
+                lossSum += loss.item<float>();
+                steps++;
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            var record = Evaluate(network, epoch, lossSum / steps, seconds, probe?.Average());
+            records.Add(record);
+            onEpoch?.Invoke(record);
+        }
+    }
+
+    private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        network.eval();
+        var predictions = Predict(network, testImages, inputs => network.Classifier.call(inputs).argmax(1));
+        double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
+        var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
+        return new EpochRecord(
+            epoch, trainLoss, accuracy,
+            q.sum(0, keepdim: false).sub(1).abs().max().item<double>(),
+            q.min().item<double>(),
+            (q - trueTransition).abs().max().item<double>(),
+            seconds, probe);
+    }
+
+    private static Tensor Predict(NoisyLabelClassifier network, Tensor images, Func<Tensor, Tensor> predict)
+    {
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += 1000)
+            parts.Add(predict(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
+        return cat(parts, 0);
+    }
+}
