@@ -7,5 +7,6 @@ public static class TourChapters
     public static IReadOnlyList<ITourChapter> All { get; } = new ITourChapter[]
     {
         new CurvesChapter(),
+        new NoisyChapter(),
     };
 }

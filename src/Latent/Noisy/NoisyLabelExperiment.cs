@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Latent.Data;
 using Latent.Nn;
+using Latent.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,8 +10,8 @@ namespace Latent.Noisy;
 
 /// <summary>
 /// Trains a classifier on noisy labels with one of the noise models and evaluates it on clean test labels after
-/// every epoch. Q is updated by its own Adam (same hyper-parameters, its own learning rate), so that the optimizer
-/// state of Q can be read after every step; the projection runs right after that step.
+/// every epoch. The classifier trains through <see cref="Trainer"/> with Adam; Q has its own optimizer (Adam or SGD, its
+/// own learning rate) so that its state can be read after every step; the projection runs right after that step.
 /// </summary>
 public sealed class NoisyLabelExperiment
 {
@@ -35,31 +36,31 @@ public sealed class NoisyLabelExperiment
         classes = (int)trueTransition.shape[0];
     }
 
-    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record as it completes.</summary>
-    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null)
+    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record, <paramref name="onStep"/> each optimizer step count.</summary>
+    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<long>? onStep = null)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
-        var generator = new Generator((ulong)options.Seed);
         torch.manual_seed(options.Seed);
         Tensor? fixedTransition = model switch
         {
             NoiseModel.ForwardKnown => trueTransition,
-            NoiseModel.Forward => EstimateTransition(options, generator),
+            NoiseModel.Forward => EstimateTransition(options),
             _ => null,
         };
+        torch.manual_seed(options.Seed);
         var noise = CreateNoiseLayer(model, options, fixedTransition);
         using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), noise);
         var records = new List<EpochRecord>();
-        Train(network, options, generator, records, onEpoch);
+        Train(network, options, records, onEpoch, onStep);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
         return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes);
     }
 
     /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
-    public Tensor EstimateTransition(NoisyTrainingOptions options, Generator generator)
+    public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
         using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
-        Train(network, options with { Epochs = options.EstimationEpochs }, generator, [], null);
+        Train(network, options with { Epochs = options.EstimationEpochs }, [], null, null);
         using var noGrad = no_grad();
         network.eval();
         using var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
@@ -77,13 +78,17 @@ public sealed class NoisyLabelExperiment
     private nn.Module<Tensor, Tensor> CreateClassifier(string architecture) => architecture switch
     {
         "cnn" => new SmallCnn(classes, 128),
-        "mlp" => nn.Sequential(nn.Linear(trainImages.shape[1], 256), nn.ReLU(), nn.Linear(256, classes)),
+        "mlp" => new Mlp([(int)trainImages.shape[1], 256, classes]),
         _ => throw new LatentException($"architecture '{architecture}': expected cnn or mlp"),
     };
 
-    private void Train(NoisyLabelClassifier network, NoisyTrainingOptions options, Generator generator, List<EpochRecord> records, Action<EpochRecord>? onEpoch)
+    /// <summary>
+    /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
+    /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
+    /// is waiting.
+    /// </summary>
+    private void Train(NoisyLabelClassifier network, NoisyTrainingOptions options, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<long>? onStep)
     {
-        using var optimizer = optim.Adam(network.Classifier.parameters(), options.LearningRate);
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : options.TransitionOptimizer switch
         {
@@ -91,48 +96,49 @@ public sealed class NoisyLabelExperiment
             "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRate),
             _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
         };
-        long count = trainImages.shape[0];
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        int epoch = 0;
+        bool learnQ = false;
+        ProjectionProbeAccumulator? probe = null;
+        var clock = new Stopwatch();
+        Trainer? trainer = null;
+        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate),
+            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed })
         {
-            network.train();
-            bool learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
-            var probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? new ProjectionProbeAccumulator() : null;
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            int steps = 0;
-            using var order = randperm(count, generator: generator);
-            for (long start = 0; start < count; start += options.BatchSize)
+            BeforeEpoch = index =>
             {
-                using var scope = NewDisposeScope();
-                var batch = order.narrow(0, start, Math.Min(options.BatchSize, count - start));
-                var loss = network.Loss(trainImages.index_select(0, batch), noisyLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0);
-                if (!loss.isfinite().item<bool>()) throw new LatentException($"loss became {loss.item<float>()} at epoch {epoch}, step {steps + 1}");
-                optimizer.zero_grad();
-                transitionOptimizer?.zero_grad();
-                loss.backward();
-                optimizer.step();
+                epoch = index + 1;
+                learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
+                probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? new ProjectionProbeAccumulator() : null;
+                clock.Restart();
+            },
+            AfterStep = () =>
+            {
+                if (transitionOptimizer is null) return;
                 if (learnQ)
                 {
                     var before = network.Noise!.Transition().detach().clone();
-                    transitionOptimizer!.step();
+                    transitionOptimizer.step();
                     network.Noise.AfterOptimizerStep();
                     probe?.Add(before, (ProjectedTransition)network.Noise, transitionOptimizer);
                 }
-                lossSum += loss.item<float>();
-                steps++;
-            }
-            var seconds = clock.Elapsed.TotalSeconds;
-            var record = Evaluate(network, epoch, lossSum / steps, seconds, probe?.Average());
-            records.Add(record);
-            onEpoch?.Invoke(record);
-        }
+                transitionOptimizer.zero_grad();
+            },
+            Progress = progress => onStep?.Invoke(progress.Step),
+            Evaluate = () =>
+            {
+                double seconds = clock.Elapsed.TotalSeconds;
+                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average());
+                records.Add(record);
+                onEpoch?.Invoke(record);
+                return record.CleanTestAccuracy;
+            },
+        };
+        trainer.Fit(trainImages.shape[0], batch =>
+            network.Loss(trainImages.index_select(0, batch), noisyLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
     }
 
     private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        network.eval();
         var predictions = Predict(network, testImages, inputs => network.Classifier.call(inputs).argmax(1));
         double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
         var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
