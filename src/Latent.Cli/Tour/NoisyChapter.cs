@@ -28,6 +28,7 @@ public sealed class NoisyChapter : ITourChapter
     public void Run(ChapterContext context) => Run(context, new NoisySettings
     {
         Architecture = "mlp",
+        Models = new[] { NoiseModel.None, NoiseModel.Softmax, NoiseModel.Project },
         Examples = context.Scaled(10_000, 1_000),
         Epochs = context.Scaled(5, 2),
         EstimationEpochs = 1,
@@ -88,13 +89,13 @@ public sealed class NoisyChapter : ITourChapter
         report.Image(accuracyPng, "Clean test accuracy of argmax f(x) after every epoch, per noise model.");
         report.Image(transitionsPng, "True T, the realised noise, and the learned (or estimated) Q of each model; columns are the true label, rows the noisy label.");
         report.Table(
-            new[] { "model", "Q optimizer", "final clean acc", "best clean acc", "max|Q−T|", "max |col sum − 1|", "min Q entry", "zeros in Q", "train s" },
+            new[] { "model", "Q optimizer", "final clean acc", "best clean acc", "max|Q−T| (none: I vs T)", "max |col sum − 1|", "min Q entry", "zeros in Q", "train s" },
             runs.Select(run => (IReadOnlyList<string>)new[]
             {
                 run.Name, run.Result.Model is NoiseModel.Softmax or NoiseModel.Project ? run.Optimizer : "—",
                 Format(run.Result.FinalAccuracy), Format(run.Result.BestAccuracy), Format(run.Result.Epochs[^1].MaxAbsErrorToTrue),
                 Format(run.Result.Epochs.Max(e => e.MaxColumnSumError)), Format(run.Result.Epochs.Min(e => e.MinEntry)),
-                run.Result.Transition.Count(v => v == 0).ToString(CultureInfo.InvariantCulture),
+                run.Result.Model == NoiseModel.None ? "—" : run.Result.Transition.Count(v => v == 0).ToString(CultureInfo.InvariantCulture),
                 run.Result.Epochs.Sum(e => e.Seconds).ToString("0", CultureInfo.InvariantCulture),
             }));
         var probed = runs.Where(r => r.Result.Epochs.Any(e => e.Projection is not null)).ToList();

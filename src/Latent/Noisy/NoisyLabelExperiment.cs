@@ -61,10 +61,11 @@ public sealed class NoisyLabelExperiment
     {
         using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
         Train(network, options with { Epochs = options.EstimationEpochs }, [], null, null);
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
-        using var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
-        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile);
+        var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
+        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
     }
 
     private NoiseAdaptation? CreateNoiseLayer(NoiseModel model, NoisyTrainingOptions options, Tensor? fixedTransition) => model switch
