@@ -12,14 +12,19 @@ public static class SimplexProjection
         if (!matrix.isfinite().all().item<bool>()) throw new LatentException("simplex projection: the matrix holds NaN or infinite entries");
         using var scope = NewDisposeScope();
         long n = matrix.shape[0];
+        // The projection is unchanged by adding a constant to a column, so each column is shifted to max 0 first: then
+        // the cumulative sums keep their "− 1" even for huge entries. Computed in float64, returned in the input's dtype.
+        var values = matrix.to(ScalarType.Float64);
+        values = values - values.amax(new long[] { 0 }, keepdim: true);
         // u = columns sorted in decreasing order; ρ = max{ j : u_j − (Σ_{r≤j} u_r − 1) / j > 0 }; θ = (Σ_{r≤ρ} u_r − 1) / ρ.
-        var sorted = matrix.sort(0, descending: true).Values;
+        var sorted = values.sort(0, descending: true).Values;
         var cumulative = sorted.cumsum(0) - 1;
-        var rank = arange(1, n + 1, dtype: matrix.dtype, device: matrix.device).unsqueeze(1);
+        var rank = arange(1, n + 1, dtype: ScalarType.Float64, device: matrix.device).unsqueeze(1);
         var positive = (sorted - cumulative / rank).gt(0);
-        var rho = (positive.to(matrix.dtype) * rank).amax(new long[] { 0 }, keepdim: true);
+        // ρ ≥ 1 in exact arithmetic (j = 1 always qualifies); the clamp keeps rounding from producing index −1.
+        var rho = (positive.to(ScalarType.Float64) * rank).amax(new long[] { 0 }, keepdim: true).clamp_min(1);
         var theta = cumulative.gather(0, rho.to(ScalarType.Int64) - 1) / rho;
-        return (matrix - theta).clamp_min(0).MoveToOuterDisposeScope();
+        return (values - theta).clamp_min(0).to(matrix.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Projects one vector onto the simplex.</summary>

@@ -118,6 +118,7 @@ public sealed class NoisyLabelExperiment
                 if (learnQ)
                 {
                     var before = network.Noise!.Transition().detach().clone();
+                    nn.utils.clip_grad_norm_(transitionParameters, options.TransitionGradientClip);
                     transitionOptimizer.step();
                     network.Noise.AfterOptimizerStep();
                     probe?.Add(before, (ProjectedTransition)network.Noise, transitionOptimizer);

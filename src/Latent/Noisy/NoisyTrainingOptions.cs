@@ -6,6 +6,8 @@ namespace Latent.Noisy;
 /// <param name="LearningRate">Adam learning rate of the classifier.</param>
 /// <param name="TransitionLearningRate">Adam learning rate of Q (or of W for the softmax parameterization).</param>
 /// <param name="TransitionOptimizer">"adam" or "sgd" (plain gradient steps, as Sukhbaatar et al.) for Q.</param>
+/// <param name="TransitionGradientClip">Q's gradient norm is clipped to this before its step: with exact zeros in Q, an example
+/// whose label Q calls nearly impossible has a gradient 1 / p(ỹ | x) that can be astronomically large.</param>
 /// <param name="TraceWeight">Weight of Sukhbaatar's tr(Q) regularizer (0 = off).</param>
 /// <param name="InitialOffDiagonal">Q starts at the symmetric matrix with this noise rate (0 = identity, projected Q only).</param>
 /// <param name="FrozenEpochs">Epochs at the start during which Q is held at its initial value.</param>
@@ -19,6 +21,7 @@ public sealed record NoisyTrainingOptions(
     double LearningRate = 1e-3,
     double TransitionLearningRate = 1e-2,
     string TransitionOptimizer = "adam",
+    double TransitionGradientClip = 5,
     double TraceWeight = 0,
     double InitialOffDiagonal = 0.01,
     int FrozenEpochs = 0,

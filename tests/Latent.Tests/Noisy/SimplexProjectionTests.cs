@@ -97,6 +97,17 @@ public sealed class SimplexProjectionTests
     }
 
     [Fact]
+    public void HugeFloatEntriesStillLandOnTheSimplex()
+    {
+        using var column = tensor(new[] { 3e30f, 1e30f, -2e30f, 0.5f });
+        using var projected = SimplexProjection.ProjectVector(column);
+        Assert.Equal(new[] { 1f, 0f, 0f, 0f }, projected.data<float>().ToArray());
+        using var nearTie = tensor(new[] { 1e8f, 1e8f, 0f });
+        using var split = SimplexProjection.ProjectVector(nearTie);
+        Assert.Equal(new[] { 0.5f, 0.5f, 0f }, split.data<float>().ToArray());
+    }
+
+    [Fact]
     public void NonFiniteInputIsRejected()
     {
         using var bad = tensor(new[] { 0.5, double.NaN });
