@@ -84,7 +84,7 @@ public sealed class NoisyChapter : ITourChapter
             $"(realised: {flipped:P1} of labels changed, max |realised − T| = {Format(MaxAbs(realised, truth))}); clean 10k test set. " +
             $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}) for {settings.Epochs} epochs through the library's Trainer. " +
             $"Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {Format(settings.TraceWeight)}·tr(Q); Q starts at 0.99 on the diagonal and is held for the first {settings.FrozenEpochs} epoch(s). " +
-            "Q is stepped by its own optimizer in the trainer's after-step hook, then (projected variant) each column is replaced by its Euclidean projection onto the simplex (Duchi et al. 2008). " +
+            "Q is stepped by its own optimizer (gradient norm clipped at 5) in the trainer's after-step hook, then (projected variant) each column is replaced by its Euclidean projection onto the simplex (Duchi et al. 2008). " +
             $"Forward correction estimates T from the {Format(0.97)} quantile of p(ỹ = j | x) after {settings.EstimationEpochs} uncorrected epoch(s) (Patrini et al. 2017).");
         report.Image(accuracyPng, "Clean test accuracy of argmax f(x) after every epoch, per noise model.");
         report.Image(transitionsPng, "True T, the realised noise, and the learned (or estimated) Q of each model; columns are the true label, rows the noisy label.");
