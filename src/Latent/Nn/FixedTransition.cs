@@ -1,0 +1,21 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Nn;
+
+/// <summary>Forward loss correction (Patrini et al. 2017): a fixed, known or estimated T applied to the softmax output.</summary>
+public sealed class FixedTransition : NoiseAdaptation
+{
+    private readonly Tensor transition;
+
+    /// <summary>Uses the column-stochastic matrix <paramref name="transition"/> as a non-trainable buffer.</summary>
+    public FixedTransition(Tensor transition) : base(nameof(FixedTransition))
+    {
+        Data.LabelNoise.Validate(transition, "fixed T");
+        this.transition = transition.to(ScalarType.Float32).clone();
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor Transition() => transition;
+}

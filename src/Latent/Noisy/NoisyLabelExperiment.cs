@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Latent.Data;
+using Latent.Nn;
+using Latent.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Noisy;
+
+/// <summary>
+/// Trains a classifier on noisy labels with one of the noise models and evaluates it on clean test labels after
+/// every epoch. The classifier trains through <see cref="Trainer"/> with Adam; Q has its own optimizer (Adam or SGD, its
+/// own learning rate) so that its state can be read after every step; the projection runs right after that step.
+/// </summary>
+public sealed class NoisyLabelExperiment
+{
+    private readonly Tensor trainImages;
+    private readonly Tensor noisyLabels;
+    private readonly Tensor testImages;
+    private readonly Tensor testLabels;
+    private readonly Tensor trueTransition;
+    private readonly int classes;
+
+    /// <summary>Holds the data: training images with noisy labels, clean test set, and the true T that made the noise.</summary>
+    public NoisyLabelExperiment(Tensor trainImages, Tensor noisyLabels, Tensor testImages, Tensor testLabels, Tensor trueTransition)
+    {
+        if (trainImages.shape[0] != noisyLabels.shape[0]) throw new LatentException($"{trainImages.shape[0]} training images but {noisyLabels.shape[0]} labels");
+        if (testImages.shape[0] != testLabels.shape[0]) throw new LatentException($"{testImages.shape[0]} test images but {testLabels.shape[0]} labels");
+        LabelNoise.Validate(trueTransition, "true T");
+        this.trainImages = trainImages;
+        this.noisyLabels = noisyLabels;
+        this.testImages = testImages;
+        this.testLabels = testLabels;
+        this.trueTransition = trueTransition.to(ScalarType.Float64);
+        classes = (int)trueTransition.shape[0];
+    }
+
+    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record, <paramref name="onStep"/> each optimizer step count.</summary>
+    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<long>? onStep = null)
+    {
+        if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
+        torch.manual_seed(options.Seed);
+        Tensor? fixedTransition = model switch
+        {
+            NoiseModel.ForwardKnown => trueTransition,
+            NoiseModel.Forward => EstimateTransition(options),
+            _ => null,
+        };
+        torch.manual_seed(options.Seed);
+        var noise = CreateNoiseLayer(model, options, fixedTransition);
+        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), noise);
+        var records = new List<EpochRecord>();
+        Train(network, options, records, onEpoch, onStep);
+        using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
+        return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes);
+    }
+
+    /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
+    public Tensor EstimateTransition(NoisyTrainingOptions options)
+    {
+        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
+        Train(network, options with { Epochs = options.EstimationEpochs }, [], null, null);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        network.eval();
+        var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
+        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
+    }
+
+    private NoiseAdaptation? CreateNoiseLayer(NoiseModel model, NoisyTrainingOptions options, Tensor? fixedTransition) => model switch
+    {
+        NoiseModel.None => null,
+        NoiseModel.Softmax => new SoftmaxTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+        NoiseModel.Project => new ProjectedTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+        _ => new FixedTransition(fixedTransition!),
+    };
+
+    private nn.Module<Tensor, Tensor> CreateClassifier(string architecture) => architecture switch
+    {
+        "cnn" => new SmallCnn(classes, 128),
+        "mlp" => new Mlp([(int)trainImages.shape[1], 256, classes]),
+        _ => throw new LatentException($"architecture '{architecture}': expected cnn or mlp"),
+    };
+
+    /// <summary>
+    /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
+    /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
+    /// is waiting.
+    /// </summary>
+    private void Train(NoisyLabelClassifier network, NoisyTrainingOptions options, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<long>? onStep)
+    {
+        var transitionParameters = network.Noise?.parameters().ToList() ?? [];
+        using var transitionOptimizer = transitionParameters.Count == 0 ? null : options.TransitionOptimizer switch
+        {
+            "adam" => (optim.Optimizer)optim.Adam(transitionParameters, options.TransitionLearningRate),
+            "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRate),
+            _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
+        };
+        int epoch = 0;
+        bool learnQ = false;
+        ProjectionProbeAccumulator? probe = null;
+        var clock = new Stopwatch();
+        Trainer? trainer = null;
+        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate),
+            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed })
+        {
+            BeforeEpoch = index =>
+            {
+                epoch = index + 1;
+                learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
+                probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? new ProjectionProbeAccumulator() : null;
+                clock.Restart();
+            },
+            AfterStep = () =>
+            {
+                if (transitionOptimizer is null) return;
+                if (learnQ)
+                {
+                    var before = network.Noise!.Transition().detach().clone();
+                    nn.utils.clip_grad_norm_(transitionParameters, options.TransitionGradientClip);
+                    transitionOptimizer.step();
+                    network.Noise.AfterOptimizerStep();
+                    probe?.Add(before, (ProjectedTransition)network.Noise, transitionOptimizer);
+                }
+                transitionOptimizer.zero_grad();
+            },
+            Progress = progress => onStep?.Invoke(progress.Step),
+            Evaluate = () =>
+            {
+                double seconds = clock.Elapsed.TotalSeconds;
+                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average());
+                records.Add(record);
+                onEpoch?.Invoke(record);
+                return record.CleanTestAccuracy;
+            },
+        };
+        trainer.Fit(trainImages.shape[0], batch =>
+            network.Loss(trainImages.index_select(0, batch), noisyLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
+    }
+
+    private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe)
+    {
+        var predictions = Predict(network, testImages, inputs => network.Classifier.call(inputs).argmax(1));
+        double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
+        var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
+        return new EpochRecord(
+            epoch, trainLoss, accuracy,
+            q.sum(0, keepdim: false).sub(1).abs().max().item<double>(),
+            q.min().item<double>(),
+            (q - trueTransition).abs().max().item<double>(),
+            seconds, probe);
+    }
+
+    private static Tensor Predict(NoisyLabelClassifier network, Tensor images, Func<Tensor, Tensor> predict)
+    {
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += 1000)
+            parts.Add(predict(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
+        return cat(parts, 0);
+    }
+}

@@ -1,0 +1,71 @@
+using Latent.Cli;
+using Latent.Data;
+using Latent.Noisy;
+using static TorchSharp.torch;
+
+namespace Latent.Tests.Noisy;
+
+public sealed class NoisyLabelExperimentTests
+{
+    public NoisyLabelExperimentTests() => LatentRuntime.Initialize();
+
+    /// <summary>A tiny separable 10-class problem: class k lights up pixel block k.</summary>
+    private static (Tensor Images, Tensor Labels) Blocks(int count, long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        var labels = arange(count, dtype: ScalarType.Int64).remainder(10);
+        var images = rand(new long[] { count, 784 }, generator: generator) * 0.1f;
+        for (int k = 0; k < 10; k++)
+            images.index_put_(1.0f, labels.eq(k).nonzero().squeeze(1).unsqueeze(1), arange(k * 70, k * 70 + 70, dtype: ScalarType.Int64).unsqueeze(0));
+        return (images, labels);
+    }
+
+    [Theory]
+    [InlineData(NoiseModel.Project, "sgd")]
+    [InlineData(NoiseModel.Softmax, "adam")]
+    public void LearnedQStaysColumnStochasticAndTheClassifierLearns(NoiseModel model, string optimizer)
+    {
+        var (images, labels) = Blocks(600, 1);
+        var (testImages, testLabels) = Blocks(200, 2);
+        using var truth = LabelNoise.Symmetric(10, 0.3);
+        using var noisy = LabelNoise.Inject(labels, truth, new Generator(3));
+        var experiment = new NoisyLabelExperiment(images, noisy, testImages, testLabels, truth);
+        var result = experiment.Run(model, new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: optimizer,
+            TransitionLearningRate: optimizer == "sgd" ? 0.05 : 0.02, TraceWeight: 0.05, Architecture: "mlp", Seed: 4));
+        Assert.Equal(3, result.Epochs.Count);
+        Assert.All(result.Epochs, e => Assert.True(e.MaxColumnSumError < 1e-5 && e.MinEntry >= 0));
+        Assert.True(result.FinalAccuracy > 0.9, $"clean accuracy {result.FinalAccuracy}");
+        for (int j = 0; j < 10; j++)
+            Assert.Equal(1.0, Enumerable.Range(0, 10).Sum(i => result.Transition[i * 10 + j]), 1e-5);
+    }
+
+    [Fact]
+    public void ProjectionProbeIsRecordedOnlyForAdamOnAProjectedQ()
+    {
+        var (images, labels) = Blocks(300, 5);
+        using var truth = LabelNoise.Symmetric(10, 0.3);
+        using var noisy = LabelNoise.Inject(labels, truth, new Generator(6));
+        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var adam = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "adam", Architecture: "mlp"));
+        var sgd = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "sgd", Architecture: "mlp"));
+        var probe = Assert.IsType<ProjectionProbe>(adam.Epochs[0].Projection);
+        Assert.InRange(probe.MomentumOffSimplexShare, 0, 1 + 1e-9);
+        Assert.InRange(probe.StepProjectionCosine, -1 - 1e-9, 1 + 1e-9);
+        Assert.Null(sgd.Epochs[0].Projection);
+    }
+
+    [Fact]
+    public void CommandRejectsBadNoiseWithExitCodeOne()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"latent-noisy-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal(1, CliApp.Run(new[] { "noisy", "train", "--noise", "uniform:0.2", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--q", "magic", "--out", output }));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, true);
+        }
+    }
+}
