@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace Latent.Reporting;
 
-/// <summary>A heatmap of a matrix (for example a label-transition matrix), row 0 drawn at the top, with a colour bar.</summary>
+/// <summary>A heatmap of a matrix (for example a label-transition matrix), row 0 drawn at the top and labelled 0, with a colour bar.</summary>
 public sealed class HeatmapChart : IChart
 {
     /// <summary>Creates the chart for <paramref name="values"/> (rows × columns).</summary>
@@ -33,6 +33,14 @@ public sealed class HeatmapChart : IChart
         var heatmap = plot.Add.Heatmap(Values);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         plot.Add.ColorBar(heatmap);
+        // ScottPlot draws array row 0 at the top, centred on y = rows - 1, while numbering the axis upwards:
+        // label each row's centre with its array index so the picture reads like the matrix.
+        int rows = Values.GetLength(0), columns = Values.GetLength(1);
+        if (rows <= 30) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r)).ToArray(), Enumerable.Range(0, rows).Select(r => r.ToString()).ToArray());
+        if (columns <= 30) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, columns).Select(c => (double)c).ToArray(), Enumerable.Range(0, columns).Select(c => c.ToString()).ToArray());
+        plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         plot.Title(Title);
         plot.XLabel(ColumnLabel);
         plot.YLabel(RowLabel);
