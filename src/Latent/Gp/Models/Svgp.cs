@@ -44,21 +44,20 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         LatentCount = latentCount;
         DataCount = dataCount;
 
-        var z = inducingInputs.detach().to(float64).clone();
-        var m = z.shape[0];
-        this.inducingInputs = new TorchSharp.Modules.Parameter(z, requires_grad: options.TrainInducingInputs);
+        var m = inducingInputs.shape[0];
+        this.inducingInputs = new TorchSharp.Modules.Parameter(inducingInputs.detach().to(float64).clone(), requires_grad: options.TrainInducingInputs);
         qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: float64), requires_grad: true);
         using (no_grad())
         {
             Tensor initialSqrt;
             if (QDiagonal)
             {
-                var scale = Whiten ? ones(m, dtype: float64) : kernel.Kdiag(z).sqrt();
+                var scale = Whiten ? ones(m, dtype: float64) : kernel.Kdiag(this.inducingInputs).sqrt();
                 initialSqrt = Positive.InverseOf(scale.unsqueeze(1).expand(m, latentCount));
             }
             else
             {
-                var factor = Whiten ? eye(m, dtype: float64) : CholeskyOf(kernel.K(z));
+                var factor = Whiten ? eye(m, dtype: float64) : CholeskyOf(kernel.K(this.inducingInputs));
                 initialSqrt = factor.unsqueeze(0).expand(latentCount, m, m).clone();
             }
             qSqrt = new TorchSharp.Modules.Parameter(initialSqrt, requires_grad: true);
