@@ -1,1 +1,1 @@
-System.Console.WriteLine(Latent.LatentRuntime.Initialize());
+return Latent.Cli.CliApp.Run(args);

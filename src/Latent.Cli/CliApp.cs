@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Latent.Cli.Commands;
+using Latent.Cli.Infrastructure;
+
+namespace Latent.Cli;
+
+/// <summary>The `latent` command line: parses, runs the chosen command, and turns errors into one line and an exit code.</summary>
+public static class CliApp
+{
+    /// <summary>Every subcommand, in help order.</summary>
+    public static IReadOnlyList<ICliCommand> Commands { get; } = new ICliCommand[]
+    {
+        new TourCommand(),
+        new CurvesCommand(),
+    };
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand BuildRoot(ConsoleUi ui)
+    {
+        var root = new RootCommand("Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, noisy labels, training dynamics, word2vec and language models).");
+        root.Options.Add(CommonOptions.Verbose);
+        foreach (var command in Commands) root.Subcommands.Add(command.Build(ui));
+        return root;
+    }
+
+    /// <summary>Runs the command line and returns the process exit code (0 success, 1 failure, 2 bad usage).</summary>
+    public static int Run(string[] args)
+    {
+        var ui = new ConsoleUi();
+        var parsed = BuildRoot(ui).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message}");
+            if (parsed.Errors.Count > 1) Console.Error.WriteLine($"({parsed.Errors.Count - 1} more; see --help)");
+            return ExitCodes.BadUsage;
+        }
+        bool verbose = parsed.GetValue(CommonOptions.Verbose);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (LatentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (verbose) Console.Error.WriteLine(e);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}{(verbose ? "" : " (run with --verbose for the stack trace)")}");
+            if (verbose) Console.Error.WriteLine(e);
+            return ExitCodes.Failure;
+        }
+    }
+}

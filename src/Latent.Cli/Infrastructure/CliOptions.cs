@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Latent.Cli.Infrastructure;
+
+/// <summary>Factories for options whose values are validated at parse time, so a bad value is a one-line error with exit code 2.</summary>
+public static class CliOptions
+{
+    /// <summary>The option's value, or false when it did not convert (System.CommandLine then reports the conversion error itself).</summary>
+    private static bool TryGet<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+
+    /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int> Int(string name, int defaultValue, string description, int minimum = 1)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out int value) && value < minimum) result.AddError($"{name} must be at least {minimum}, got {value}");
+        });
+        return option;
+    }
+
+    /// <summary>A floating-point option that must be finite and strictly positive.</summary>
+    public static Option<double> PositiveDouble(string name, double defaultValue, string description)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out double value) && (!(value > 0) || double.IsInfinity(value))) result.AddError($"{name} must be a positive number, got {value.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
+    }
+
+    /// <summary>A string option restricted to <paramref name="choices"/> (listed in help and in the error).</summary>
+    public static Option<string> Choice(string name, string defaultValue, string description, params string[] choices)
+    {
+        var option = new Option<string>(name) { Description = $"{description} ({string.Join("|", choices)})", DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!choices.Contains(value)) result.AddError($"{name} must be one of {string.Join(", ", choices)}, got '{value}'");
+        });
+        return option;
+    }
+
+    /// <summary>An optional directory that must exist when given (for `--data DIR`).</summary>
+    public static Option<string?> ExistingDirectory(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is null) return;
+            if (File.Exists(value)) result.AddError($"{name}: '{value}' is a file, not a directory");
+            else if (!Directory.Exists(value)) result.AddError($"{name}: directory '{value}' not found");
+        });
+        return option;
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace Latent.Cli.Infrastructure;
+
+/// <summary>The options every command has: --seed, --out and --verbose.</summary>
+public sealed class CommonOptions
+{
+    /// <summary>The run's random seed.</summary>
+    public Option<long> Seed { get; } = new("--seed") { Description = "random seed; the same seed gives the same numbers", DefaultValueFactory = _ => 0L };
+
+    /// <summary>The output folder.</summary>
+    public Option<string?> Out { get; } = new("--out") { Description = "output folder (default runs/<command>-<timestamp>)" };
+
+    /// <summary>Show stack traces of unexpected errors.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print stack traces of unexpected errors", Recursive = true };
+
+    /// <summary>Creates the options and validates that --out is not an existing file.</summary>
+    public CommonOptions()
+    {
+        Out.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && File.Exists(value)) result.AddError($"--out: '{value}' is a file, not a directory");
+        });
+    }
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Seed);
+        command.Options.Add(Out);
+    }
+
+    /// <summary>The output folder for <paramref name="commandName"/>: --out, else runs/NAME-yyyyMMdd-HHmmss; created here.</summary>
+    public string ResolveOut(ParseResult result, string commandName)
+    {
+        var dir = result.GetValue(Out) ?? Path.Combine("runs", $"{commandName}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        if (File.Exists(dir)) throw new LatentException($"--out: '{dir}' is a file, not a directory");
+        Directory.CreateDirectory(dir);
+        return Path.GetFullPath(dir);
+    }
+}

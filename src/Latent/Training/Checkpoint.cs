@@ -1,0 +1,89 @@
+using System.Text;
+using Latent.IO;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Training;
+
+/// <summary>
+/// A training checkpoint: model and optimizer state, the learning curve, the progress counters and the global
+/// random state, in one file written atomically, tagged with the model's signature so a checkpoint of a
+/// different model is refused.
+/// </summary>
+public static class Checkpoint
+{
+    private const string Magic = "LATENT-CHECKPOINT-1";
+
+    /// <summary>Where a run stood when its checkpoint was written.</summary>
+    public sealed record State(int EpochsCompleted, long Step, LearningCurve Curve);
+
+    /// <summary>The model's identity for checkpoints: its type and every state-dict entry's name and shape.</summary>
+    public static string Signature(nn.Module model)
+    {
+        var text = new StringBuilder(model.GetType().FullName);
+        foreach (var (name, tensor) in model.state_dict())
+            text.Append(';').Append(name).Append('[').AppendJoin(',', tensor.shape).Append(']');
+        return text.ToString();
+    }
+
+    /// <summary>Writes a checkpoint atomically (temporary file, then rename).</summary>
+    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state) =>
+        AtomicFile.WriteStream(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(Signature(model));
+            writer.Write(state.EpochsCompleted);
+            writer.Write(state.Step);
+            state.Curve.Write(writer);
+            using var rng = get_rng_state();
+            var rngBytes = rng.data<byte>().ToArray();
+            writer.Write(rngBytes.Length);
+            writer.Write(rngBytes);
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+        });
+
+    /// <summary>Restores model, optimizer and random state from <paramref name="path"/> and returns where the run stood.</summary>
+    public static State Load(string path, nn.Module model, OptimizerHelper optimizer)
+    {
+        if (!File.Exists(path)) throw new LatentException($"{path}: no checkpoint to resume from");
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        string magic;
+        try
+        {
+            magic = reader.ReadString();
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+        {
+            throw new LatentException($"{path}: not a Latent checkpoint (unreadable header)", e);
+        }
+        if (magic != Magic) throw new LatentException($"{path}: not a Latent checkpoint");
+        var saved = reader.ReadString();
+        var expected = Signature(model);
+        if (saved != expected)
+            throw new LatentException($"{path}: checkpoint is of a different model ({Describe(saved)}) than the one being trained ({Describe(expected)})");
+        try
+        {
+            int epochs = reader.ReadInt32();
+            long step = reader.ReadInt64();
+            var curve = LearningCurve.Read(reader);
+            var rngBytes = reader.ReadBytes(reader.ReadInt32());
+            using (var rng = tensor(rngBytes)) set_rng_state(rng);
+            model.load(reader);
+            optimizer.load_state_dict(reader);
+            return new State(epochs, step, curve);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new LatentException($"{path}: checkpoint is truncated", e);
+        }
+    }
+
+    private static string Describe(string signature)
+    {
+        var parts = signature.Split(';');
+        return $"{parts[0]} with {parts.Length - 1} tensors";
+    }
+}

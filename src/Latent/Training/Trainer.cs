@@ -1,0 +1,129 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Training;
+
+/// <summary>
+/// Owns the training loop: seeded shuffled mini-batches of example indices, one dispose scope per step,
+/// NaN/Inf detection before the update, loss recording, optional gradient clipping, periodic evaluation,
+/// and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly nn.Module model;
+    private readonly TrainerOptions options;
+
+    /// <summary>Creates a trainer for <paramref name="model"/> with an optimizer built from <paramref name="optimizer"/>.</summary>
+    public Trainer(nn.Module model, OptimizerSettings optimizer, TrainerOptions options)
+    {
+        this.model = model;
+        this.options = options.Validate();
+        Optimizer = optimizer.Create(model.parameters());
+    }
+
+    /// <summary>The optimizer the trainer steps (exposed for inspection, e.g. of Adam's moments).</summary>
+    public OptimizerHelper Optimizer { get; }
+
+    /// <summary>The curve recorded so far; still readable after training stops with an error.</summary>
+    public LearningCurve Curve { get; private set; } = new();
+
+    /// <summary>Called after every step, for progress bars.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>An evaluation (for example the loss on all training data) recorded on the curve's evaluation series; runs in eval mode without gradients.</summary>
+    public Func<double>? Evaluate { get; init; }
+
+    /// <summary>Called after every optimizer step, inside no_grad (for example to project parameters back onto a constraint set).</summary>
+    public Action? AfterStep { get; init; }
+
+    /// <summary>Called at the start of each epoch with its index (for example to re-binarize data).</summary>
+    public Action<int>? BeforeEpoch { get; init; }
+
+    /// <summary>
+    /// Trains on <paramref name="exampleCount"/> examples; <paramref name="batchLoss"/> maps a 1-D int64 tensor of
+    /// example indices to a scalar loss. Returns the learning curve (including any resumed part).
+    /// </summary>
+    public LearningCurve Fit(long exampleCount, Func<Tensor, Tensor> batchLoss)
+    {
+        if (exampleCount < 1) throw new LatentException($"training needs at least one example, got {exampleCount}");
+        int startEpoch = 0;
+        long step = 0;
+        var curve = Curve = new LearningCurve();
+        if (options.Resume)
+        {
+            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer);
+            (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
+            Curve = curve;
+        }
+        long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
+        var parameters = model.parameters().ToArray();
+
+        for (int epoch = startEpoch; epoch < options.Epochs && step < totalSteps; epoch++)
+        {
+            BeforeEpoch?.Invoke(epoch);
+            model.train();
+            using var order = EpochOrder(exampleCount, epoch);
+            double epochLossSum = 0;
+            long epochSteps = 0;
+            for (long start = 0; start < exampleCount && step < totalSteps; start += options.BatchSize)
+            {
+                double loss = TrainStep(order.narrow(0, start, Math.Min(options.BatchSize, exampleCount - start)), batchLoss, parameters, step, epoch);
+                step++;
+                epochSteps++;
+                epochLossSum += loss;
+                double epochPosition = epoch + (double)epochSteps / stepsPerEpoch;
+                curve.Steps.Add(new CurvePoint(step, epochPosition, loss));
+                if (options.EvaluateEverySteps > 0 && step % options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochPosition);
+                Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, step, totalSteps, loss));
+            }
+            double epochEnd = epoch + (double)epochSteps / stepsPerEpoch;
+            curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
+            if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
+            if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
+                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve));
+        }
+        model.eval();
+        return curve;
+    }
+
+    private double TrainStep(Tensor indices, Func<Tensor, Tensor> batchLoss, Parameter[] parameters, long step, int epoch)
+    {
+        using var scope = NewDisposeScope();
+        var loss = batchLoss(indices);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
+        Optimizer.zero_grad();
+        loss.backward();
+        if (options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
+        Optimizer.step();
+        if (AfterStep is not null)
+        {
+            using var noGrad = no_grad();
+            AfterStep();
+        }
+        return value;
+    }
+
+    private Tensor EpochOrder(long exampleCount, int epoch)
+    {
+        if (!options.Shuffle) return arange(exampleCount, ScalarType.Int64);
+        using var generator = new Generator(unchecked((ulong)options.Seed * 1_000_003UL + (ulong)epoch));
+        return randperm(exampleCount, ScalarType.Int64, generator: generator);
+    }
+
+    private void RecordEvaluation(LearningCurve curve, long step, double epochPosition)
+    {
+        if (Evaluate is null) return;
+        model.eval();
+        double value;
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        {
+            value = Evaluate();
+        }
+        model.train();
+        curve.Evaluations.Add(new CurvePoint(step, epochPosition, value));
+    }
+}
