@@ -144,4 +144,20 @@ public class KernelTests
         using var narrow = zeros(4, 1, dtype: float64);
         Assert.Throws<LatentException>(() => new Linear(1.0, activeDims: [2]).K(narrow));
     }
+
+    [Fact]
+    public void KernelSpecBuildsSumsOfProductsWithArd()
+    {
+        var kernel = KernelSpec.Parse("matern52 + se*linear", 3, ard: true, variance: 2.0, lengthscale: 0.5);
+        var sum = Assert.IsType<Sum>(kernel);
+        var matern = Assert.IsType<Matern52>(sum.Kernels[0]);
+        Assert.Equal(new[] { 0.5, 0.5, 0.5 }, matern.Lengthscales.Select(l => Math.Round(l, 12)).ToArray());
+        Assert.Equal(2.0, matern.Variance, 1e-12);
+        var product = Assert.IsType<Product>(sum.Kernels[1]);
+        Assert.IsType<SquaredExponential>(product.Kernels[0]);
+        Assert.IsType<Linear>(product.Kernels[1]);
+        Assert.False(((Stationary)KernelSpec.Parse("rbf", 3, ard: false)).IsArd);
+        Assert.Throws<LatentException>(() => KernelSpec.Parse("matern72+white", 3, ard: false));
+        Assert.Throws<LatentException>(() => KernelSpec.Parse("", 3, ard: false));
+    }
 }
