@@ -12,6 +12,7 @@ public static class CliApp
     {
         new TourCommand(),
         new CurvesCommand(),
+        new MlpCommand(),
     };
 
     /// <summary>Builds the root command.</summary>

@@ -22,13 +22,13 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Writes the bytes produced by <paramref name="write"/> into a stream, atomically.</summary>
+    /// <summary>Writes the bytes produced by <paramref name="write"/> into a stream, atomically; the callee may close the stream (TorchSharp's save does).</summary>
     public static void WriteStream(string path, Action<Stream> write) =>
         Write(path, temp =>
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
             write(stream);
-            stream.Flush(flushToDisk: true);
+            if (stream.CanWrite) stream.Flush(flushToDisk: true);
         });
 
     /// <summary>Writes text atomically (UTF-8).</summary>

@@ -69,7 +69,7 @@ public sealed class Trainer
             long epochSteps = 0;
             for (long start = 0; start < exampleCount && step < totalSteps; start += options.BatchSize)
             {
-                double loss = TrainStep(order.narrow(0, start, Math.Min(options.BatchSize, exampleCount - start)), batchLoss, parameters, step, epoch);
+                double loss = TrainStep(order, start, Math.Min(options.BatchSize, exampleCount - start), batchLoss, parameters, step, epoch);
                 step++;
                 epochSteps++;
                 epochLossSum += loss;
@@ -88,10 +88,10 @@ public sealed class Trainer
         return curve;
     }
 
-    private double TrainStep(Tensor indices, Func<Tensor, Tensor> batchLoss, Parameter[] parameters, long step, int epoch)
+    private double TrainStep(Tensor order, long start, long length, Func<Tensor, Tensor> batchLoss, Parameter[] parameters, long step, int epoch)
     {
         using var scope = NewDisposeScope();
-        var loss = batchLoss(indices);
+        var loss = batchLoss(order.narrow(0, start, length));
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
         Optimizer.zero_grad();
