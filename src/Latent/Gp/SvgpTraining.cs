@@ -8,10 +8,13 @@ public static class SvgpTraining
 {
     /// <summary>
     /// Runs the given number of Adam steps on −ELBO; X [N, D] may be float32 (each batch is converted to float64), y is indexed by row.
-    /// Returns the minibatch ELBO estimate of every step; progress receives (step, ELBO) after each step.
+    /// Returns the minibatch ELBO estimate of every step taken; progress receives (step, ELBO) after each step.
+    /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
     /// </summary>
-    public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator, Action<int, double>? progress = null)
+    public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator,
+        Action<int, double>? progress = null, TimeSpan? timeLimit = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (X.dim() != 2 || y.dim() < 1 || y.shape[0] != X.shape[0]) throw new LatentException($"SVGP training: X [N, D] and y [N, …] must have the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", y.shape)}]");
         if (iterations < 0 || batchSize < 1) throw new LatentException($"SVGP training: iterations must be ≥ 0 and batch size ≥ 1, got {iterations} and {batchSize}");
         if (!(learningRate > 0)) throw new LatentException($"SVGP training: learning rate must be positive, got {learningRate}");
@@ -43,6 +46,7 @@ public static class SvgpTraining
                 optimizer.step();
                 elbos.Add(value);
                 progress?.Invoke(step, value);
+                if (clock.Elapsed > timeLimit) break;
             }
         }
         finally
