@@ -10,7 +10,7 @@ public sealed record SvgpSettings
     public bool Ard { get; init; } = true;
 
     /// <summary>Inducing inputs: "N" (k-means centres) or "every:K" (every K-th training image, the seed's x[::5]).</summary>
-    public string Inducing { get; init; } = "every:30";
+    public string Inducing { get; init; } = "every:50";
 
     /// <summary>Whitened parameterisation of q(u).</summary>
     public bool Whiten { get; init; } = true;
@@ -25,13 +25,13 @@ public sealed record SvgpSettings
     public int BatchSize { get; init; } = 200;
 
     /// <summary>Adam steps.</summary>
-    public int Iterations { get; init; } = 600;
+    public int Iterations { get; init; } = 800;
 
     /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 0.01;
+    public double LearningRate { get; init; } = 0.03;
 
     /// <summary>The first N training images used.</summary>
-    public int TrainExamples { get; init; } = 3000;
+    public int TrainExamples { get; init; } = 5000;
 
     /// <summary>The first N test images evaluated.</summary>
     public int TestExamples { get; init; } = 2000;
