@@ -34,7 +34,10 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         if (inducingInputs.dim() != 2 || inducingInputs.shape[0] < 1) throw new LatentException($"SVGP: inducing inputs must be a non-empty matrix [M, D], got [{string.Join(", ", inducingInputs.shape)}]");
         if (latentCount < 1) throw new LatentException($"SVGP: needs at least one latent GP, got {latentCount}");
         if (dataCount < 1) throw new LatentException($"SVGP: the training-set size must be positive, got {dataCount}");
-        if (inducingInputs.to(float64).isnan().any().item<bool>()) throw new LatentException("SVGP: inducing inputs contain NaN");
+        using (var nan = inducingInputs.isnan().any())
+        {
+            if (nan.item<bool>()) throw new LatentException("SVGP: inducing inputs contain NaN");
+        }
         this.kernel = kernel;
         this.likelihood = likelihood;
         meanFunction = options.MeanFunction ?? new ZeroMean();
