@@ -81,7 +81,7 @@ public sealed class SvgpChapter : ITourChapter
 
         var report = context.Report;
         report.Heading(Title);
-        report.Paragraph($"Setup (the seed's GPflow model at a smaller scale): {train.Count} MNIST training images, kernel `{settings.Kernel}`" +
+        report.Paragraph($"Setup (the seed's GPflow model{(train.Count < 60000 ? " at a smaller scale" : "")}): {train.Count} MNIST training images, kernel `{settings.Kernel}`" +
             $"{(settings.Ard ? " with one lengthscale per pixel (ARD)" : "")}, M = {inducing.shape[0]} inducing inputs ({Describe(settings.Inducing)}), " +
             $"{Classes} latent GPs sharing the kernel, {(settings.Likelihood == "robustmax" ? "RobustMax (ε = 10⁻³)" : "softmax (Monte Carlo)")} likelihood, " +
             $"{(settings.Whiten ? "whitened" : "unwhitened")} {(settings.QDiagonal ? "diagonal" : "full")} q(u). " +
