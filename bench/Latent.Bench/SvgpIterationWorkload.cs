@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using Latent.Data;
+using Latent.Gp;
+using Latent.Gp.Kernels;
+using Latent.Gp.Likelihoods;
+using Latent.Gp.Models;
+using static TorchSharp.torch;
+
+namespace Latent.Bench;
+
+/// <summary>
+/// Seconds per SVGP training step (M = 500, 10 latent GPs, batch 1000, 784-D MNIST, Matérn-5/2 + White ARD, RobustMax, whitened)
+/// for diagonal and full q(u), beside this machine's float64 matrix-multiply peak measured in the same run.
+/// </summary>
+public sealed class SvgpIterationWorkload : IWorkload
+{
+    private const int Inducing = 500;
+    private const int Latents = 10;
+    private const int Batch = 1000;
+
+    /// <inheritdoc />
+    public string Name => "svgp-iteration";
+
+    /// <inheritdoc />
+    public string Description => "s per SVGP Adam step (M=500, L=10, B=1000, D=784) and the fraction of fp64 matmul peak (baseline: torch.mm float64)";
+
+    /// <summary>Runs the workload; options: --steps N (timed steps, default 10), --threads T (libtorch threads, default all cores), --data DIR (MNIST).</summary>
+    public void Run(string[] args)
+    {
+        var steps = 10;
+        string? directory = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new LatentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--steps": steps = PositiveInt(args[i], value); break;
+                case "--threads": set_num_threads(PositiveInt(args[i], value)); break;
+                case "--data": directory = value; break;
+                default: throw new LatentException($"unknown option {args[i]}; use --steps N, --threads T, --data DIR");
+            }
+            i++;
+        }
+        Console.WriteLine($"libtorch threads: {get_num_threads()}");
+        var peak = MeasureFloat64Peak();
+        Console.WriteLine($"baseline: torch.mm float64 2048x2048 peak {peak:F1} GFLOP/s");
+
+        using var mnist = Mnist.Load(directory, MnistSplit.Train);
+        var images = mnist.Images.narrow(0, 0, 10_000);
+        var labels = mnist.Labels.narrow(0, 0, 10_000);
+        foreach (var diagonal in new[] { true, false })
+        {
+            var z = InducingPoints.EveryKth(images, (int)(images.shape[0] / Inducing)).narrow(0, 0, Inducing);
+            var kernel = new Matern52(1.0, Enumerable.Repeat(5.0, 784).ToArray()) + new White(0.01);
+            var model = new Svgp(kernel, new MultiClass(Latents, new RobustMax()), z, Latents, 60_000, new SvgpOptions { QDiagonal = diagonal });
+            using var generator = new Generator(0, CPU);
+            SvgpTraining.Train(model, images, labels, 2, Batch, 0.01, generator);
+            var clock = Stopwatch.StartNew();
+            SvgpTraining.Train(model, images, labels, steps, Batch, 0.01, generator);
+            var seconds = clock.Elapsed.TotalSeconds / steps;
+            var flops = EstimatedFlops(diagonal);
+            var achieved = flops / seconds / 1e9;
+            Console.WriteLine($"latent: q {(diagonal ? "diagonal" : "full")}: {seconds:F3} s/step over {steps} steps; ≈{flops / 1e9:F1} GFLOP/step (forward+backward estimate) " +
+                $"→ {achieved:F1} GFLOP/s = {achieved / peak:P1} of fp64 peak (ideal {flops / 1e9 / peak:F3} s/step)");
+        }
+    }
+
+    /// <summary>
+    /// Dense-equivalent floating-point operations of one step: Kmn (2MBD), Kmm (2M²D), Cholesky (M³/3), the triangular solve (M²B),
+    /// the mean (2MBL) and, for a full q, the q-covariance product (2LM²B); backward is taken as twice the forward.
+    /// </summary>
+    private static double EstimatedFlops(bool diagonal)
+    {
+        double m = Inducing, b = Batch, d = 784, l = Latents;
+        var forward = 2 * m * b * d + 2 * m * m * d + m * m * m / 3 + m * m * b + 2 * m * b * l + (diagonal ? 0 : 2 * l * m * m * b);
+        return 3 * forward;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+            ? parsed
+            : throw new LatentException($"{name} must be a positive integer, got '{value}'");
+
+    private static double MeasureFloat64Peak()
+    {
+        const int n = 2048;
+        using var generator = new Generator(1, CPU);
+        using var a = randn(n, n, dtype: float64, generator: generator);
+        using var b = randn(n, n, dtype: float64, generator: generator);
+        using (var warm = a.mm(b)) { }
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var c = a.mm(b);
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+}

@@ -1,0 +1,78 @@
+using Latent.Gp.Kernels;
+using Latent.Gp.Likelihoods;
+using Latent.Gp.MeanFunctions;
+using static TorchSharp.torch;
+
+namespace Latent.Gp.Models;
+
+/// <summary>Exact GP regression with Gaussian noise (Rasmussen &amp; Williams 2006, Alg. 2.1); its forward returns the latent predictive mean and variance.</summary>
+public sealed class Gpr : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
+{
+    private readonly Kernel kernel;
+    private readonly Gaussian likelihood;
+    private readonly MeanFunction meanFunction;
+    private readonly Tensor inputs;
+    private readonly Tensor targets;
+
+    /// <summary>Creates the model on training inputs X [N, D] and targets Y [N, L] (float64), with noise variance σ².</summary>
+    public Gpr(Kernel kernel, Tensor X, Tensor Y, double noiseVariance = 1.0, MeanFunction? meanFunction = null) : base(nameof(Gpr))
+    {
+        if (X.dim() != 2 || Y.dim() != 2 || X.shape[0] != Y.shape[0])
+            throw new LatentException($"GPR: X must be [N, D] and Y [N, L] with the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", Y.shape)}]");
+        if (X.isnan().any().item<bool>() || Y.isnan().any().item<bool>()) throw new LatentException("GPR: training data contain NaN");
+        this.kernel = kernel;
+        likelihood = new Gaussian(noiseVariance);
+        this.meanFunction = meanFunction ?? new ZeroMean();
+        inputs = X.detach().to(float64).clone();
+        targets = Y.detach().to(float64).clone();
+        RegisterComponents();
+    }
+
+    /// <summary>The Gaussian likelihood holding the noise variance.</summary>
+    public Gaussian Likelihood => likelihood;
+
+    /// <summary>log p(Y | X) = Σₗ log N(yₗ | m, K + σ²I).</summary>
+    public Tensor LogMarginalLikelihood()
+    {
+        var (cholesky, residual) = Factorize();
+        var alpha = linalg.solve_triangular(cholesky, residual, upper: false);
+        var n = inputs.shape[0];
+        var outputs = targets.shape[1];
+        return -0.5 * alpha.square().sum() - outputs * cholesky.diagonal().log().sum() - 0.5 * n * outputs * Math.Log(2 * Math.PI);
+    }
+
+    /// <summary>The latent predictive marginals at new inputs.</summary>
+    public override (Tensor Mean, Tensor Variance) forward(Tensor X) => PredictF(X);
+
+    /// <summary>The latent posterior mean [N*, L] and variance: [N*, L], or covariance [L, N*, N*] when fullCov.</summary>
+    public (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
+    {
+        using var noGrad = no_grad();
+        var (cholesky, residual) = Factorize();
+        var a = linalg.solve_triangular(cholesky, kernel.K(inputs, X), upper: false);
+        var alpha = linalg.solve_triangular(cholesky, residual, upper: false);
+        var mean = a.transpose(0, 1).matmul(alpha) + meanFunction.forward(X);
+        var outputs = targets.shape[1];
+        var variance = fullCov
+            ? (kernel.K(X) - a.transpose(0, 1).matmul(a)).unsqueeze(0).expand(outputs, -1, -1).clone()
+            : (kernel.Kdiag(X) - a.square().sum(0L)).unsqueeze(1).expand(-1, outputs).clone();
+        return (mean, variance);
+    }
+
+    /// <summary>The predictive mean and variance of noisy observations.</summary>
+    public (Tensor Mean, Tensor Variance) PredictY(Tensor X)
+    {
+        using var noGrad = no_grad();
+        var (mean, variance) = PredictF(X);
+        return likelihood.PredictMeanAndVariance(mean, variance);
+    }
+
+    private (Tensor Cholesky, Tensor Residual) Factorize()
+    {
+        var n = inputs.shape[0];
+        var covariance = kernel.K(inputs) + likelihood.VarianceTensor * eye(n, dtype: float64, device: inputs.device);
+        var (cholesky, info) = linalg.cholesky_ex(covariance, check_errors: false);
+        if (info.any().item<bool>()) throw new LatentException("GPR: K + σ²I is not positive definite");
+        return (cholesky, targets - meanFunction.forward(inputs));
+    }
+}

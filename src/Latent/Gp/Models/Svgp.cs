@@ -1,0 +1,208 @@
+using Latent.Gp.Kernels;
+using Latent.Gp.Likelihoods;
+using Latent.Gp.MeanFunctions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Gp.Models;
+
+/// <summary>
+/// The sparse variational GP (Hensman et al. 2013, 2015): L latent GPs sharing one kernel, inducing inputs Z [M, D],
+/// q(u) = N(m, S) per latent GP, and the minibatch ELBO (N/B) Σ_batch E_q[log p(y | f)] − KL(q(u) ‖ p(u)).
+/// Its forward returns the latent predictive mean and variance [N, L].
+/// </summary>
+public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
+{
+    private const int PredictionChunk = 2048;
+
+    private readonly Kernel kernel;
+    private readonly Likelihood likelihood;
+    private readonly MeanFunction meanFunction;
+    private readonly TorchSharp.Modules.Parameter inducingInputs;
+    private readonly TorchSharp.Modules.Parameter qMean;
+    private readonly TorchSharp.Modules.Parameter qSqrt;
+    private readonly double jitter;
+
+    /// <summary>
+    /// Creates the model for dataCount training points. q(u) starts at the prior: m = 0 and S = I (whitened) or S = Kmm.
+    /// With a diagonal q the stored square roots pass through softplus; with a full q the lower triangle of qSqrt is the Cholesky factor.
+    /// </summary>
+    public Svgp(Kernel kernel, Likelihood likelihood, Tensor inducingInputs, int latentCount, long dataCount, SvgpOptions? options = null)
+        : base(nameof(Svgp))
+    {
+        options ??= new SvgpOptions();
+        if (inducingInputs.dim() != 2 || inducingInputs.shape[0] < 1) throw new LatentException($"SVGP: inducing inputs must be a non-empty matrix [M, D], got [{string.Join(", ", inducingInputs.shape)}]");
+        if (latentCount < 1) throw new LatentException($"SVGP: needs at least one latent GP, got {latentCount}");
+        if (dataCount < 1) throw new LatentException($"SVGP: the training-set size must be positive, got {dataCount}");
+        using (var nan = inducingInputs.isnan().any())
+        {
+            if (nan.item<bool>()) throw new LatentException("SVGP: inducing inputs contain NaN");
+        }
+        this.kernel = kernel;
+        this.likelihood = likelihood;
+        meanFunction = options.MeanFunction ?? new ZeroMean();
+        jitter = options.Jitter;
+        Whiten = options.Whiten;
+        QDiagonal = options.QDiagonal;
+        LatentCount = latentCount;
+        DataCount = dataCount;
+
+        var m = inducingInputs.shape[0];
+        this.inducingInputs = new TorchSharp.Modules.Parameter(inducingInputs.detach().to(float64).clone(), requires_grad: options.TrainInducingInputs);
+        qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: float64), requires_grad: true);
+        using (no_grad())
+        {
+            Tensor initialSqrt;
+            if (QDiagonal)
+            {
+                var scale = Whiten ? ones(m, dtype: float64) : kernel.Kdiag(this.inducingInputs).sqrt();
+                initialSqrt = Positive.InverseOf(scale.unsqueeze(1).expand(m, latentCount));
+            }
+            else
+            {
+                var factor = Whiten ? eye(m, dtype: float64) : CholeskyOf(kernel.K(this.inducingInputs));
+                initialSqrt = factor.unsqueeze(0).expand(latentCount, m, m).clone();
+            }
+            qSqrt = new TorchSharp.Modules.Parameter(initialSqrt, requires_grad: true);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Whether q(u) is parameterised in whitened coordinates.</summary>
+    public bool Whiten { get; }
+
+    /// <summary>Whether q(u) has a diagonal covariance.</summary>
+    public bool QDiagonal { get; }
+
+    /// <summary>The number of latent GPs L.</summary>
+    public int LatentCount { get; }
+
+    /// <summary>The training-set size N that scales the minibatch ELBO.</summary>
+    public long DataCount { get; }
+
+    /// <summary>The shared kernel.</summary>
+    public Kernel Kernel => kernel;
+
+    /// <summary>The likelihood.</summary>
+    public Likelihood Likelihood => likelihood;
+
+    /// <summary>The number of inducing points M.</summary>
+    public long InducingCount => inducingInputs.shape[0];
+
+    /// <summary>A detached copy of the inducing inputs Z [M, D].</summary>
+    public Tensor InducingInputs => inducingInputs.detach().clone();
+
+    /// <summary>The variational mean m [M, L] (whitened coordinates when Whiten), detached.</summary>
+    public Tensor VariationalMean => qMean.detach().clone();
+
+    /// <summary>The Cholesky factor of S, [L, M, M], or the diagonal square roots [M, L] when QDiagonal, detached.</summary>
+    public Tensor VariationalSqrt
+    {
+        get
+        {
+            using var noGrad = no_grad();
+            return CurrentSqrt().detach().clone();
+        }
+    }
+
+    /// <summary>Sets q(u) directly (e.g. to an analytic optimum): mean [M, L], and a lower Cholesky factor [L, M, M] or diagonal square roots [M, L].</summary>
+    public void AssignVariational(Tensor mean, Tensor sqrt)
+    {
+        if (!mean.shape.SequenceEqual(qMean.shape)) throw new LatentException($"SVGP: variational mean must be [{string.Join(", ", qMean.shape)}], got [{string.Join(", ", mean.shape)}]");
+        if (!sqrt.shape.SequenceEqual(qSqrt.shape)) throw new LatentException($"SVGP: variational sqrt must be [{string.Join(", ", qSqrt.shape)}], got [{string.Join(", ", sqrt.shape)}]");
+        using var noGrad = no_grad();
+        qMean.copy_(mean.to(float64));
+        if (QDiagonal)
+        {
+            if ((sqrt <= 0).any().item<bool>()) throw new LatentException("SVGP: diagonal variational square roots must be positive");
+            using var raw = Positive.InverseOf(sqrt.to(float64));
+            qSqrt.copy_(raw);
+        }
+        else
+        {
+            qSqrt.copy_(torch.tril(sqrt.to(float64)));
+        }
+    }
+
+    /// <summary>KL(q(u) ‖ p(u)) summed over the latent GPs.</summary>
+    public Tensor PriorKl() => GaussKl.Divergence(qMean, CurrentSqrt(), Whiten ? null : KmmCholesky());
+
+    /// <summary>The minibatch estimate of the ELBO: (N / B) Σ_batch E_q[log p(y | f)] − KL. X is [B, D] float64.</summary>
+    public Tensor Elbo(Tensor X, Tensor y)
+    {
+        var cholesky = KmmCholesky();
+        var (mean, variance) = Marginals(X, cholesky, fullCov: false);
+        var expectations = likelihood.VariationalExpectations(mean, variance, y);
+        var kl = GaussKl.Divergence(qMean, CurrentSqrt(), Whiten ? null : cholesky);
+        return expectations.sum() * ((double)DataCount / X.shape[0]) - kl;
+    }
+
+    /// <summary>The latent predictive marginals: mean [N, L] and variance [N, L].</summary>
+    public override (Tensor Mean, Tensor Variance) forward(Tensor X) => PredictF(X);
+
+    /// <summary>The latent predictive mean [N, L] and variance: [N, L], or covariance [L, N, N] when fullCov.</summary>
+    public (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
+    {
+        using var noGrad = no_grad();
+        var cholesky = KmmCholesky();
+        if (fullCov || X.shape[0] <= PredictionChunk) return Marginals(X, cholesky, fullCov);
+        var parts = X.split(PredictionChunk).Select(chunk => Marginals(chunk, cholesky, fullCov: false)).ToArray();
+        return (cat(parts.Select(p => p.Mean).ToArray(), 0), cat(parts.Select(p => p.Variance).ToArray(), 0));
+    }
+
+    /// <summary>Samples of the latent functions [n, N, L]: jointly over the N inputs when fullCov (as GPflow), else from the marginals.</summary>
+    public Tensor PredictFSamples(Tensor X, int count, Generator? generator = null, bool fullCov = true)
+    {
+        if (count < 1) throw new LatentException($"SVGP: sample count must be positive, got {count}");
+        using var noGrad = no_grad();
+        var (mean, variance) = PredictF(X, fullCov);
+        var rows = mean.shape[0];
+        if (!fullCov)
+        {
+            var noise = randn([count, rows, LatentCount], dtype: float64, device: mean.device, generator: generator);
+            return mean.unsqueeze(0) + variance.sqrt().unsqueeze(0) * noise;
+        }
+        var factor = linalg.cholesky(variance + jitter * eye(rows, dtype: float64, device: mean.device));
+        var standard = randn([LatentCount, rows, count], dtype: float64, device: mean.device, generator: generator);
+        var correlated = factor.matmul(standard);
+        return mean.unsqueeze(0) + correlated.permute(2, 1, 0);
+    }
+
+    /// <summary>The predictive mean and variance of y (for MultiClass: class probabilities [N, K]).</summary>
+    public (Tensor Mean, Tensor Variance) PredictY(Tensor X)
+    {
+        using var noGrad = no_grad();
+        var (mean, variance) = PredictF(X);
+        return likelihood.PredictMeanAndVariance(mean, variance);
+    }
+
+    /// <summary>log p(y* | x*, data) per test point [N].</summary>
+    public Tensor PredictLogDensity(Tensor X, Tensor y)
+    {
+        using var noGrad = no_grad();
+        var (mean, variance) = PredictF(X);
+        return likelihood.PredictLogDensity(mean, variance, y);
+    }
+
+    /// <summary>The lower Cholesky factor of Kmm + jitter · I.</summary>
+    public Tensor KmmCholesky() => CholeskyOf(kernel.K(inducingInputs));
+
+    private (Tensor Mean, Tensor Variance) Marginals(Tensor X, Tensor cholesky, bool fullCov)
+    {
+        if (X.dim() != 2 || X.shape[1] != inducingInputs.shape[1])
+            throw new LatentException($"SVGP: inputs must be [N, {inducingInputs.shape[1]}], got [{string.Join(", ", X.shape)}]");
+        var kmn = kernel.K(inducingInputs, X);
+        var knn = fullCov ? kernel.K(X) : kernel.Kdiag(X);
+        var (mean, variance) = Conditionals.Conditional(kmn, cholesky, knn, qMean, CurrentSqrt(), fullCov, Whiten);
+        return (mean + meanFunction.forward(X), variance);
+    }
+
+    private Tensor CurrentSqrt() => QDiagonal ? Positive.Forward(qSqrt) : torch.tril(qSqrt);
+
+    private Tensor CholeskyOf(Tensor kmm)
+    {
+        var (factor, info) = linalg.cholesky_ex(kmm + jitter * eye(kmm.shape[0], dtype: kmm.dtype, device: kmm.device), check_errors: false);
+        if (info.any().item<bool>()) throw new LatentException($"SVGP: Kmm is not positive definite with jitter {jitter} (duplicate inducing inputs or a degenerate kernel?)");
+        return factor;
+    }
+}

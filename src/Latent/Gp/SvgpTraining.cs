@@ -1,0 +1,58 @@
+using Latent.Gp.Models;
+using static TorchSharp.torch;
+
+namespace Latent.Gp;
+
+/// <summary>Maximises an SVGP's ELBO with Adam on shuffled minibatches drawn from the run's seeded generator.</summary>
+public static class SvgpTraining
+{
+    /// <summary>
+    /// Runs the given number of Adam steps on −ELBO; X [N, D] may be float32 (each batch is converted to float64), y is indexed by row.
+    /// Returns the minibatch ELBO estimate of every step taken; progress receives (step, ELBO) after each step.
+    /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
+    /// </summary>
+    public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator,
+        Action<int, double>? progress = null, TimeSpan? timeLimit = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (X.dim() != 2 || y.dim() < 1 || y.shape[0] != X.shape[0]) throw new LatentException($"SVGP training: X [N, D] and y [N, …] must have the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", y.shape)}]");
+        if (iterations < 0 || batchSize < 1) throw new LatentException($"SVGP training: iterations must be ≥ 0 and batch size ≥ 1, got {iterations} and {batchSize}");
+        if (!(learningRate > 0)) throw new LatentException($"SVGP training: learning rate must be positive, got {learningRate}");
+        var n = X.shape[0];
+        var batch = Math.Min(batchSize, n);
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = optim.Adam(parameters, learningRate);
+        var elbos = new List<double>(iterations);
+        Tensor? order = null;
+        long position = n;
+        try
+        {
+            for (var step = 0; step < iterations; step++)
+            {
+                if (position + batch > n)
+                {
+                    order?.Dispose();
+                    order = randperm(n, generator: generator, device: X.device);
+                    position = 0;
+                }
+                using var scope = NewDisposeScope();
+                var rows = order!.narrow(0, position, batch);
+                position += batch;
+                optimizer.zero_grad();
+                var elbo = model.Elbo(X.index_select(0, rows).to(float64), y.index_select(0, rows));
+                var value = elbo.item<double>();
+                if (double.IsNaN(value)) throw new LatentException($"SVGP training: the ELBO became NaN at step {step}; lower the learning rate");
+                (-elbo).backward();
+                optimizer.step();
+                elbos.Add(value);
+                progress?.Invoke(step, value);
+                if (clock.Elapsed > timeLimit) break;
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+        }
+        return elbos;
+    }
+}

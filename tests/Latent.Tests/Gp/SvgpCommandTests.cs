@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Latent.Cli.Commands;
+using Latent.Cli.Infrastructure;
+
+namespace Latent.Tests.Gp;
+
+public class SvgpCommandTests
+{
+    public SvgpCommandTests() => LatentRuntime.Initialize();
+
+    private static int Run(params string[] args)
+    {
+        var root = new RootCommand { new SvgpCommand().Build(new ConsoleUi()) };
+        var parsed = root.Parse(args);
+        return parsed.Errors.Count > 0 ? ExitCodes.BadUsage : parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    [Fact]
+    public void TrainWritesModelAndReportAndEvalReloadsIt()
+    {
+        var root = Directory.CreateTempSubdirectory("latent-svgp-");
+        try
+        {
+            var trained = Path.Combine(root.FullName, "train");
+            Assert.Equal(0, Run("svgp", "train", "--ard", "--whiten", "--q-diag", "--inducing", "every:20", "--train-examples", "200", "--test-examples", "100",
+                "--iterations", "3", "--batch-size", "50", "--samples", "20", "--out", trained));
+            foreach (var file in new[] { "svgp-model.dat", "svgp-model.json", "svgp-elbo.csv", "svgp-elbo.png", "svgp-calibration.png", "svgp-samples.png", "report.md" })
+                Assert.True(File.Exists(Path.Combine(trained, file)), $"{file} missing");
+            Assert.Contains("accuracy", File.ReadAllText(Path.Combine(trained, "report.md")));
+
+            var evaluated = Path.Combine(root.FullName, "eval");
+            Assert.Equal(0, Run("svgp", "eval", "--model", trained, "--test-examples", "50", "--samples", "10", "--out", evaluated));
+            Assert.True(File.Exists(Path.Combine(evaluated, "report.md")));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejected()
+    {
+        Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--inducing", "every:x"));
+        Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--likelihood", "probit"));
+        var empty = Directory.CreateTempSubdirectory("latent-svgp-empty-");
+        try
+        {
+            Assert.Throws<LatentException>(() => Run("svgp", "eval", "--model", empty.FullName, "--out", Path.Combine(empty.FullName, "out")));
+            Assert.Throws<LatentException>(() => Run("svgp", "train", "--kernel", "matern99", "--train-examples", "50", "--out", Path.Combine(empty.FullName, "t")));
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+}
