@@ -14,6 +14,7 @@ public static class CliApp
         new CurvesCommand(),
         new MlpCommand(),
         new VaeCommand(),
+        new SvgpCommand(),
         new NoisyCommand(),
         new Word2VecCommand(),
         new LmCommand(),

@@ -7,6 +7,7 @@ public static class TourChapters
     public static IReadOnlyList<ITourChapter> All { get; } = new ITourChapter[]
     {
         new VaeChapter(),
+        new SvgpChapter(),
         new NoisyChapter(),
         new CurvesChapter(),
         new TextChapter(),
