@@ -21,11 +21,7 @@ public sealed class MlpCommand : ICliCommand
         var batchSize = CliOptions.Int("--batch-size", 128, "examples per step");
         var lr = CliOptions.PositiveDouble("--lr", 1e-3, "learning rate");
         var optimizer = CliOptions.Choice("--optimizer", "adam", "optimizer", "sgd", "momentum", "adam");
-        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths, comma-separated", DefaultValueFactory = _ => "256,128" };
-        hidden.Validators.Add(result =>
-        {
-            if (ParseWidths(result.GetValueOrDefault<string>()) is null) result.AddError($"--hidden must be comma-separated positive integers, got '{result.GetValueOrDefault<string>()}'");
-        });
+        var hidden = CliOptions.Widths("--hidden", "256,128", "hidden layer widths");
         var examples = CliOptions.Int("--examples", 60_000, "use the first N training images");
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
         var resume = new Option<bool>("--resume") { Description = "continue from OUT/checkpoint.bin, written after every epoch" };
@@ -42,7 +38,7 @@ public sealed class MlpCommand : ICliCommand
             var subset = train.Take(result.GetValue(examples));
             RunSeed.Apply(result.GetValue(common.Seed));
             var widths = new List<int> { subset.Rows * subset.Columns };
-            widths.AddRange(ParseWidths(result.GetValue(hidden)!)!);
+            widths.AddRange(result.GetValue(hidden)!);
             widths.Add(10);
             using var model = new Mlp(widths);
             var settings = new OptimizerSettings(result.GetValue(optimizer) switch
@@ -98,13 +94,4 @@ public sealed class MlpCommand : ICliCommand
         return predicted.eq(test.Labels).to(ScalarType.Float64).mean().item<double>();
     }
 
-    private static int[]? ParseWidths(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var widths = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1) return null;
-        return widths;
-    }
 }

@@ -26,11 +26,7 @@ public sealed class VaeCommand : ICliCommand
     {
         var common = new CommonOptions();
         var latent = CliOptions.Int("--latent", 20, "latent dimensions");
-        var hidden = new Option<string>("--hidden") { Description = "encoder hidden layer widths, comma-separated (the decoder mirrors them)", DefaultValueFactory = _ => "400" };
-        hidden.Validators.Add(result =>
-        {
-            if (ParseWidths(result.GetValueOrDefault<string>()) is null) result.AddError($"--hidden must be comma-separated positive integers, got '{result.GetValueOrDefault<string>()}'");
-        });
+        var hidden = CliOptions.Widths("--hidden", "400", "encoder hidden layer widths (the decoder mirrors them)");
         var decoder = CliOptions.Choice("--decoder", "bernoulli", "decoder p(x|z)", "bernoulli", "gaussian-fixed", "gaussian-learned");
         var sigma = CliOptions.PositiveDouble("--sigma", 0.1, "noise standard deviation of the gaussian-fixed decoder");
         var floor = CliOptions.PositiveDouble("--variance-floor", 1e-3, "smallest variance of the gaussian-learned decoder");
@@ -63,7 +59,7 @@ public sealed class VaeCommand : ICliCommand
             using var test = Mnist.Load(result.GetValue(data), MnistSplit.Test);
             var settings = new VaeRunSettings
             {
-                Architecture = new VaeArchitecture(train.Rows * train.Columns, ParseWidths(result.GetValue(hidden)!)!, result.GetValue(latent),
+                Architecture = new VaeArchitecture(train.Rows * train.Columns, result.GetValue(hidden)!, result.GetValue(latent),
                     VaeArchitecture.ParseDecoder(result.GetValue(decoder)!), result.GetValue(sigma), result.GetValue(floor)),
                 Objective = IVaeObjective.Parse(result.GetValue(objective)!),
                 Binarization = ParseBinarization(result.GetValue(binarization)!),
@@ -180,13 +176,4 @@ public sealed class VaeCommand : ICliCommand
 
     private static string Nats(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static int[]? ParseWidths(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var widths = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1) return null;
-        return widths;
-    }
 }

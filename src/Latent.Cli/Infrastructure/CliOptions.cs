@@ -55,6 +55,31 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>A list of layer widths written "400" or "256,128", each a positive integer.</summary>
+    public static Option<int[]> Widths(string name, string defaultValue, string description) =>
+        new(name)
+        {
+            Description = $"{description}, comma-separated (default {defaultValue})",
+            DefaultValueFactory = _ => ParseWidths(defaultValue)!,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+                var widths = ParseWidths(text);
+                if (widths is null) result.AddError($"{name} must be comma-separated positive integers, got '{text}'");
+                return widths ?? Array.Empty<int>();
+            },
+        };
+
+    private static int[]? ParseWidths(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1) return null;
+        return widths;
+    }
+
     /// <summary>An optional directory that must exist when given (for `--data DIR`).</summary>
     public static Option<string?> ExistingDirectory(string name, string description)
     {

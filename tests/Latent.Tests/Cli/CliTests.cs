@@ -1,5 +1,3 @@
-using Latent.Cli;
-
 namespace Latent.Tests.Cli;
 
 public class CliTests : TorchTest, IDisposable
@@ -8,20 +6,7 @@ public class CliTests : TorchTest, IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    private static (int Code, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
+    private static (int Code, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("curves", "--steps", "abc")]

@@ -1,4 +1,4 @@
-using Latent.Cli;
+using Latent.Tests.Cli;
 
 namespace Latent.Tests.Vae;
 
@@ -6,23 +6,9 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("latent-vae-cli-").FullName;
 
-
     public void Dispose() => Directory.Delete(directory, true);
 
-    private static (int Code, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-    }
+    private static (int Code, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void TrainWritesTheModelAndFiguresAndTheModelSamplesAndEvaluates()
