@@ -52,7 +52,7 @@ public sealed class VaeChapter : ITourChapter
         report.Heading(Title);
         report.Paragraph($"Setup: MLP encoder and decoder 784-400-z (ReLU), Adam lr {budget.LearningRate}, batch {budget.BatchSize}, the first {budget.Examples} MNIST training images " +
             $"(intensities in [0,1]) for {budget.Epochs} epochs, evaluated on the first {TestImages} test images; the IWAE log-likelihood uses k = {budget.IwaeSamples} on the first {budget.IwaeExamples}. " +
-            "`latent tour --scale S` or `latent vae train` scale this up (the full 10-epoch run reaches the published ≈104 nats).");
+            "`latent tour --scale S` or `latent vae train` scale this up (`latent vae train --epochs 10` is the full pytorch/examples setting, published at ≈104 nats).");
         report.Table(new[] { "run", "latent", "decoder", "objective", "test −ELBO (nats)", "test KL (nats)", $"IWAE k={budget.IwaeSamples} log p(x)", "recon. MSE/pixel", "time" },
             new[] { bernoulli, noKl, twoD, fixedGaussian, learnedGaussian }.Select(run => (IReadOnlyList<string>)new[]
             {
