@@ -29,7 +29,7 @@ public sealed class NoisyChapter : ITourChapter
     {
         Architecture = "mlp",
         Models = new[] { NoiseModel.None, NoiseModel.Softmax, NoiseModel.Project },
-        Examples = context.Scaled(10_000, 1_000),
+        Examples = context.Scaled(30_000, 1_000),
         Epochs = context.Scaled(5, 2),
         EstimationEpochs = 1,
         FrozenEpochs = 1,

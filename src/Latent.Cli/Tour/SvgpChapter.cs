@@ -34,7 +34,7 @@ public sealed class SvgpChapter : ITourChapter
     public string Title => "A sparse variational GP classifier on MNIST: RobustMax on latent samples vs predict_y";
 
     /// <inheritdoc />
-    public void Run(ChapterContext context) => Run(context, new SvgpSettings { Iterations = context.Scaled(800, 10) });
+    public void Run(ChapterContext context) => Run(context, new SvgpSettings { Iterations = context.Scaled(3000, 10) });
 
     /// <summary>Trains the model with <paramref name="settings"/>, saves it, evaluates it on the test subset and appends the report section.</summary>
     public void Run(ChapterContext context, SvgpSettings settings)

@@ -42,7 +42,7 @@ public sealed class TextChapter : ITourChapter
         double w2vSeconds = clock.Elapsed.TotalSeconds;
         var vectors = word2vec.Vectors;
 
-        var train = split.Train.Take(context.Scaled(120_000, 20_000)).ToList();
+        var train = split.Train.Take(context.Scaled(300_000, 20_000)).ToList();
         var validationTokens = split.Validation.Take(context.Scaled(10_000, 3_000)).ToList();
         var vocabulary = Vocabulary.Build(train, 3, withUnknown: true);
         RunSeed.Apply(context.Seed);
