@@ -23,8 +23,7 @@ public sealed class LstmLmThroughputWorkload : IWorkload
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        int threadsAt = Array.IndexOf(args, "--threads");
-        if (threadsAt >= 0 && threadsAt + 1 < args.Length) set_num_threads(int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture));
+        Arguments.ApplyThreads(args);
         var train = BrownCorpus.LoadEmbedded().BengioSplit().Train;
         var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
         var tokens = vocabulary.Encode(train);

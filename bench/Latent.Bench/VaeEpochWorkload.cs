@@ -27,9 +27,9 @@ public sealed class VaeEpochWorkload : IWorkload
     /// <inheritdoc/>
     public void Run(string[] args)
     {
-        int rounds = VaeBenchOptions.Int(args, "--rounds", 1);
-        VaeBenchOptions.ApplyThreads(args);
-        string? dataDirectory = VaeBenchOptions.Text(args, "--data");
+        int rounds = Arguments.Int(args, "--rounds", 1);
+        Arguments.ApplyThreads(args);
+        string? dataDirectory = Arguments.Text(args, "--data");
         using var train = Mnist.Load(dataDirectory, MnistSplit.Train);
         var images = train.Images;
         Console.WriteLine($"MNIST train {images.shape[0]} x {images.shape[1]}, batch {BatchSize}, Adam 1e-3, {rounds} epoch(s), the two sides alternating every {BlockSize} batches");

@@ -23,16 +23,16 @@ public sealed class VaeQualityWorkload : IWorkload
     /// <inheritdoc/>
     public void Run(string[] args)
     {
-        int epochs = VaeBenchOptions.Int(args, "--epochs", 10);
-        VaeBenchOptions.ApplyThreads(args);
-        int latent = VaeBenchOptions.Int(args, "--latent", 20);
-        var hidden = (VaeBenchOptions.Text(args, "--hidden") ?? "400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var objective = IVaeObjective.Parse(VaeBenchOptions.Text(args, "--objective") ?? "elbo");
-        var binarization = Enum.Parse<Binarization>(VaeBenchOptions.Text(args, "--binarization") ?? "none", ignoreCase: true);
-        int iwaeSamples = VaeBenchOptions.Text(args, "--iwae-k") is null ? 0 : VaeBenchOptions.Int(args, "--iwae-k", 1);
-        int iwaeExamples = VaeBenchOptions.Int(args, "--iwae-examples", 10000);
-        int batchSize = VaeBenchOptions.Int(args, "--batch", 128);
-        string? dataDirectory = VaeBenchOptions.Text(args, "--data");
+        int epochs = Arguments.Int(args, "--epochs", 10);
+        Arguments.ApplyThreads(args);
+        int latent = Arguments.Int(args, "--latent", 20);
+        var hidden = (Arguments.Text(args, "--hidden") ?? "400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var objective = IVaeObjective.Parse(Arguments.Text(args, "--objective") ?? "elbo");
+        var binarization = Enum.Parse<Binarization>(Arguments.Text(args, "--binarization") ?? "none", ignoreCase: true);
+        int iwaeSamples = Arguments.Text(args, "--iwae-k") is null ? 0 : Arguments.Int(args, "--iwae-k", 1);
+        int iwaeExamples = Arguments.Int(args, "--iwae-examples", 10000);
+        int batchSize = Arguments.Int(args, "--batch", 128);
+        string? dataDirectory = Arguments.Text(args, "--data");
 
         using var train = Mnist.Load(dataDirectory, MnistSplit.Train);
         using var test = Mnist.Load(dataDirectory, MnistSplit.Test);
