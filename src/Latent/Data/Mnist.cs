@@ -21,13 +21,14 @@ public static class Mnist
         directory ??= DataPaths.Mnist();
         if (!Directory.Exists(directory)) throw new LatentException($"{directory}: data directory not found");
         var (imageStem, labelStem) = FileStems(split);
-        var images = IdxReader.Read(Locate(directory, imageStem));
-        var labels = IdxReader.Read(Locate(directory, labelStem));
-        string imageFile = Path.GetFileName(Locate(directory, imageStem));
+        string imagePath = Locate(directory, imageStem), labelPath = Locate(directory, labelStem);
+        var images = IdxReader.Read(imagePath);
+        var labels = IdxReader.Read(labelPath);
+        string imageFile = Path.GetFileName(imagePath);
         if (images.Dimensions.Length != 3)
             throw new LatentException($"{imageFile}: expected 3 dimensions (count, rows, columns), found {images.Dimensions.Length}");
         if (labels.Dimensions.Length != 1)
-            throw new LatentException($"{Path.GetFileName(Locate(directory, labelStem))}: expected 1 dimension (count), found {labels.Dimensions.Length}");
+            throw new LatentException($"{Path.GetFileName(labelPath)}: expected 1 dimension (count), found {labels.Dimensions.Length}");
         if (images.Count != labels.Count)
             throw new LatentException($"{directory}: {imageFile} holds {images.Count} images but the labels file holds {labels.Count} labels");
         var pixels = images.ItemSize;
