@@ -50,10 +50,16 @@ public sealed class NoisyCommand : ICliCommand
         var frozen = CliOptions.Int("--frozen-epochs", 1, "epochs at the start with Q held at its initial value", minimum: 0);
         var estimation = CliOptions.Int("--estimation-epochs", 2, "uncorrected epochs whose confident predictions estimate T for --q forward");
         var measure = new Option<bool>("--measure-adam") { Description = "also train the projected Q with Adam and measure Adam's moments against the projection" };
+        var validation = new Option<double>("--validation") { Description = "share of the noisy training images held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)", DefaultValueFactory = _ => 0.1 };
+        validation.Validators.Add(result =>
+        {
+            var share = result.GetValueOrDefault<double>();
+            if (!(share >= 0 && share < 1)) result.AddError($"--validation must be in [0, 1), got {share}");
+        });
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
         var train = new Command("train", "Train on MNIST with injected label noise; report clean-test accuracy per epoch, learned Q vs true T, and a results table.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, data }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, data }) train.Options.Add(option);
         common.AddTo(train);
         train.SetAction(result =>
         {
@@ -75,6 +81,7 @@ public sealed class NoisyCommand : ICliCommand
                 FrozenEpochs = result.GetValue(frozen),
                 EstimationEpochs = result.GetValue(estimation),
                 MeasureOptimizerState = result.GetValue(measure),
+                ValidationFraction = result.GetValue(validation),
                 DataDirectory = result.GetValue(data),
             };
             var report = new ReportDocument(outDir, "Latent: training with noisy labels");

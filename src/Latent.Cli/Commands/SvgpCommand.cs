@@ -38,6 +38,11 @@ public sealed class SvgpCommand : ICliCommand
         var batchSize = CliOptions.Int("--batch-size", 1000, "minibatch size");
         var iterations = CliOptions.Int("--iterations", 2000, "Adam steps");
         var lr = CliOptions.PositiveDouble("--lr", 0.01, "Adam learning rate");
+        var finalLr = new Option<double?>("--lr-final") { Description = "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)" };
+        finalLr.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } rate && !(rate > 0)) result.AddError($"--lr-final must be a positive number, got {rate}");
+        });
         var trainExamples = CliOptions.Int("--train-examples", 60000, "use the first N training images");
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");
@@ -49,7 +54,7 @@ public sealed class SvgpCommand : ICliCommand
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
         var command = new Command("train", "Train an SVGP classifier, save it, and report ELBO curve, test accuracy, NLPD, calibration and RobustMax sampling study. Seed setup: --ard --whiten --q-diag --inducing every:5.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, trainExamples, testExamples, samples, timeLimit, data })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, trainExamples, testExamples, samples, timeLimit, data })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -67,6 +72,7 @@ public sealed class SvgpCommand : ICliCommand
                 BatchSize = result.GetValue(batchSize),
                 Iterations = result.GetValue(iterations),
                 LearningRate = result.GetValue(lr),
+                FinalLearningRate = result.GetValue(finalLr),
                 TrainExamples = result.GetValue(trainExamples),
                 TestExamples = result.GetValue(testExamples),
                 Samples = result.GetValue(samples),

@@ -30,13 +30,20 @@ public sealed class VaeCommand : ICliCommand
         var decoder = CliOptions.Choice("--decoder", "bernoulli", "decoder p(x|z)", "bernoulli", "gaussian-fixed", "gaussian-learned");
         var sigma = CliOptions.PositiveDouble("--sigma", 0.1, "noise standard deviation of the gaussian-fixed decoder");
         var floor = CliOptions.PositiveDouble("--variance-floor", 1e-3, "smallest variance of the gaussian-learned decoder");
-        var objective = new Option<string>("--objective") { Description = "training objective (elbo|iwae:K)", DefaultValueFactory = _ => "elbo" };
+        var objective = new Option<string>("--objective") { Description = "training objective: elbo, elbo:L (L samples of z per image) or iwae:K", DefaultValueFactory = _ => "elbo" };
         objective.Validators.Add(result =>
         {
             try { IVaeObjective.Parse(result.GetValueOrDefault<string>() ?? ""); }
             catch (LatentException e) { result.AddError($"--objective: {e.Message}"); }
         });
         var binarization = BinarizationOption();
+        var average = new Option<double>("--ema") { Description = "decay of the moving average of the weights used for evaluation and kept in the saved model (0 = off)", DefaultValueFactory = _ => 0.998 };
+        average.Validators.Add(result =>
+        {
+            var decay = result.GetValueOrDefault<double>();
+            if (!(decay >= 0 && decay < 1)) result.AddError($"--ema must be 0 (off) or in (0, 1), got {decay}");
+        });
+        var biasInit = CliOptions.Choice("--bias-init", "data-mean", "decoder output bias at start: data-mean (logit of the mean training image) or default", "data-mean", "default");
         var epochs = CliOptions.Int("--epochs", 10, "passes over the training set");
         var batchSize = CliOptions.Int("--batch-size", 128, "examples per step");
         var lr = CliOptions.PositiveDouble("--lr", 1e-3, "Adam learning rate");
@@ -47,7 +54,7 @@ public sealed class VaeCommand : ICliCommand
         var resume = new Option<bool>("--resume") { Description = "continue from OUT/checkpoint.bin, written after every epoch" };
 
         var command = new Command("train", "Train a VAE; writes the model, learning curves, test ELBO and IWAE log-likelihood, reconstructions, prior samples (and for a 2-D latent the manifold and latent scatter).");
-        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, data, resume })
+        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, average, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, data, resume })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -71,6 +78,8 @@ public sealed class VaeCommand : ICliCommand
                 IwaeExamples = result.GetValue(iwaeExamples),
                 CheckpointPath = Path.Combine(outDir, "checkpoint.bin"),
                 Resume = result.GetValue(resume),
+                DataMeanBias = result.GetValue(biasInit) == "data-mean",
+                AverageDecay = result.GetValue(average) is > 0 and var decay ? decay : null,
             };
             var testImages = VaeRun.PrepareTest(test, settings.Binarization, seed);
             var run = VaeRun.Train(ui, "vae", settings, train, testImages, seed);

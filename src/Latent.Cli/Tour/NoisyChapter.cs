@@ -72,7 +72,7 @@ public sealed class NoisyChapter : ITourChapter
         var accuracyPng = accuracyChart.SavePng(context.PathFor("accuracy.png"));
         var heatmaps = new List<IChart> { new HeatmapChart("true T", ToMatrix(truth), "noisy label", "true label"), new HeatmapChart("realised noise", ToMatrix(realised), "noisy label", "true label") };
         foreach (var (name, _, result) in runs.Where(r => r.Result.Model != NoiseModel.None))
-            heatmaps.Add(new HeatmapChart($"{name}: max|Q−T| {Format(result.Epochs[^1].MaxAbsErrorToTrue)}", ToMatrix(result.Transition), "noisy label", "true label"));
+            heatmaps.Add(new HeatmapChart($"{name}: max|Q−T| {Format(result.Selected.MaxAbsErrorToTrue)}", ToMatrix(result.Transition), "noisy label", "true label"));
         var transitionsPng = Figure.SavePng(context.PathFor("transitions.png"), heatmaps, 3, 520, 440);
         context.Ui.Wrote(csv);
         context.Ui.Wrote(accuracyPng);
@@ -82,18 +82,20 @@ public sealed class NoisyChapter : ITourChapter
         report.Heading(Title);
         report.Paragraph($"Setup: the first {settings.Examples} MNIST training images with labels corrupted by `{settings.Noise}` noise " +
             $"(realised: {flipped:P1} of labels changed, max |realised − T| = {Format(MaxAbs(realised, truth))}); clean 10k test set. " +
-            $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}) for {settings.Epochs} epochs through the library's Trainer. " +
+            $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}) for {settings.Epochs} epochs through the library's Trainer" +
+            (settings.ValidationFraction > 0 ? $" on {1 - settings.ValidationFraction:P0} of them; the other {settings.ValidationFraction:P0} (noisy labels) pick the epoch whose weights and Q are kept, the one with the lowest −log p(ỹ | x) — no clean label takes part in the choice. " : ". ") +
             $"Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {Format(settings.TraceWeight)}·tr(Q); Q starts at 0.99 on the diagonal and is held for the first {settings.FrozenEpochs} epoch(s). " +
             "Q is stepped by its own optimizer (gradient norm clipped at 5) in the trainer's after-step hook, then (projected variant) each column is replaced by its Euclidean projection onto the simplex (Duchi et al. 2008). " +
             $"Forward correction estimates T from the {Format(0.97)} quantile of p(ỹ = j | x) after {settings.EstimationEpochs} uncorrected epoch(s) (Patrini et al. 2017).");
         report.Image(accuracyPng, "Clean test accuracy of argmax f(x) after every epoch, per noise model.");
         report.Image(transitionsPng, "True T, the realised noise, and the learned (or estimated) Q of each model; columns are the true label, rows the noisy label.");
         report.Table(
-            new[] { "model", "Q optimizer", "final clean acc", "best clean acc", "max|Q−T| (none: I vs T)", "max |col sum − 1|", "min Q entry", "zeros in Q", "train s" },
+            new[] { "model", "Q optimizer", "selected epoch", "clean acc (selected)", "max|Q−T| (selected; none: I vs T)", "final clean acc", "best clean acc (oracle)", "max |col sum − 1|", "min Q entry", "zeros in Q", "train s" },
             runs.Select(run => (IReadOnlyList<string>)new[]
             {
                 run.Name, run.Result.Model is NoiseModel.Softmax or NoiseModel.Project ? run.Optimizer : "—",
-                Format(run.Result.FinalAccuracy), Format(run.Result.BestAccuracy), Format(run.Result.Epochs[^1].MaxAbsErrorToTrue),
+                run.Result.SelectedEpoch.ToString(CultureInfo.InvariantCulture), Format(run.Result.SelectedAccuracy), Format(run.Result.Selected.MaxAbsErrorToTrue),
+                Format(run.Result.FinalAccuracy), Format(run.Result.BestAccuracy),
                 Format(run.Result.Epochs.Max(e => e.MaxColumnSumError)), Format(run.Result.Epochs.Min(e => e.MinEntry)),
                 run.Result.Model == NoiseModel.None ? "—" : run.Result.Transition.Count(v => v == 0).ToString(CultureInfo.InvariantCulture),
                 run.Result.Epochs.Sum(e => e.Seconds).ToString("0", CultureInfo.InvariantCulture),
@@ -122,17 +124,17 @@ public sealed class NoisyChapter : ITourChapter
         {
             double columnError = result.Epochs.Max(e => e.MaxColumnSumError);
             double minimum = result.Epochs.Min(e => e.MinEntry);
-            string comparison = baseline is null ? "" : $" vs {Format(baseline.FinalAccuracy)} without a noise layer";
+            string comparison = baseline is null ? "" : $" vs {Format(baseline.SelectedAccuracy)} without a noise layer";
             yield return $"**{name}** ({optimizer} on {(result.Model == NoiseModel.Softmax ? "W" : "Q")}): Q stayed valid at every epoch end (largest |column sum − 1| {Format(columnError)}, smallest entry {Format(minimum)}); " +
-                $"final clean accuracy {Format(result.FinalAccuracy)}{comparison}; learned Q is {Format(result.Epochs[^1].MaxAbsErrorToTrue)} from T (max abs), with {result.Transition.Count(v => v == 0)} exact zeros.";
+                $"clean accuracy {Format(result.SelectedAccuracy)}{comparison}; learned Q is {Format(result.Selected.MaxAbsErrorToTrue)} from T (max abs), with {result.Transition.Count(v => v == 0)} exact zeros.";
         }
         var softmax = runs.FirstOrDefault(r => r.Result.Model == NoiseModel.Softmax).Result;
         var projected = runs.FirstOrDefault(r => r.Result.Model == NoiseModel.Project && r.Optimizer == "sgd").Result;
         if (softmax is not null && projected is not null)
             yield return "How they differ: the softmax Q is valid by construction for any optimizer and at every moment, but its entries can only approach 0, and the gradient reaching W is scaled by Q[i,j](1 − Q[i,j]), " +
-                $"tiny at a near-identity start (here W is trained by Adam, whose per-coordinate scaling undoes that); its Q ends {Format(softmax.Epochs[^1].MaxAbsErrorToTrue)} from T. " +
-                $"The projected Q moves linearly, can hold exact zeros ({projected.Transition.Count(v => v == 0)} in this run), and is valid only after each projection — the optimizer's iterate Q′ is not; it ends {Format(projected.Epochs[^1].MaxAbsErrorToTrue)} from T. " +
-                (baseline is null ? "" : $"Final clean accuracy minus the baseline's: softmax {Signed(softmax.FinalAccuracy - baseline.FinalAccuracy)}, projected {Signed(projected.FinalAccuracy - baseline.FinalAccuracy)}.");
+                $"tiny at a near-identity start (here W is trained by Adam, whose per-coordinate scaling undoes that); its Q ends {Format(softmax.Selected.MaxAbsErrorToTrue)} from T. " +
+                $"The projected Q moves linearly, can hold exact zeros ({projected.Transition.Count(v => v == 0)} in this run), and is valid only after each projection — the optimizer's iterate Q′ is not; it ends {Format(projected.Selected.MaxAbsErrorToTrue)} from T. " +
+                (baseline is null ? "" : $"Clean accuracy minus the baseline's: softmax {Signed(softmax.SelectedAccuracy - baseline.SelectedAccuracy)}, projected {Signed(projected.SelectedAccuracy - baseline.SelectedAccuracy)}.");
         var adam = runs.FirstOrDefault(r => r.Result.Epochs.Any(e => e.Projection is not null));
         if (adam.Result is not null)
         {
@@ -142,14 +144,14 @@ public sealed class NoisyChapter : ITourChapter
             yield return $"**Projection after Adam (measured):** each projection moves Q by {Format(ratio)}× the length of Adam's own step, at cosine {Format(cosine)} to it — it undoes almost all of the step. " +
                 $"Adam's first moment keeps {Format(offSimplex)} of its energy along the column-sum direction that the constraint forbids and points against the projection (cosine {Format(momentumCosine)}): " +
                 "the moments integrate the gradient of the unprojected iterate, and since the NLL gradient raises every entry of Q, Adam's per-coordinate normalisation spends its whole step size pushing Q off the simplex, which the projection then cancels. " +
-                $"The net learning signal for Q is what survives the projection; with Adam the learned Q ends {Format(adam.Result.Epochs[^1].MaxAbsErrorToTrue)} from T" +
-                (projected is null ? "." : $", with plain SGD (no state to go stale; the step is proportional to the gradient, whose tangential part survives) {Format(projected.Epochs[^1].MaxAbsErrorToTrue)}.");
+                $"The net learning signal for Q is what survives the projection; with Adam the learned Q ends {Format(adam.Result.Selected.MaxAbsErrorToTrue)} from T" +
+                (projected is null ? "." : $", with plain SGD (no state to go stale; the step is proportional to the gradient, whose tangential part survives) {Format(projected.Selected.MaxAbsErrorToTrue)}.");
         }
         var forward = runs.FirstOrDefault(r => r.Result.Model == NoiseModel.Forward).Result;
         if (forward is not null)
-            yield return $"Forward correction with the estimated T̂ (max|T̂ − T| = {Format(forward.Epochs[^1].MaxAbsErrorToTrue)}): final clean accuracy {Format(forward.FinalAccuracy)}.";
-        var best = runs.MaxBy(r => r.Result.FinalAccuracy);
-        yield return $"Best final clean accuracy: {best.Name} at {Format(best.Result.FinalAccuracy)}.";
+            yield return $"Forward correction with the estimated T̂ (max|T̂ − T| = {Format(forward.Selected.MaxAbsErrorToTrue)}): clean accuracy {Format(forward.SelectedAccuracy)}.";
+        var best = runs.MaxBy(r => r.Result.SelectedAccuracy);
+        yield return $"Best clean accuracy: {best.Name} at {Format(best.Result.SelectedAccuracy)}.";
     }
 
     private static string RunName(NoiseModel model, NoisyTrainingOptions options) => model switch
@@ -163,14 +165,15 @@ public sealed class NoisyChapter : ITourChapter
 
     private static string WriteCsv(string path, IEnumerable<(string Name, string Optimizer, NoisyTrainingResult Result)> runs)
     {
-        var text = new StringBuilder("run,epoch,train_loss,clean_test_accuracy,max_column_sum_error,min_entry,max_abs_error_to_true,seconds,projection_to_step_ratio,step_projection_cosine,momentum_projection_cosine,momentum_off_simplex_share,pinned_share\n");
+        var text = new StringBuilder("run,epoch,train_loss,clean_test_accuracy,validation_loss,selected,max_column_sum_error,min_entry,max_abs_error_to_true,seconds,projection_to_step_ratio,step_projection_cosine,momentum_projection_cosine,momentum_off_simplex_share,pinned_share\n");
         foreach (var (name, _, result) in runs)
             foreach (var e in result.Epochs)
             {
                 var p = e.Projection;
                 text.AppendLine(string.Join(",", new[]
                 {
-                    name, e.Epoch.ToString(CultureInfo.InvariantCulture), Raw(e.TrainLoss), Raw(e.CleanTestAccuracy), Raw(e.MaxColumnSumError), Raw(e.MinEntry),
+                    name, e.Epoch.ToString(CultureInfo.InvariantCulture), Raw(e.TrainLoss), Raw(e.CleanTestAccuracy), Raw(double.IsNaN(e.ValidationLoss) ? null : e.ValidationLoss),
+                    e.Epoch == result.SelectedEpoch ? "1" : "0", Raw(e.MaxColumnSumError), Raw(e.MinEntry),
                     Raw(e.MaxAbsErrorToTrue), Raw(e.Seconds), Raw(p?.ProjectionToStepRatio), Raw(p?.StepProjectionCosine), Raw(p?.MomentumProjectionCosine),
                     Raw(p?.MomentumOffSimplexShare), Raw(p?.PinnedShare),
                 }));

@@ -47,6 +47,9 @@ public sealed record NoisySettings
     /// <summary>Also train the projected Q with Adam and measure Adam's moments against the projection.</summary>
     public bool MeasureOptimizerState { get; init; } = true;
 
+    /// <summary>Share of the noisy training images held out to pick the epoch by noisy-label validation loss (0: keep the last epoch).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
     /// <summary>MNIST-format directory (null: embedded MNIST).</summary>
     public string? DataDirectory { get; init; }
 
@@ -65,6 +68,7 @@ public sealed record NoisySettings
             FrozenEpochs: FrozenEpochs,
             EstimationEpochs: EstimationEpochs,
             Architecture: Architecture,
-            Seed: seed);
+            Seed: seed,
+            ValidationFraction: ValidationFraction);
     }
 }

@@ -30,6 +30,9 @@ public sealed record SvgpSettings
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 0.03;
 
+    /// <summary>When set, the learning rate is cosine-annealed from LearningRate to this value over the iterations.</summary>
+    public double? FinalLearningRate { get; init; }
+
     /// <summary>The first N training images used.</summary>
     public int TrainExamples { get; init; } = 5000;
 

@@ -66,12 +66,18 @@ public sealed class VaeRun
         using var data = new BinarizedImages(subset.Images, settings.Binarization, seed);
         RunSeed.Apply(seed);
         var model = settings.Architecture.Create();
+        if (settings.DataMeanBias)
+        {
+            using var mean = subset.Images.mean([0L]);
+            model.InitializeOutputBias(mean);
+        }
         using var evaluationNoise = new Generator(unchecked((ulong)seed + 101UL));
         var options = new TrainerOptions
         {
             Epochs = settings.Epochs,
             BatchSize = settings.BatchSize,
             Seed = seed,
+            AverageDecay = settings.AverageDecay,
             CheckpointPath = settings.CheckpointPath,
             Resume = settings.Resume,
         };

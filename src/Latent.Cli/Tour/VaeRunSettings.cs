@@ -32,6 +32,12 @@ public sealed record VaeRunSettings
     /// <summary>How many test images the IWAE estimate averages over.</summary>
     public int IwaeExamples { get; init; } = 1000;
 
+    /// <summary>Start the decoder's output bias at the logit of the mean training image (false: the layer's default initialisation).</summary>
+    public bool DataMeanBias { get; init; } = true;
+
+    /// <summary>Decay of the moving average of the weights that evaluations use and the trained model keeps (null: no averaging).</summary>
+    public double? AverageDecay { get; init; }
+
     /// <summary>Checkpoint written after every epoch (null: none).</summary>
     public string? CheckpointPath { get; init; }
 

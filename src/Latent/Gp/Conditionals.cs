@@ -8,7 +8,8 @@ public static class Conditionals
 {
     /// <summary>
     /// Mean [N, L] and variance ([N, L], or [L, N, N] when fullCov) of f* given q(u) = N(m, S):
-    /// with A = Lₘ⁻¹ Kₘₙ, mean = Aᵀ m (whitened) or (Lₘ⁻ᵀ A)ᵀ m, covariance = Kₙₙ − AᵀA + Aᵀ S A.
+    /// with A = Lₘ⁻¹ Kₘₙ, mean = Aᵀ m (whitened) or (Lₘ⁻ᵀ A)ᵀ m, covariance = Kₙₙ − AᵀA + Aᵀ S A
+    /// (for a diagonal S and marginal variances, (A∘A)ᵀ diag(S) as one matrix product).
     /// qMean is [M, L]; qSqrt is the lower Cholesky factor of S, [L, M, M], or its diagonal square roots [M, L];
     /// knn is the prior variance [N] (or covariance [N, N] when fullCov).
     /// </summary>
@@ -28,6 +29,8 @@ public static class Conditionals
         if (!whiten) a = linalg.solve_triangular(kmmCholesky.transpose(0, 1), a, upper: true);
         var mean = a.transpose(0, 1).matmul(qMean);
 
+        if (diagonalQ && !fullCov)
+            return (mean, variance.unsqueeze(1) + a.square().transpose(0, 1).matmul(qSqrt.square()));
         var sqrtTransposeA = diagonalQ
             ? qSqrt.transpose(0, 1).unsqueeze(2) * a.unsqueeze(0)
             : torch.tril(qSqrt).transpose(1, 2).matmul(a);

@@ -10,14 +10,16 @@ public static class SvgpTraining
     /// Runs the given number of Adam steps on −ELBO; X [N, D] may be float32 (each batch is converted to float64), y is indexed by row.
     /// Returns the minibatch ELBO estimate of every step taken; progress receives (step, ELBO) after each step.
     /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
+    /// With a final learning rate, the rate follows a cosine from learningRate at the first step to finalLearningRate at the last.
     /// </summary>
     public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator,
-        Action<int, double>? progress = null, TimeSpan? timeLimit = null)
+        Action<int, double>? progress = null, TimeSpan? timeLimit = null, double? finalLearningRate = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (X.dim() != 2 || y.dim() < 1 || y.shape[0] != X.shape[0]) throw new LatentException($"SVGP training: X [N, D] and y [N, …] must have the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", y.shape)}]");
         if (iterations < 0 || batchSize < 1) throw new LatentException($"SVGP training: iterations must be ≥ 0 and batch size ≥ 1, got {iterations} and {batchSize}");
         if (!(learningRate > 0)) throw new LatentException($"SVGP training: learning rate must be positive, got {learningRate}");
+        if (finalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP training: final learning rate must be positive, got {final}");
         var n = X.shape[0];
         var batch = Math.Min(batchSize, n);
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
@@ -38,6 +40,8 @@ public static class SvgpTraining
                 using var scope = NewDisposeScope();
                 var rows = order!.narrow(0, position, batch);
                 position += batch;
+                if (finalLearningRate is { } last)
+                    optimizer.ParamGroups.First().LearningRate = CosineRate(learningRate, last, step, iterations);
                 optimizer.zero_grad();
                 var elbo = model.Elbo(X.index_select(0, rows).to(float64), y.index_select(0, rows));
                 var value = elbo.item<double>();
@@ -55,4 +59,8 @@ public static class SvgpTraining
         }
         return elbos;
     }
+
+    /// <summary>The cosine-annealed rate at step (0-based) of iterations: first at step 0, last at the final step.</summary>
+    public static double CosineRate(double first, double last, int step, int iterations) =>
+        iterations <= 1 ? first : last + 0.5 * (first - last) * (1 + Math.Cos(Math.PI * step / (iterations - 1)));
 }

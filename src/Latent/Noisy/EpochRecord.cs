@@ -9,6 +9,7 @@ namespace Latent.Noisy;
 /// <param name="MaxAbsErrorToTrue">max |Q − T| against the true T at the end of the epoch.</param>
 /// <param name="Seconds">Wall-clock seconds of the epoch's training steps.</param>
 /// <param name="Projection">Optimizer-state measurements of the projection (projected Q only).</param>
+/// <param name="ValidationLoss">Mean −log p(ỹ | x) on the held-out noisy labels (NaN without a validation split).</param>
 public sealed record EpochRecord(
     int Epoch,
     double TrainLoss,
@@ -17,4 +18,5 @@ public sealed record EpochRecord(
     double MinEntry,
     double MaxAbsErrorToTrue,
     double Seconds,
-    ProjectionProbe? Projection);
+    ProjectionProbe? Projection,
+    double ValidationLoss = double.NaN);

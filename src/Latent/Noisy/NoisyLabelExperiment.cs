@@ -40,31 +40,38 @@ public sealed class NoisyLabelExperiment
     public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<long>? onStep = null)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
+        using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
         torch.manual_seed(options.Seed);
         Tensor? fixedTransition = model switch
         {
             NoiseModel.ForwardKnown => trueTransition,
-            NoiseModel.Forward => EstimateTransition(options),
+            NoiseModel.Forward => EstimateTransition(options, split),
             _ => null,
         };
         torch.manual_seed(options.Seed);
         var noise = CreateNoiseLayer(model, options, fixedTransition);
         using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), noise);
         var records = new List<EpochRecord>();
-        Train(network, options, records, onEpoch, onStep);
+        var selectedEpoch = Train(network, options, split, records, onEpoch, onStep);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
-        return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes);
+        return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch);
     }
 
     /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
     public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
+        using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
+        return EstimateTransition(options, split);
+    }
+
+    private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
+    {
         using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
-        Train(network, options with { Epochs = options.EstimationEpochs }, [], null, null);
+        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, split.WithoutValidation(), [], null, null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
-        var probabilities = Predict(network, trainImages, inputs => network.forward(inputs).exp());
+        var probabilities = Predict(network, split.TrainImages, inputs => network.forward(inputs).exp());
         return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
     }
 
@@ -86,9 +93,10 @@ public sealed class NoisyLabelExperiment
     /// <summary>
     /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
-    /// is waiting.
+    /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
+    /// the end. Returns the 1-based epoch whose state the network holds.
     /// </summary>
-    private void Train(NoisyLabelClassifier network, NoisyTrainingOptions options, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<long>? onStep)
+    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<long>? onStep)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : options.TransitionOptimizer switch
@@ -98,6 +106,9 @@ public sealed class NoisyLabelExperiment
             _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
         };
         int epoch = 0;
+        int bestEpoch = 0;
+        var bestLoss = double.PositiveInfinity;
+        Dictionary<string, Tensor>? bestState = null;
         bool learnQ = false;
         ProjectionProbeAccumulator? probe = null;
         var clock = new Stopwatch();
@@ -129,17 +140,34 @@ public sealed class NoisyLabelExperiment
             Evaluate = () =>
             {
                 double seconds = clock.Elapsed.TotalSeconds;
-                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average());
+                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average(), split);
+                if (record.ValidationLoss < bestLoss)
+                {
+                    bestLoss = record.ValidationLoss;
+                    bestEpoch = epoch;
+                    DisposeState(bestState);
+                    bestState = network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+                }
                 records.Add(record);
                 onEpoch?.Invoke(record);
                 return record.CleanTestAccuracy;
             },
         };
-        trainer.Fit(trainImages.shape[0], batch =>
-            network.Loss(trainImages.index_select(0, batch), noisyLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
+        trainer.Fit(split.TrainImages.shape[0], batch =>
+            network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
+        if (bestState is null) return options.Epochs;
+        network.load_state_dict(bestState);
+        DisposeState(bestState);
+        return bestEpoch;
     }
 
-    private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe)
+    private static void DisposeState(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (var tensor in state.Values) tensor.Dispose();
+    }
+
+    private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe, NoisySplit split)
     {
         var predictions = Predict(network, testImages, inputs => network.Classifier.call(inputs).argmax(1));
         double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
@@ -149,7 +177,15 @@ public sealed class NoisyLabelExperiment
             q.sum(0, keepdim: false).sub(1).abs().max().item<double>(),
             q.min().item<double>(),
             (q - trueTransition).abs().max().item<double>(),
-            seconds, probe);
+            seconds, probe, ValidationLoss(network, split));
+    }
+
+    /// <summary>Mean −log p(ỹ | x) over the held-out noisy labels, NaN without a validation split.</summary>
+    private static double ValidationLoss(NoisyLabelClassifier network, NoisySplit split)
+    {
+        if (split.ValidationImages is null || split.ValidationLabels is null) return double.NaN;
+        var logProbabilities = Predict(network, split.ValidationImages, inputs => network.forward(inputs));
+        return -logProbabilities.gather(1, split.ValidationLabels.unsqueeze(1)).to(ScalarType.Float64).mean().item<double>();
     }
 
     private static Tensor Predict(NoisyLabelClassifier network, Tensor images, Func<Tensor, Tensor> predict)

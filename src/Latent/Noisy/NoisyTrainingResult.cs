@@ -1,12 +1,20 @@
 namespace Latent.Noisy;
 
-/// <summary>The outcome of one noisy-label run: per-epoch records and the final Q (or the fixed T it used).</summary>
+/// <summary>The outcome of one noisy-label run: per-epoch records and the returned Q (or the fixed T it used).</summary>
 /// <param name="Model">The noise model that was trained.</param>
 /// <param name="Epochs">One record per epoch.</param>
-/// <param name="Transition">Final Q [C, C] as row-major doubles (identity for the plain baseline).</param>
+/// <param name="Transition">Q [C, C] of the selected epoch as row-major doubles (identity for the plain baseline).</param>
 /// <param name="Classes">Number of classes C.</param>
-public sealed record NoisyTrainingResult(NoiseModel Model, IReadOnlyList<EpochRecord> Epochs, double[] Transition, int Classes)
+/// <param name="SelectedEpoch">The 1-based epoch whose weights and Q the run returned: the last one, or the one with the
+/// lowest noisy validation loss when the run held out a validation split.</param>
+public sealed record NoisyTrainingResult(NoiseModel Model, IReadOnlyList<EpochRecord> Epochs, double[] Transition, int Classes, int SelectedEpoch)
 {
+    /// <summary>The record of the selected epoch.</summary>
+    public EpochRecord Selected => Epochs[SelectedEpoch - 1];
+
+    /// <summary>Clean test accuracy of the selected epoch (model selection used noisy labels only).</summary>
+    public double SelectedAccuracy => Selected.CleanTestAccuracy;
+
     /// <summary>Clean test accuracy after the last epoch.</summary>
     public double FinalAccuracy => Epochs.Count == 0 ? double.NaN : Epochs[^1].CleanTestAccuracy;
 

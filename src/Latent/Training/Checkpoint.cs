@@ -6,13 +6,13 @@ using static TorchSharp.torch;
 namespace Latent.Training;
 
 /// <summary>
-/// A training checkpoint: model and optimizer state, the learning curve, the progress counters and the global
-/// random state, in one file written atomically, tagged with the model's signature so a checkpoint of a
+/// A training checkpoint: model and optimizer state, the learning curve, the progress counters, the global
+/// random state and any parameter average, in one file written atomically, tagged with the model's signature so a checkpoint of a
 /// different model is refused.
 /// </summary>
 public static class Checkpoint
 {
-    private const string Magic = "LATENT-CHECKPOINT-1";
+    private const string Magic = "LATENT-CHECKPOINT-2";
 
     /// <summary>Where a run stood when its checkpoint was written.</summary>
     public sealed record State(int EpochsCompleted, long Step, LearningCurve Curve);
@@ -27,7 +27,7 @@ public static class Checkpoint
     }
 
     /// <summary>Writes a checkpoint atomically (temporary file, then rename).</summary>
-    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state) =>
+    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state, ParameterAverage? average = null) =>
         AtomicFile.WriteStream(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -42,10 +42,12 @@ public static class Checkpoint
             writer.Write(rngBytes);
             model.save(writer);
             optimizer.save_state_dict(writer);
+            writer.Write(average is not null);
+            average?.Save(writer);
         });
 
     /// <summary>Restores model, optimizer and random state from <paramref name="path"/> and returns where the run stood.</summary>
-    public static State Load(string path, nn.Module model, OptimizerHelper optimizer)
+    public static State Load(string path, nn.Module model, OptimizerHelper optimizer, ParameterAverage? average = null)
     {
         if (!File.Exists(path)) throw new LatentException($"{path}: no checkpoint to resume from");
         using var stream = File.OpenRead(path);
@@ -73,6 +75,10 @@ public static class Checkpoint
             using (var rng = tensor(rngBytes)) set_rng_state(rng);
             model.load(reader);
             optimizer.load_state_dict(reader);
+            var averaged = reader.ReadBoolean();
+            if (averaged != (average is not null))
+                throw new LatentException($"{path}: checkpoint was written {(averaged ? "with" : "without")} a parameter average, but this run trains {(averaged ? "without" : "with")} one");
+            average?.Load(reader);
             return new State(epochs, step, curve);
         }
         catch (EndOfStreamException e)

@@ -7,12 +7,13 @@ namespace Latent.Training;
 /// <summary>
 /// Owns the training loop: seeded shuffled mini-batches of example indices, one dispose scope per step,
 /// NaN/Inf detection before the update, loss recording, optional gradient clipping, periodic evaluation,
-/// and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from.
+/// an optional moving average of the parameters, and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from.
 /// </summary>
 public sealed class Trainer
 {
     private readonly nn.Module model;
     private readonly TrainerOptions options;
+    private readonly ParameterAverage? average;
 
     /// <summary>Creates a trainer for <paramref name="model"/> with an optimizer built from <paramref name="optimizer"/>.</summary>
     public Trainer(nn.Module model, OptimizerSettings optimizer, TrainerOptions options)
@@ -20,6 +21,7 @@ public sealed class Trainer
         this.model = model;
         this.options = options.Validate();
         Optimizer = optimizer.Create(model.parameters());
+        if (this.options.AverageDecay is { } decay) average = new ParameterAverage(model.parameters(), decay);
     }
 
     /// <summary>The optimizer the trainer steps (exposed for inspection, e.g. of Adam's moments).</summary>
@@ -52,7 +54,7 @@ public sealed class Trainer
         var curve = Curve = new LearningCurve();
         if (options.Resume)
         {
-            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer);
+            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average);
             (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
             Curve = curve;
         }
@@ -82,8 +84,10 @@ public sealed class Trainer
             curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
             if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
             if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
-                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve));
+                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average);
         }
+        if (average is not null)
+            foreach (var displaced in average.SwapIn()) displaced.Dispose();
         model.eval();
         return curve;
     }
@@ -103,6 +107,7 @@ public sealed class Trainer
             using var noGrad = no_grad();
             AfterStep();
         }
+        average?.Update();
         return value;
     }
 
@@ -121,7 +126,15 @@ public sealed class Trainer
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
         {
-            value = Evaluate();
+            var displaced = average?.SwapIn() ?? [];
+            try
+            {
+                value = Evaluate();
+            }
+            finally
+            {
+                average?.Restore(displaced);
+            }
         }
         model.train();
         curve.Evaluations.Add(new CurvePoint(step, epochPosition, value));

@@ -24,6 +24,12 @@ public sealed record TrainerOptions
     /// <summary>Clip the global gradient norm to this value before each step (null: no clipping).</summary>
     public double? ClipGradientNorm { get; init; }
 
+    /// <summary>
+    /// Keep an exponential moving average of the parameters with this decay per step (null: none). Evaluations see the
+    /// averaged weights, and when training ends the model holds them (see <see cref="ParameterAverage"/>).
+    /// </summary>
+    public double? AverageDecay { get; init; }
+
     /// <summary>Checkpoint file written atomically after every epoch (null: no checkpoints).</summary>
     public string? CheckpointPath { get; init; }
 
@@ -38,6 +44,7 @@ public sealed record TrainerOptions
         if (MaxSteps is < 1) throw new LatentException($"max steps must be at least 1, got {MaxSteps}");
         if (EvaluateEverySteps < 0) throw new LatentException($"evaluation interval must be non-negative, got {EvaluateEverySteps}");
         if (ClipGradientNorm is <= 0) throw new LatentException($"gradient clipping norm must be positive, got {ClipGradientNorm}");
+        if (AverageDecay is { } decay && !(decay > 0 && decay < 1)) throw new LatentException($"parameter-average decay must be in (0, 1), got {decay}");
         if (Resume && CheckpointPath is null) throw new LatentException("resume needs a checkpoint path");
         return this;
     }

@@ -29,6 +29,9 @@ public sealed class BernoulliDecoder : nn.Module<Tensor, IObservationDistributio
     /// <inheritdoc/>
     public int OutputSize { get; }
 
+    /// <inheritdoc/>
+    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(logits, dataMean);
+
     /// <summary>The Bernoulli distribution over pixels for latent codes z.</summary>
     public override IObservationDistribution forward(Tensor z) =>
         new BernoulliObservation(new BernoulliLogits(logits.forward(trunk.forward(z))));

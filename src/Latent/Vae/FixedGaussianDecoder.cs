@@ -39,6 +39,9 @@ public sealed class FixedGaussianDecoder : nn.Module<Tensor, IObservationDistrib
     /// <summary>The fixed observation noise standard deviation.</summary>
     public double Sigma { get; }
 
+    /// <inheritdoc/>
+    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(mean, dataMean);
+
     /// <summary>The Gaussian over pixels for latent codes z.</summary>
     public override IObservationDistribution forward(Tensor z)
     {

@@ -11,4 +11,7 @@ public interface IDecoder : nn.IModule<Tensor, IObservationDistribution>
 
     /// <summary>Dimension of a data vector (784 for MNIST).</summary>
     int OutputSize { get; }
+
+    /// <summary>Sets the output layer's bias so that the decoded mean (or Bernoulli probability) at zero hidden input is <paramref name="dataMean"/>.</summary>
+    void InitializeOutputBias(Tensor dataMean);
 }

@@ -13,13 +13,15 @@ public interface IVaeObjective
     /// <summary>The loss on a batch x [B, D], averaged over the batch.</summary>
     Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null);
 
-    /// <summary>Parses "elbo" or "iwae:K" (K &gt;= 1).</summary>
+    /// <summary>Parses "elbo", "elbo:L" (L reparameterized samples per example) or "iwae:K" (K, L &gt;= 1).</summary>
     static IVaeObjective Parse(string text)
     {
         if (text == "elbo") return new ElboObjective();
-        if (text.StartsWith("iwae:", StringComparison.Ordinal)
-            && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k >= 1)
-            return new IwaeObjective(k);
-        throw new LatentException($"unknown VAE objective '{text}'; expected 'elbo' or 'iwae:K' with K a positive integer");
+        if (text.StartsWith("elbo:", StringComparison.Ordinal) && PositiveCount(text.AsSpan(5)) is { } l) return new ElboObjective(samples: l);
+        if (text.StartsWith("iwae:", StringComparison.Ordinal) && PositiveCount(text.AsSpan(5)) is { } k) return new IwaeObjective(k);
+        throw new LatentException($"unknown VAE objective '{text}'; expected 'elbo', 'elbo:L' or 'iwae:K' with L, K positive integers");
     }
+
+    private static int? PositiveCount(ReadOnlySpan<char> text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count >= 1 ? count : null;
 }

@@ -43,6 +43,9 @@ public sealed class LearnedGaussianDecoder : nn.Module<Tensor, IObservationDistr
     /// <summary>The smallest variance the decoder can output (0 = none).</summary>
     public double VarianceFloor { get; }
 
+    /// <inheritdoc/>
+    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(mean, dataMean);
+
     /// <summary>The Gaussian over pixels for latent codes z.</summary>
     public override IObservationDistribution forward(Tensor z)
     {

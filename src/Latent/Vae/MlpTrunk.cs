@@ -27,4 +27,19 @@ internal static class MlpTrunk
     /// <summary>The width of the trunk's output.</summary>
     public static int OutputWidth(int inputSize, IReadOnlyList<int> hiddenSizes) =>
         hiddenSizes.Count == 0 ? inputSize : hiddenSizes[^1];
+
+    /// <summary>
+    /// Sets <paramref name="layer"/>'s bias to logit(dataMean) (clamped to [1e-3, 1 − 1e-3]) so that a sigmoid of its output starts
+    /// at the data mean; checks that dataMean has one entry per output.
+    /// </summary>
+    public static void SetBiasToLogitOf(Linear layer, Tensor dataMean)
+    {
+        var bias = layer.bias ?? throw new LatentException("decoder output layer has no bias");
+        if (dataMean.dim() != 1 || dataMean.shape[0] != bias.shape[0])
+            throw new LatentException($"data mean must be a vector of {bias.shape[0]} values, got [{string.Join(", ", dataMean.shape)}]");
+        using var noGrad = no_grad();
+        using var p = dataMean.to(bias.dtype, bias.device).clamp(1e-3, 1 - 1e-3);
+        using var logit = p.log() - (1 - p).log();
+        bias.copy_(logit);
+    }
 }

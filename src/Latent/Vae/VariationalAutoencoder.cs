@@ -68,16 +68,24 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// ELBO terms with one reparameterized sample z = mu + sigma * eps per example and the analytic KL
-    /// (Kingma and Welling 2014, eq. 10).
+    /// ELBO terms with reparameterized samples z = mu + sigma * eps and the analytic KL (Kingma and Welling 2014, eq. 10):
+    /// the reconstruction term averages <paramref name="samples"/> draws per example (their L; one encoder pass serves all).
     /// </summary>
-    public ElboTerms Elbo(Tensor x, Generator? generator = null)
+    public ElboTerms Elbo(Tensor x, Generator? generator = null, long samples = 1)
     {
+        if (samples < 1) throw new LatentException($"ELBO samples must be at least 1, got {samples}");
         var posterior = Encode(x);
-        var z = posterior.RSample(generator);
-        var reconstruction = Decode(z).LogProb(x);
+        var reconstruction = samples == 1
+            ? Decode(posterior.RSample(generator)).LogProb(x)
+            : Decode(posterior.RSample(samples, generator)).LogProb(x).mean([0L]);
         return new ElboTerms(reconstruction, Kl.FromStandardNormal(posterior));
     }
+
+    /// <summary>
+    /// Starts the decoder's mean at <paramref name="dataMean"/> [InputSize] by setting its output bias (Burda et al. 2016 do
+    /// this for MNIST): the early steps then learn structure instead of the average image.
+    /// </summary>
+    public void InitializeOutputBias(Tensor dataMean) => Decoder.InitializeOutputBias(dataMean);
 
     /// <summary>
     /// Log importance weights log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x) for <paramref name="samples"/>

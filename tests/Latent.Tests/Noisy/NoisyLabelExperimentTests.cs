@@ -40,6 +40,42 @@ public sealed class NoisyLabelExperimentTests
     }
 
     [Fact]
+    public void NoisyValidationKeepsTheEpochWithTheLowestHeldOutLossAndItsQ()
+    {
+        var (images, labels) = Blocks(600, 7);
+        var (testImages, testLabels) = Blocks(200, 8);
+        using var truth = LabelNoise.Symmetric(10, 0.4);
+        using var noisy = LabelNoise.Inject(labels, truth, new Generator(9));
+        var experiment = new NoisyLabelExperiment(images, noisy, testImages, testLabels, truth);
+        var options = new NoisyTrainingOptions(Epochs: 6, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05,
+            TraceWeight: 0.05, FrozenEpochs: 0, Architecture: "mlp", Seed: 10, ValidationFraction: 0.2);
+        var result = experiment.Run(NoiseModel.Project, options);
+
+        Assert.All(result.Epochs, e => Assert.True(double.IsFinite(e.ValidationLoss) && e.ValidationLoss > 0, $"validation loss {e.ValidationLoss}"));
+        var lowest = result.Epochs.MinBy(e => e.ValidationLoss)!;
+        Assert.Equal(lowest.Epoch, result.SelectedEpoch);
+        var returnedError = Enumerable.Range(0, 100).Max(k => Math.Abs(result.Transition[k] - truth.to(ScalarType.Float64).data<double>()[k]));
+        Assert.Equal(lowest.MaxAbsErrorToTrue, returnedError, 1e-6);
+        Assert.Equal(lowest.CleanTestAccuracy, result.SelectedAccuracy);
+
+        var again = experiment.Run(NoiseModel.Project, options);
+        Assert.Equal(result.Epochs.Select(e => e.ValidationLoss), again.Epochs.Select(e => e.ValidationLoss));
+    }
+
+    [Fact]
+    public void WithoutValidationTheLastEpochIsKept()
+    {
+        var (images, labels) = Blocks(300, 11);
+        using var truth = LabelNoise.Symmetric(10, 0.3);
+        using var noisy = LabelNoise.Inject(labels, truth, new Generator(12));
+        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var result = experiment.Run(NoiseModel.None, new NoisyTrainingOptions(Epochs: 2, BatchSize: 50, Architecture: "mlp"));
+        Assert.Equal(2, result.SelectedEpoch);
+        Assert.All(result.Epochs, e => Assert.True(double.IsNaN(e.ValidationLoss)));
+        Assert.Throws<LatentException>(() => experiment.Run(NoiseModel.None, new NoisyTrainingOptions(Epochs: 1, Architecture: "mlp", ValidationFraction: 1)));
+    }
+
+    [Fact]
     public void ProjectionProbeIsRecordedOnlyForAdamOnAProjectedQ()
     {
         var (images, labels) = Blocks(300, 5);
@@ -62,6 +98,7 @@ public sealed class NoisyLabelExperimentTests
         {
             Assert.Equal(1, CliApp.Run(new[] { "noisy", "train", "--noise", "uniform:0.2", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--q", "magic", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--validation", "1", "--out", output }));
         }
         finally
         {

@@ -107,6 +107,49 @@ public class TrainerTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void ParameterAverageIsTheBiasCorrectedExponentialAverageOfTheIterates()
+    {
+        using var model = NewModel(6);
+        var history = new List<float[]>();
+        var evaluatedWith = new List<float[]>();
+        const double decay = 0.9;
+        var trainer = new Trainer(model, OptimizerSettings.Sgd(0.05), new TrainerOptions { Epochs = 3, BatchSize = 16, Seed = 2, AverageDecay = decay })
+        {
+            Progress = _ => history.Add(Parameters(model)),
+            Evaluate = () => { evaluatedWith.Add(Parameters(model)); return 0; },
+        };
+        trainer.Fit(64, i => Loss(model, i));
+
+        double[] Expected(int t) => Enumerable.Range(0, history[0].Length).Select(k =>
+            Enumerable.Range(0, t).Sum(s => (1 - decay) * Math.Pow(decay, t - 1 - s) * history[s][k]) / (1 - Math.Pow(decay, t))).ToArray();
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            var expected = Expected(4 * (epoch + 1));
+            Assert.All(Enumerable.Range(0, expected.Length), k => Assert.Equal(expected[k], evaluatedWith[epoch][k], 1e-5));
+        }
+        Assert.All(Enumerable.Range(0, history[0].Length), k => Assert.Equal(Expected(12)[k], Parameters(model)[k], 1e-5));
+        Assert.NotEqual(history[^1], Parameters(model));
+    }
+
+    [Fact]
+    public void ResumingWithAParameterAverageReproducesTheUninterruptedRunAndMismatchesAreRefused()
+    {
+        var checkpoint = Path.Combine(dir, "avg.ckpt");
+        var options = new TrainerOptions { Epochs = 4, BatchSize = 16, Seed = 8, AverageDecay = 0.8 };
+        var full = NewModel(7);
+        Train(full, options);
+
+        Train(NewModel(7), options with { Epochs = 2, CheckpointPath = checkpoint });
+        var resumed = NewModel(321);
+        Train(resumed, options with { CheckpointPath = checkpoint, Resume = true });
+        Assert.Equal(Parameters(full), Parameters(resumed));
+
+        var e = Assert.Throws<LatentException>(() => Train(NewModel(7), options with { AverageDecay = null, CheckpointPath = checkpoint, Resume = true }));
+        Assert.Contains("parameter average", e.Message);
+        Assert.Throws<LatentException>(() => Train(NewModel(7), options with { AverageDecay = 1.0 }));
+    }
+
+    [Fact]
     public void MaxStepsAndEvaluationCadenceAreHonoured()
     {
         using var model = NewModel(6);

@@ -115,4 +115,26 @@ public sealed class DecoderTests : TorchTest
         var gradient = autograd.grad(new[] { logProb }, new[] { mean })[0];
         Assert.True(gradient.abs().max().item<float>() > 0.1f);
     }
+
+    [Theory]
+    [InlineData(DecoderKind.Bernoulli)]
+    [InlineData(DecoderKind.GaussianFixed)]
+    [InlineData(DecoderKind.GaussianLearned)]
+    public void OutputBiasInitialisationMakesTheDecodedMeanTheDataMeanWhenHiddenUnitsAreSilent(DecoderKind kind)
+    {
+        var architecture = new VaeArchitecture(6, new[] { 4 }, 2, kind);
+        manual_seed(41);
+        using var model = architecture.Create();
+        var dataMean = new[] { 0.0, 0.0005, 0.1, 0.5, 0.9, 1.0 };
+        model.InitializeOutputBias(tensor(dataMean));
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.StartsWith("decoder", StringComparison.Ordinal) && name.EndsWith("weight", StringComparison.Ordinal)) parameter.zero_();
+        }
+        var decoded = model.Decode(zeros(1, 2)).Mean.to(ScalarType.Float64).data<double>().ToArray();
+        var expected = dataMean.Select(p => Math.Clamp(p, 1e-3, 1 - 1e-3)).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], decoded[i], 5);
+        Assert.Throws<LatentException>(() => model.InitializeOutputBias(zeros(5)));
+    }
 }

@@ -72,6 +72,9 @@ public sealed class ImportanceWeightedBoundTests : TorchTest
     public void ObjectivesParseFromTheirCommandLineNames()
     {
         Assert.IsType<ElboObjective>(IVaeObjective.Parse("elbo"));
+        Assert.Equal(4, Assert.IsType<ElboObjective>(IVaeObjective.Parse("elbo:4")).Samples);
+        Assert.Equal("elbo:4", IVaeObjective.Parse("elbo:4").Name);
+        Assert.Throws<LatentException>(() => IVaeObjective.Parse("elbo:0"));
         Assert.Equal(50, Assert.IsType<IwaeObjective>(IVaeObjective.Parse("iwae:50")).Samples);
         Assert.Throws<LatentException>(() => IVaeObjective.Parse("iwae:0"));
         Assert.Throws<LatentException>(() => IVaeObjective.Parse("iwae:"));
@@ -96,5 +99,22 @@ public sealed class ImportanceWeightedBoundTests : TorchTest
             optimizer.step();
         }
         Assert.True(Evaluate() < before - 1.0, $"IWAE loss did not fall: {before} -> {Evaluate()}");
+    }
+
+    [Fact]
+    public void ElboWithLSamplesKeepsItsMeanAndDividesTheReconstructionVarianceByL()
+    {
+        using var model = TinyModels.Bernoulli(12, 8, 3, seed: 31);
+        using var x = TinyModels.Intensities(1, 12, 32).expand(400, 12).contiguous();
+        using var generator = new Generator(33);
+        using var noGrad = no_grad();
+        var one = model.Elbo(x, generator).Reconstruction.to(ScalarType.Float64);
+        var four = model.Elbo(x, generator, samples: 4).Reconstruction.to(ScalarType.Float64);
+        double meanOne = one.mean().item<double>(), meanFour = four.mean().item<double>();
+        double varianceOne = one.var().item<double>(), varianceFour = four.var().item<double>();
+        double standardError = Math.Sqrt(varianceOne / 400 + varianceFour / 400);
+        Assert.InRange(meanFour - meanOne, -4 * standardError, 4 * standardError);
+        Assert.InRange(varianceFour / varianceOne, 0.25 * 0.7, 0.25 * 1.4);
+        Assert.Throws<LatentException>(() => model.Elbo(x, generator, samples: 0));
     }
 }
