@@ -23,7 +23,7 @@ public class SvgpCommandTests
         {
             var trained = Path.Combine(root.FullName, "train");
             Assert.Equal(0, Run("svgp", "train", "--ard", "--whiten", "--q-diag", "--inducing", "every:20", "--train-examples", "200", "--test-examples", "100",
-                "--iterations", "3", "--batch-size", "50", "--samples", "20", "--out", trained));
+                "--iterations", "3", "--batch-size", "50", "--samples", "20", "--lr-final", "0.001", "--out", trained));
             foreach (var file in new[] { "svgp-model.dat", "svgp-model.json", "svgp-elbo.csv", "svgp-elbo.png", "svgp-calibration.png", "svgp-samples.png", "report.md" })
                 Assert.True(File.Exists(Path.Combine(trained, file)), $"{file} missing");
             Assert.Contains("accuracy", File.ReadAllText(Path.Combine(trained, "report.md")));
@@ -43,6 +43,7 @@ public class SvgpCommandTests
     {
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--inducing", "every:x"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--likelihood", "probit"));
+        Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--lr-final", "-1"));
         var empty = Directory.CreateTempSubdirectory("latent-svgp-empty-");
         try
         {

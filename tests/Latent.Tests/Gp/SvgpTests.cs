@@ -218,4 +218,14 @@ public class SvgpTests
         Assert.Throws<LatentException>(() => InducingPoints.EveryKth(Dense.ToTensor(x), 0));
         Assert.Throws<LatentException>(() => new Gpr(new Linear(), Dense.ToTensor(x), Dense.ToTensor(y).narrow(0, 0, 3)));
     }
+
+    [Fact]
+    public void CosineLearningRateRunsFromTheFirstToTheLastRate()
+    {
+        Assert.Equal(0.02, SvgpTraining.CosineRate(0.02, 0.001, 0, 101), 12);
+        Assert.Equal(0.001, SvgpTraining.CosineRate(0.02, 0.001, 100, 101), 12);
+        Assert.Equal(0.0105, SvgpTraining.CosineRate(0.02, 0.001, 50, 101), 12);
+        Assert.Equal(0.001 + 0.019 * (1 + Math.Cos(Math.PI / 4)) / 2, SvgpTraining.CosineRate(0.02, 0.001, 25, 101), 12);
+        Assert.Equal(0.02, SvgpTraining.CosineRate(0.02, 0.001, 0, 1), 12);
+    }
 }
