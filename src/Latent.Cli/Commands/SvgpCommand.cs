@@ -52,9 +52,10 @@ public sealed class SvgpCommand : ICliCommand
             if (result.GetValueOrDefault<double?>() is { } minutes && !(minutes > 0)) result.AddError($"--time-limit must be a positive number of minutes, got {minutes}");
         });
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
+        var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing and q options apply; Adam restarts)");
 
         var command = new Command("train", "Train an SVGP classifier, save it, and report ELBO curve, test accuracy, NLPD, calibration and RobustMax sampling study. Seed setup: --ard --whiten --q-diag --inducing every:5.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, trainExamples, testExamples, samples, timeLimit, data })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, trainExamples, testExamples, samples, timeLimit, data, initFrom })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -78,6 +79,7 @@ public sealed class SvgpCommand : ICliCommand
                 Samples = result.GetValue(samples),
                 TimeLimitMinutes = result.GetValue(timeLimit),
                 DataDirectory = result.GetValue(data),
+                InitFrom = result.GetValue(initFrom),
             };
             var report = new ReportDocument(outDir, "Latent: sparse variational GP classifier on MNIST");
             new SvgpChapter().Run(new ChapterContext(outDir, report, result.GetValue(common.Seed), 1.0, ui), settings);

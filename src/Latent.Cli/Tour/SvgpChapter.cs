@@ -48,12 +48,26 @@ public sealed class SvgpChapter : ITourChapter
     {
         using var train = LoadSubset(settings.DataDirectory, MnistSplit.Train, settings.TrainExamples);
         using var generator = new Generator((ulong)context.Seed, CPU);
-        var lengthscale = MedianDistance(train.Images, generator);
-        var kernel = KernelSpec.Parse(settings.Kernel, Pixels, settings.Ard, InitialKernelVariance, lengthscale);
-        var inducing = InducingInputs(settings.Inducing, train.Images, generator);
-        var model = Build(settings, kernel, inducing, train.Count, generator);
-        context.Ui.Info($"SVGP: {settings.Kernel}{(settings.Ard ? " (ARD)" : "")}, M = {inducing.shape[0]} inducing inputs, N = {train.Count}, {settings.Likelihood}, " +
-            $"{(settings.Whiten ? "whitened" : "unwhitened")}, {(settings.QDiagonal ? "diagonal" : "full")} q(u); initial lengthscale {lengthscale:G3} (median pairwise distance)");
+        Svgp model;
+        long previousSteps = 0;
+        if (settings.InitFrom is { } from)
+        {
+            var (loaded, saved, stepsSoFar) = LoadSaved(from);
+            if (loaded.DataCount != train.Count)
+                throw new LatentException($"{from}: that model was trained on {loaded.DataCount} images, this run uses {train.Count} (--train-examples)");
+            (model, previousSteps) = (loaded, stepsSoFar);
+            settings = settings with { Kernel = saved.Kernel, Ard = saved.Ard, Inducing = saved.Inducing, Whiten = saved.Whiten, QDiagonal = saved.QDiagonal, Likelihood = saved.Likelihood };
+            context.Ui.Info($"SVGP: continuing the model in {from} ({previousSteps} steps so far); Adam starts afresh");
+        }
+        else
+        {
+            var lengthscale = MedianDistance(train.Images, generator);
+            var kernel = KernelSpec.Parse(settings.Kernel, Pixels, settings.Ard, InitialKernelVariance, lengthscale);
+            var inducing = InducingInputs(settings.Inducing, train.Images, generator);
+            model = Build(settings, kernel, inducing, train.Count, generator);
+            context.Ui.Info($"SVGP: {settings.Kernel}{(settings.Ard ? " (ARD)" : "")}, M = {inducing.shape[0]} inducing inputs, N = {train.Count}, {settings.Likelihood}, " +
+                $"{(settings.Whiten ? "whitened" : "unwhitened")}, {(settings.QDiagonal ? "diagonal" : "full")} q(u); initial lengthscale {lengthscale:G3} (median pairwise distance)");
+        }
 
         var clock = Stopwatch.StartNew();
         var timeLimit = settings.TimeLimitMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
@@ -76,16 +90,17 @@ public sealed class SvgpChapter : ITourChapter
             .Add("minibatch", steps, perPoint)
             .Add("moving average of 50", steps, MovingAverage(perPoint, 50));
         var png = chart.SavePng(context.PathFor("svgp-elbo.png"));
-        var (modelPath, settingsPath) = Save(context, model, settings, train.Count);
+        var (modelPath, settingsPath) = Save(context, model, settings, train.Count, previousSteps + elbos.Count);
         foreach (var path in new[] { csv, png, modelPath, settingsPath }) context.Ui.Wrote(path);
 
         var report = context.Report;
         report.Heading(Title);
         report.Paragraph($"Setup (the seed's GPflow model{(train.Count < 60000 ? " at a smaller scale" : "")}): {train.Count} MNIST training images, kernel `{settings.Kernel}`" +
-            $"{(settings.Ard ? " with one lengthscale per pixel (ARD)" : "")}, M = {inducing.shape[0]} inducing inputs ({Describe(settings.Inducing)}), " +
+            $"{(settings.Ard ? " with one lengthscale per pixel (ARD)" : "")}, M = {model.InducingCount} inducing inputs ({Describe(settings.Inducing)}), " +
             $"{Classes} latent GPs sharing the kernel, {(settings.Likelihood == "robustmax" ? "RobustMax (ε = 10⁻³)" : "softmax (Monte Carlo)")} likelihood, " +
             $"{(settings.Whiten ? "whitened" : "unwhitened")} {(settings.QDiagonal ? "diagonal" : "full")} q(u). " +
-            $"Adam (lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}{(settings.FinalLearningRate is { } final ? $", cosine-annealed to {final.ToString(CultureInfo.InvariantCulture)}" : "")}) took {elbos.Count} steps on minibatches of {settings.BatchSize} in {seconds:0.0} s; " +
+            $"Adam (lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}{(settings.FinalLearningRate is { } final ? $", cosine-annealed to {final.ToString(CultureInfo.InvariantCulture)}" : "")}) took {elbos.Count} steps on minibatches of {settings.BatchSize} in {seconds:0.0} s" +
+            (previousSteps > 0 ? $", continuing a model already trained for {previousSteps} steps ({previousSteps + elbos.Count} in all); " : "; ") +
             $"the ELBO per image went from {perPoint[0]:F3} to {perPoint.TakeLast(50).Average():F3} (mean of the last 50 steps).");
         report.Image(png, "Minibatch ELBO per training image (the bound on log p(y) that SVGP maximises).");
         return model;
@@ -127,6 +142,12 @@ public sealed class SvgpChapter : ITourChapter
     /// <summary>Loads a model written by <see cref="Train"/> from <paramref name="directory"/>, with the settings it was trained with.</summary>
     public static (Svgp Model, SvgpSettings Settings) Load(string directory)
     {
+        var (model, settings, _) = LoadSaved(directory);
+        return (model, settings);
+    }
+
+    private static (Svgp Model, SvgpSettings Settings, long StepsTaken) LoadSaved(string directory)
+    {
         var settingsPath = Path.Combine(directory, SettingsFile);
         var modelPath = Path.Combine(directory, ModelFile);
         if (!File.Exists(settingsPath) || !File.Exists(modelPath)) throw new LatentException($"{directory}: no trained SVGP here (expected {SettingsFile} and {ModelFile} from `latent svgp train`)");
@@ -151,7 +172,7 @@ public sealed class SvgpChapter : ITourChapter
         {
             throw new LatentException($"{modelPath}: does not hold the weights of the model described in {SettingsFile} ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        return (model, saved.Settings);
+        return (model, saved.Settings, saved.StepsTaken);
     }
 
     private void SamplingStudy(ChapterContext context, Svgp model, MultiClass likelihood, SvgpSettings settings, MnistData test, Tensor x,
@@ -298,12 +319,12 @@ public sealed class SvgpChapter : ITourChapter
             new SvgpOptions { Whiten = settings.Whiten, QDiagonal = settings.QDiagonal });
     }
 
-    private static (string Model, string Settings) Save(ChapterContext context, Svgp model, SvgpSettings settings, long trainCount)
+    private static (string Model, string Settings) Save(ChapterContext context, Svgp model, SvgpSettings settings, long trainCount, long stepsTaken)
     {
         var modelPath = context.PathFor(ModelFile);
         var settingsPath = context.PathFor(SettingsFile);
         AtomicFile.Write(modelPath, temp => model.save(temp));
-        var saved = new SavedModel(settings, model.InducingCount, trainCount);
+        var saved = new SavedModel(settings with { InitFrom = null }, model.InducingCount, trainCount, stepsTaken);
         AtomicFile.WriteText(settingsPath, JsonSerializer.Serialize(saved, new JsonSerializerOptions { WriteIndented = true }));
         return (modelPath, settingsPath);
     }
@@ -371,5 +392,5 @@ public sealed class SvgpChapter : ITourChapter
         return result;
     }
 
-    private sealed record SavedModel(SvgpSettings Settings, long InducingCount, long TrainCount);
+    private sealed record SavedModel(SvgpSettings Settings, long InducingCount, long TrainCount, long StepsTaken = 0);
 }

@@ -39,6 +39,9 @@ public sealed record SvgpSettings
     /// <summary>The first N test images evaluated.</summary>
     public int TestExamples { get; init; } = 2000;
 
+    /// <summary>Output folder of an earlier `latent svgp train` whose model this run keeps training (null: a fresh model).</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>MNIST-format directory (null: embedded MNIST).</summary>
     public string? DataDirectory { get; init; }
 

@@ -28,6 +28,14 @@ public class SvgpCommandTests
                 Assert.True(File.Exists(Path.Combine(trained, file)), $"{file} missing");
             Assert.Contains("accuracy", File.ReadAllText(Path.Combine(trained, "report.md")));
 
+            var continued = Path.Combine(root.FullName, "continued");
+            Assert.Equal(0, Run("svgp", "train", "--init-from", trained, "--train-examples", "200", "--test-examples", "100",
+                "--iterations", "4", "--batch-size", "50", "--samples", "20", "--out", continued));
+            Assert.Contains("\"StepsTaken\": 7", File.ReadAllText(Path.Combine(continued, "svgp-model.json")));
+            Assert.Contains("already trained for 3 steps", File.ReadAllText(Path.Combine(continued, "report.md")));
+            Assert.Throws<LatentException>(() => Run("svgp", "train", "--init-from", trained, "--train-examples", "150", "--iterations", "1",
+                "--test-examples", "50", "--out", Path.Combine(root.FullName, "mismatch")));
+
             var evaluated = Path.Combine(root.FullName, "eval");
             Assert.Equal(0, Run("svgp", "eval", "--model", trained, "--test-examples", "50", "--samples", "10", "--out", evaluated));
             Assert.True(File.Exists(Path.Combine(evaluated, "report.md")));
