@@ -18,7 +18,7 @@ public sealed class VaeQualityWorkload : IWorkload
     public string Name => "vae-quality";
 
     /// <inheritdoc/>
-    public string Description => "test -ELBO per epoch of an MNIST VAE vs published figures [--epochs 10] [--hidden 400] [--latent 20] [--objective elbo|iwae:k] [--binarization none|static|dynamic] [--iwae-k 0] [--iwae-examples 10000] [--threads N]";
+    public string Description => "test -ELBO per epoch of an MNIST VAE vs published figures [--epochs 10] [--hidden 400] [--latent 20] [--objective elbo|iwae:k] [--binarization none|static|dynamic] [--ema 0.998 (0: off)] [--iwae-k 0] [--iwae-examples 10000] [--threads N]";
 
     /// <inheritdoc/>
     public void Run(string[] args)
@@ -33,6 +33,7 @@ public sealed class VaeQualityWorkload : IWorkload
         int iwaeExamples = Arguments.Int(args, "--iwae-examples", 10000);
         int batchSize = Arguments.Int(args, "--batch", 128);
         string? dataDirectory = Arguments.Text(args, "--data");
+        double decay = double.Parse(Arguments.Text(args, "--ema") ?? "0.998", CultureInfo.InvariantCulture);
 
         using var train = Mnist.Load(dataDirectory, MnistSplit.Train);
         using var test = Mnist.Load(dataDirectory, MnistSplit.Test);
@@ -43,11 +44,13 @@ public sealed class VaeQualityWorkload : IWorkload
         var architecture = new VaeArchitecture(784, hidden, latent, DecoderKind.Bernoulli);
         RunSeed.Apply(1);
         var model = architecture.Create();
-        Console.WriteLine($"{architecture}, objective {objective.Name}, binarization {binarization}, batch {batchSize}, Adam 1e-3, {epochs} epochs");
+        using (var mean = train.Images.mean([0L])) model.InitializeOutputBias(mean);
+        Console.WriteLine($"{architecture}, objective {objective.Name}, binarization {binarization}, batch {batchSize}, Adam 1e-3, {epochs} epochs, " +
+            $"decoder bias at the data mean, {(decay > 0 ? $"test figures from the weight average (decay {decay})" : "no weight averaging")}");
         var watch = Stopwatch.StartNew();
         using var generator = new Generator(7);
         var curve = VaeTraining.Fit(model, objective, trainData, OptimizerSettings.Adam(1e-3),
-            new TrainerOptions { Epochs = epochs, BatchSize = batchSize, Seed = 1 },
+            new TrainerOptions { Epochs = epochs, BatchSize = batchSize, Seed = 1, AverageDecay = decay > 0 ? decay : null },
             evaluate: () =>
             {
                 double testLoss = VaeTraining.NegativeElbo(model, testImages, generator);
