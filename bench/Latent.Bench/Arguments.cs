@@ -24,6 +24,23 @@ public static class Arguments
         return value;
     }
 
+    /// <summary>The number after <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    public static double Double(string[] args, string name, double fallback)
+    {
+        var text = Text(args, name);
+        if (text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw new LatentException($"option {name} needs a number, got '{text}'");
+        return value;
+    }
+
+    /// <summary>Throws a one-line error naming the first `--option` in <paramref name="args"/> that is not in <paramref name="known"/>.</summary>
+    public static void RejectUnknown(string[] args, params string[] known)
+    {
+        foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
+            if (!known.Contains(arg)) throw new LatentException($"unknown option {arg}; known: {string.Join(", ", known)}");
+    }
+
     /// <summary>Applies "--threads N" (libtorch intra-op threads; default all cores), useful on a machine shared with other jobs.</summary>
     public static void ApplyThreads(string[] args)
     {

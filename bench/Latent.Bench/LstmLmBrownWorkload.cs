@@ -23,13 +23,13 @@ public sealed class LstmLmBrownWorkload : IWorkload
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        var options = ParseOptions(args);
-        double Option(string name, double fallback) => options.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        int size = (int)Option("size", 256), layers = (int)Option("layers", 1), batch = (int)Option("batch", 32), bptt = (int)Option("bptt", 35);
-        int epochs = (int)Option("epochs", 20);
-        double dropout = Option("dropout", 0.4), learningRate = Option("lr", 2e-3), clip = Option("clip", 1.0), minutes = Option("minutes", 40);
-        long seed = (long)Option("seed", 1);
-        if (options.ContainsKey("threads")) set_num_threads((int)Option("threads", 2));
+        Arguments.RejectUnknown(args, "--size", "--layers", "--batch", "--bptt", "--epochs", "--dropout", "--lr", "--clip", "--minutes", "--seed", "--threads");
+        int size = Arguments.Int(args, "--size", 256), layers = Arguments.Int(args, "--layers", 1), batch = Arguments.Int(args, "--batch", 32), bptt = Arguments.Int(args, "--bptt", 35);
+        int epochs = Arguments.Int(args, "--epochs", 20);
+        double dropout = Arguments.Double(args, "--dropout", 0.4), learningRate = Arguments.Double(args, "--lr", 2e-3);
+        double clip = Arguments.Double(args, "--clip", 1.0), minutes = Arguments.Double(args, "--minutes", 40);
+        long seed = Arguments.Int(args, "--seed", 1);
+        Arguments.ApplyThreads(args);
 
         var split = BrownCorpus.LoadEmbedded().BengioSplit();
         var vocabulary = Vocabulary.Build(split.Train, minCount: 4, withUnknown: true);
@@ -73,16 +73,5 @@ public sealed class LstmLmBrownWorkload : IWorkload
             if (clock.Elapsed.TotalMinutes * (epoch + 1) / epoch > minutes) break;
         }
         Console.WriteLine($"result: test perplexity {testAtBest:F1} (model of epoch {bestEpoch}, chosen by validation {bestValidation:F1}) after {clock.Elapsed.TotalMinutes:F1} min; Bengio et al. 2003: neural {BengioNeuralPerplexity}, best n-gram {BestNGramPerplexity}; target < {BengioNeuralPerplexity}: {(testAtBest < BengioNeuralPerplexity ? "met" : "NOT met")}");
-    }
-
-    private static Dictionary<string, string> ParseOptions(string[] args)
-    {
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new LatentException($"expected --option value, got '{args[i]}'");
-            options[args[i][2..]] = args[i + 1];
-        }
-        return options;
     }
 }

@@ -28,20 +28,10 @@ public sealed class SvgpIterationWorkload : IWorkload
     /// <summary>Runs the workload; options: --steps N (timed steps, default 10), --threads T (libtorch threads, default all cores), --data DIR (MNIST).</summary>
     public void Run(string[] args)
     {
-        var steps = 10;
-        string? directory = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new LatentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--steps": steps = PositiveInt(args[i], value); break;
-                case "--threads": set_num_threads(PositiveInt(args[i], value)); break;
-                case "--data": directory = value; break;
-                default: throw new LatentException($"unknown option {args[i]}; use --steps N, --threads T, --data DIR");
-            }
-            i++;
-        }
+        Arguments.RejectUnknown(args, "--steps", "--threads", "--data");
+        var steps = Arguments.Int(args, "--steps", 10);
+        var directory = Arguments.Text(args, "--data");
+        if (Arguments.Text(args, "--threads") is not null) set_num_threads(Arguments.Int(args, "--threads", 1));
         Console.WriteLine($"libtorch threads: {get_num_threads()}");
         var peak = MeasureFloat64Peak();
         Console.WriteLine($"baseline: torch.mm float64 2048x2048 peak {peak:F1} GFLOP/s");
@@ -76,11 +66,6 @@ public sealed class SvgpIterationWorkload : IWorkload
         var forward = 2 * m * b * d + 2 * m * m * d + m * m * m / 3 + m * m * b + 2 * m * b * l + (diagonal ? 0 : 2 * l * m * m * b);
         return 3 * forward;
     }
-
-    private static int PositiveInt(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
-            ? parsed
-            : throw new LatentException($"{name} must be a positive integer, got '{value}'");
 
     private static double MeasureFloat64Peak()
     {

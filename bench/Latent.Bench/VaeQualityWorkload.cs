@@ -33,7 +33,7 @@ public sealed class VaeQualityWorkload : IWorkload
         int iwaeExamples = Arguments.Int(args, "--iwae-examples", 10000);
         int batchSize = Arguments.Int(args, "--batch", 128);
         string? dataDirectory = Arguments.Text(args, "--data");
-        double decay = double.Parse(Arguments.Text(args, "--ema") ?? "0.998", CultureInfo.InvariantCulture);
+        double decay = Arguments.Double(args, "--ema", 0.998);
 
         using var train = Mnist.Load(dataDirectory, MnistSplit.Train);
         using var test = Mnist.Load(dataDirectory, MnistSplit.Test);
