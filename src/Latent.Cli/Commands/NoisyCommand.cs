@@ -56,10 +56,16 @@ public sealed class NoisyCommand : ICliCommand
             var share = result.GetValueOrDefault<double>();
             if (!(share >= 0 && share < 1)) result.AddError($"--validation must be in [0, 1), got {share}");
         });
+        var average = new Option<double>("--ema") { Description = "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)", DefaultValueFactory = _ => 0 };
+        average.Validators.Add(result =>
+        {
+            var decay = result.GetValueOrDefault<double>();
+            if (!(decay >= 0 && decay < 1)) result.AddError($"--ema must be 0 (off) or in (0, 1), got {decay}");
+        });
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
         var train = new Command("train", "Train on MNIST with injected label noise; report clean-test accuracy per epoch, learned Q vs true T, and a results table.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, data }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, average, data }) train.Options.Add(option);
         common.AddTo(train);
         train.SetAction(result =>
         {
@@ -82,6 +88,7 @@ public sealed class NoisyCommand : ICliCommand
                 EstimationEpochs = result.GetValue(estimation),
                 MeasureOptimizerState = result.GetValue(measure),
                 ValidationFraction = result.GetValue(validation),
+                AverageDecay = result.GetValue(average) is > 0 and var decay ? decay : null,
                 DataDirectory = result.GetValue(data),
             };
             var report = new ReportDocument(outDir, "Latent: training with noisy labels");

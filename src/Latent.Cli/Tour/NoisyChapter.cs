@@ -85,6 +85,7 @@ public sealed class NoisyChapter : ITourChapter
             $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}) for {settings.Epochs} epochs through the library's Trainer" +
             (settings.ValidationFraction > 0 ? $" on {1 - settings.ValidationFraction:P0} of them; the other {settings.ValidationFraction:P0} (noisy labels) pick the epoch whose weights and Q are kept, the one with the lowest −log p(ỹ | x) — no clean label takes part in the choice. " : ". ") +
             $"Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {Format(settings.TraceWeight)}·tr(Q); Q starts at 0.99 on the diagonal and is held for the first {settings.FrozenEpochs} epoch(s). " +
+            (settings.AverageDecay is { } decay ? $"Figures use exponential moving averages (decay {Format(decay)}) of the classifier's weights and of Q. " : "") +
             "Q is stepped by its own optimizer (gradient norm clipped at 5) in the trainer's after-step hook, then (projected variant) each column is replaced by its Euclidean projection onto the simplex (Duchi et al. 2008). " +
             $"Forward correction estimates T from the {Format(0.97)} quantile of p(ỹ = j | x) after {settings.EstimationEpochs} uncorrected epoch(s) (Patrini et al. 2017).");
         report.Image(accuracyPng, "Clean test accuracy of argmax f(x) after every epoch, per noise model.");

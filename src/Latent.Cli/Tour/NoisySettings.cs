@@ -50,6 +50,9 @@ public sealed record NoisySettings
     /// <summary>Share of the noisy training images held out to pick the epoch by noisy-label validation loss (0: keep the last epoch).</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
+    /// <summary>Decay of the moving averages of the classifier and of Q that are evaluated and kept (null: none).</summary>
+    public double? AverageDecay { get; init; }
+
     /// <summary>MNIST-format directory (null: embedded MNIST).</summary>
     public string? DataDirectory { get; init; }
 
@@ -69,6 +72,7 @@ public sealed record NoisySettings
             EstimationEpochs: EstimationEpochs,
             Architecture: Architecture,
             Seed: seed,
-            ValidationFraction: ValidationFraction);
+            ValidationFraction: ValidationFraction,
+            AverageDecay: AverageDecay);
     }
 }

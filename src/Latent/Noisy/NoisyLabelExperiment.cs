@@ -105,6 +105,9 @@ public sealed class NoisyLabelExperiment
             "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRate),
             _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
         };
+        using var transitionAverage = options.AverageDecay is { } decay && transitionParameters.Count > 0
+            ? new ParameterAverage(transitionParameters, decay)
+            : null;
         int epoch = 0;
         int bestEpoch = 0;
         var bestLoss = double.PositiveInfinity;
@@ -114,7 +117,7 @@ public sealed class NoisyLabelExperiment
         var clock = new Stopwatch();
         Trainer? trainer = null;
         trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate),
-            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed })
+            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay })
         {
             BeforeEpoch = index =>
             {
@@ -135,11 +138,13 @@ public sealed class NoisyLabelExperiment
                     probe?.Add(before, (ProjectedTransition)network.Noise, transitionOptimizer);
                 }
                 transitionOptimizer.zero_grad();
+                transitionAverage?.Update();
             },
             Progress = progress => onStep?.Invoke(progress.Step),
             Evaluate = () =>
             {
                 double seconds = clock.Elapsed.TotalSeconds;
+                var displaced = transitionAverage?.SwapIn() ?? [];
                 var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average(), split);
                 if (record.ValidationLoss < bestLoss)
                 {
@@ -148,6 +153,7 @@ public sealed class NoisyLabelExperiment
                     DisposeState(bestState);
                     bestState = network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
                 }
+                transitionAverage?.Restore(displaced);
                 records.Add(record);
                 onEpoch?.Invoke(record);
                 return record.CleanTestAccuracy;
@@ -155,7 +161,11 @@ public sealed class NoisyLabelExperiment
         };
         trainer.Fit(split.TrainImages.shape[0], batch =>
             network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
-        if (bestState is null) return options.Epochs;
+        if (bestState is null)
+        {
+            foreach (var raw in transitionAverage?.SwapIn() ?? []) raw.Dispose();
+            return options.Epochs;
+        }
         network.load_state_dict(bestState);
         DisposeState(bestState);
         return bestEpoch;

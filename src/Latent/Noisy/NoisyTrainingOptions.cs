@@ -15,6 +15,8 @@ namespace Latent.Noisy;
 /// <param name="EstimationQuantile">Quantile of p(ỹ = j | x) that picks the anchor example of class j (1 = argmax).</param>
 /// <param name="Architecture">"cnn" (small CNN) or "mlp" (784-256-10 multilayer perceptron).</param>
 /// <param name="Seed">Seeds weights, shuffling and everything random in the run.</param>
+/// <param name="AverageDecay">Keep exponential moving averages of the classifier's weights and of Q with this decay per step, and
+/// evaluate, select and return the averages (null: the raw iterates). An average of column-stochastic matrices is column-stochastic.</param>
 /// <param name="ValidationFraction">Share of the noisy training set held out (seeded split); when above 0 the run returns the
 /// weights and Q of the epoch with the lowest noisy-label validation loss −log p(ỹ | x), so no clean label picks the epoch.</param>
 public sealed record NoisyTrainingOptions(
@@ -31,4 +33,5 @@ public sealed record NoisyTrainingOptions(
     double EstimationQuantile = 0.97,
     string Architecture = "cnn",
     long Seed = 1,
-    double ValidationFraction = 0);
+    double ValidationFraction = 0,
+    double? AverageDecay = null);

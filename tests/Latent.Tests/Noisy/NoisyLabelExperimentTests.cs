@@ -63,6 +63,27 @@ public sealed class NoisyLabelExperimentTests
     }
 
     [Fact]
+    public void AveragedRunsReturnAColumnStochasticAverageOfQ()
+    {
+        var (images, labels) = Blocks(400, 16);
+        using var truth = LabelNoise.Symmetric(10, 0.3);
+        using var noisy = LabelNoise.Inject(labels, truth, new Generator(17));
+        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var options = new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05, TraceWeight: 0.05,
+            FrozenEpochs: 0, Architecture: "mlp", Seed: 18);
+        var raw = experiment.Run(NoiseModel.Project, options);
+        var averaged = experiment.Run(NoiseModel.Project, options with { AverageDecay = 0.9 });
+
+        Assert.All(Enumerable.Range(0, 10), j => Assert.Equal(1.0, Enumerable.Range(0, 10).Sum(i => averaged.Transition[i * 10 + j]), 5));
+        Assert.All(averaged.Transition, q => Assert.True(q >= 0));
+        Assert.NotEqual(raw.Transition, averaged.Transition);
+
+        var frozen = experiment.Run(NoiseModel.Project, options with { AverageDecay = 0.9, FrozenEpochs = 3 });
+        var initial = LabelNoise.Symmetric(10, options.InitialOffDiagonal).to(ScalarType.Float64).data<double>().ToArray();
+        Assert.All(Enumerable.Range(0, 100), k => Assert.Equal(initial[k], frozen.Transition[k], 6));
+    }
+
+    [Fact]
     public void WithoutValidationTheLastEpochIsKept()
     {
         var (images, labels) = Blocks(300, 11);
@@ -99,6 +120,7 @@ public sealed class NoisyLabelExperimentTests
             Assert.Equal(1, CliApp.Run(new[] { "noisy", "train", "--noise", "uniform:0.2", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--q", "magic", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--validation", "1", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--ema", "1", "--out", output }));
         }
         finally
         {
