@@ -38,6 +38,9 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
     [InlineData("vae", "train", "--hidden", "400,x")]
     [InlineData("vae", "train", "--binarization", "sometimes")]
     [InlineData("vae", "train", "--latent", "0")]
+    [InlineData("vae", "train", "--ema", "1")]
+    [InlineData("vae", "train", "--objective", "elbo:0")]
+    [InlineData("vae", "train", "--bias-init", "zeros")]
     [InlineData("vae", "eval", "--model", "/no/such/model.vae")]
     [InlineData("vae", "sample")]
     public void BadOptionsAreOneLineErrorsWithExitCode2(params string[] args)
