@@ -13,25 +13,8 @@ public static class LanguageModelEvaluation
     public static double Perplexity(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor>? logProbabilities = null)
     {
         logProbabilities ??= hidden => nn.functional.log_softmax(model.Project(hidden), -1);
-        model.eval();
-        using var noGrad = no_grad();
-        (Tensor Hidden, Tensor Cell)? state = null;
-        double negativeLogLikelihood = 0;
-        long tokens = 0;
-        for (int i = 0; i < batches.ChunkCount; i++)
-        {
-            using var scope = NewDisposeScope();
-            var (input, target) = batches.Chunk(i);
-            var (hidden, next) = model.Hidden(input, state);
-            var logP = logProbabilities(hidden);
-            negativeLogLikelihood -= logP.gather(2, target.unsqueeze(2)).to(ScalarType.Float64).sum().item<double>();
-            tokens += target.numel();
-            state?.Hidden.Dispose();
-            state?.Cell.Dispose();
-            state = (next.Hidden.MoveToOuterDisposeScope(), next.Cell.MoveToOuterDisposeScope());
-        }
-        state?.Hidden.Dispose();
-        state?.Cell.Dispose();
+        var (negativeLogLikelihood, tokens) = SumOverChunks(model, batches,
+            (hidden, target) => -logProbabilities(hidden).gather(2, target.unsqueeze(2)).to(ScalarType.Float64).sum().item<double>());
         return Math.Exp(negativeLogLikelihood / tokens);
     }
 
@@ -41,16 +24,27 @@ public static class LanguageModelEvaluation
     /// </summary>
     public static double Accuracy(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor> decode)
     {
+        var (correct, tokens) = SumOverChunks(model, batches, (hidden, target) => decode(hidden).eq(target).sum().item<long>());
+        return correct / tokens;
+    }
+
+    /// <summary>
+    /// Runs the model over the chunks in order, in evaluation mode without gradients, carrying the LSTM state from chunk to chunk,
+    /// and sums <paramref name="measure"/>(top-layer outputs, targets) over the chunks; also returns the number of predicted tokens.
+    /// </summary>
+    private static (double Sum, long Tokens) SumOverChunks(LstmLanguageModel model, TokenBatches batches, Func<Tensor, Tensor, double> measure)
+    {
         model.eval();
         using var noGrad = no_grad();
         (Tensor Hidden, Tensor Cell)? state = null;
-        long correct = 0, tokens = 0;
+        double sum = 0;
+        long tokens = 0;
         for (int i = 0; i < batches.ChunkCount; i++)
         {
             using var scope = NewDisposeScope();
             var (input, target) = batches.Chunk(i);
             var (hidden, next) = model.Hidden(input, state);
-            correct += decode(hidden).eq(target).sum().item<long>();
+            sum += measure(hidden, target);
             tokens += target.numel();
             state?.Hidden.Dispose();
             state?.Cell.Dispose();
@@ -58,6 +52,6 @@ public static class LanguageModelEvaluation
         }
         state?.Hidden.Dispose();
         state?.Cell.Dispose();
-        return (double)correct / tokens;
+        return (sum, tokens);
     }
 }
