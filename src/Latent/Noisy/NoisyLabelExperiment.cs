@@ -163,7 +163,7 @@ public sealed class NoisyLabelExperiment
             network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
         if (bestState is null)
         {
-            foreach (var raw in transitionAverage?.SwapIn() ?? []) raw.Dispose();
+            transitionAverage?.CopyIntoParameters();
             return options.Epochs;
         }
         network.load_state_dict(bestState);

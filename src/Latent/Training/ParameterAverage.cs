@@ -47,6 +47,12 @@ public sealed class ParameterAverage : IDisposable
         return previous;
     }
 
+    /// <summary>Writes the bias-corrected averages into the parameters for good (nothing before the first update).</summary>
+    public void CopyIntoParameters()
+    {
+        foreach (var displaced in SwapIn()) displaced.Dispose();
+    }
+
     /// <summary>Puts back the values <see cref="SwapIn"/> displaced, and disposes them.</summary>
     public void Restore(Tensor[] previous)
     {

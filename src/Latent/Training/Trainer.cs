@@ -86,8 +86,7 @@ public sealed class Trainer
             if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
                 Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average);
         }
-        if (average is not null)
-            foreach (var displaced in average.SwapIn()) displaced.Dispose();
+        average?.CopyIntoParameters();
         model.eval();
         return curve;
     }
