@@ -50,18 +50,8 @@ public sealed class NoisyCommand : ICliCommand
         var frozen = CliOptions.Int("--frozen-epochs", 1, "epochs at the start with Q held at its initial value", minimum: 0);
         var estimation = CliOptions.Int("--estimation-epochs", 2, "uncorrected epochs whose confident predictions estimate T for --q forward");
         var measure = new Option<bool>("--measure-adam") { Description = "also train the projected Q with Adam and measure Adam's moments against the projection" };
-        var validation = new Option<double>("--validation") { Description = "share of the noisy training images held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)", DefaultValueFactory = _ => 0.1 };
-        validation.Validators.Add(result =>
-        {
-            var share = result.GetValueOrDefault<double>();
-            if (!(share >= 0 && share < 1)) result.AddError($"--validation must be in [0, 1), got {share}");
-        });
-        var average = new Option<double>("--ema") { Description = "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)", DefaultValueFactory = _ => 0 };
-        average.Validators.Add(result =>
-        {
-            var decay = result.GetValueOrDefault<double>();
-            if (!(decay >= 0 && decay < 1)) result.AddError($"--ema must be 0 (off) or in (0, 1), got {decay}");
-        });
+        var validation = CliOptions.UnitFraction("--validation", 0.1, "share of the noisy training images held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
+        var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
         var train = new Command("train", "Train on MNIST with injected label noise; report clean-test accuracy per epoch, learned Q vs true T, and a results table.");

@@ -38,19 +38,11 @@ public sealed class SvgpCommand : ICliCommand
         var batchSize = CliOptions.Int("--batch-size", 1000, "minibatch size");
         var iterations = CliOptions.Int("--iterations", 2000, "Adam steps");
         var lr = CliOptions.PositiveDouble("--lr", 0.01, "Adam learning rate");
-        var finalLr = new Option<double?>("--lr-final") { Description = "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)" };
-        finalLr.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } rate && !(rate > 0)) result.AddError($"--lr-final must be a positive number, got {rate}");
-        });
+        var finalLr = CliOptions.OptionalPositiveDouble("--lr-final", "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)");
         var trainExamples = CliOptions.Int("--train-examples", 60000, "use the first N training images");
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");
-        var timeLimit = new Option<double?>("--time-limit") { Description = "stop training after this many minutes (then evaluate)" };
-        timeLimit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } minutes && !(minutes > 0)) result.AddError($"--time-limit must be a positive number of minutes, got {minutes}");
-        });
+        var timeLimit = CliOptions.OptionalPositiveDouble("--time-limit", "stop training after this many minutes (then evaluate)");
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
         var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing and q options apply; Adam restarts)");
 

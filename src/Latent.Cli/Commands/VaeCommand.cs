@@ -37,12 +37,7 @@ public sealed class VaeCommand : ICliCommand
             catch (LatentException e) { result.AddError($"--objective: {e.Message}"); }
         });
         var binarization = BinarizationOption();
-        var average = new Option<double>("--ema") { Description = "decay of the moving average of the weights used for evaluation and kept in the saved model (0 = off)", DefaultValueFactory = _ => 0.998 };
-        average.Validators.Add(result =>
-        {
-            var decay = result.GetValueOrDefault<double>();
-            if (!(decay >= 0 && decay < 1)) result.AddError($"--ema must be 0 (off) or in (0, 1), got {decay}");
-        });
+        var average = CliOptions.UnitFraction("--ema", 0.998, "decay of the moving average of the weights used for evaluation and kept in the saved model (0 = off)");
         var biasInit = CliOptions.Choice("--bias-init", "data-mean", "decoder output bias at start: data-mean (logit of the mean training image) or default", "data-mean", "default");
         var epochs = CliOptions.Int("--epochs", 10, "passes over the training set");
         var batchSize = CliOptions.Int("--batch-size", 128, "examples per step");

@@ -43,6 +43,29 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>An optional floating-point option that, when given, must be finite and strictly positive (null when absent).</summary>
+    public static Option<double?> OptionalPositiveDouble(string name, string description)
+    {
+        var option = new Option<double?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out double? value) && value is { } given && (!(given > 0) || double.IsInfinity(given)))
+                result.AddError($"{name} must be a positive number, got {given.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
+    }
+
+    /// <summary>A floating-point option in [0, 1): a share of something, or a moving-average decay where 0 means off.</summary>
+    public static Option<double> UnitFraction(string name, double defaultValue, string description)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out double value) && !(value >= 0 && value < 1)) result.AddError($"{name} must be in [0, 1), got {value.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
+    }
+
     /// <summary>A string option restricted to <paramref name="choices"/> (listed in help and in the error).</summary>
     public static Option<string> Choice(string name, string defaultValue, string description, params string[] choices)
     {
