@@ -89,49 +89,49 @@ public sealed class Word2VecCommand : ICliCommand
         return command;
     }
 
-    private static Command BuildSimilar(ConsoleUi ui)
+    private static Command BuildSimilar(ConsoleUi ui) =>
+        VectorQuery(ui, "similar", "List the nearest neighbours (cosine) of words in a saved vector file.", 10, "neighbours to list",
+            new Argument<string[]>("words") { Description = "words to look up", Arity = ArgumentArity.OneOrMore },
+            (vectors, words, k) =>
+            {
+                foreach (var word in words)
+                {
+                    ui.Heading(word);
+                    List(ui, vectors.MostSimilar(word, k));
+                }
+            });
+
+    private static Command BuildAnalogy(ConsoleUi ui) =>
+        VectorQuery(ui, "analogy", "Solve a : b :: c : ? with a saved vector file (nearest to b − a + c).", 5, "answers to list",
+            new Argument<string[]>("a b c") { Description = "solve a : b :: c : ? (3CosAdd)", Arity = new ArgumentArity(3, 3) },
+            (vectors, abc, k) =>
+            {
+                ui.Heading($"{abc[0]} : {abc[1]} :: {abc[2]} : ?");
+                List(ui, vectors.Analogy(abc[0], abc[1], abc[2], k));
+            });
+
+    /// <summary>A subcommand that loads the vector file given by --vectors and answers a query about its word arguments, with --k results.</summary>
+    private static Command VectorQuery(ConsoleUi ui, string name, string description, int defaultK, string kDescription, Argument<string[]> words,
+        Action<WordVectors, string[], int> answer)
     {
         var vectorsPath = VectorsOption();
-        var k = CliOptions.Int("--k", 10, "neighbours to list");
-        var words = new Argument<string[]>("words") { Description = "words to look up", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("similar", "List the nearest neighbours (cosine) of words in a saved vector file.");
+        var k = CliOptions.Int("--k", defaultK, kDescription);
+        var command = new Command(name, description);
         command.Options.Add(vectorsPath);
         command.Options.Add(k);
         command.Arguments.Add(words);
         command.SetAction(result =>
         {
             var path = result.GetValue(vectorsPath)!;
-            var vectors = WordVectors.Load(path, FormatOf(path));
-            foreach (var word in result.GetValue(words)!)
-            {
-                ui.Heading(word);
-                foreach (var (neighbour, similarity) in vectors.MostSimilar(word, result.GetValue(k)))
-                    ui.Info($"{neighbour,-20} {similarity.ToString("0.000", CultureInfo.InvariantCulture)}");
-            }
+            answer(WordVectors.Load(path, FormatOf(path)), result.GetValue(words)!, result.GetValue(k));
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static Command BuildAnalogy(ConsoleUi ui)
+    private static void List(ConsoleUi ui, IEnumerable<(string Word, double Similarity)> results)
     {
-        var vectorsPath = VectorsOption();
-        var k = CliOptions.Int("--k", 5, "answers to list");
-        var words = new Argument<string[]>("a b c") { Description = "solve a : b :: c : ? (3CosAdd)", Arity = new ArgumentArity(3, 3) };
-        var command = new Command("analogy", "Solve a : b :: c : ? with a saved vector file (nearest to b − a + c).");
-        command.Options.Add(vectorsPath);
-        command.Options.Add(k);
-        command.Arguments.Add(words);
-        command.SetAction(result =>
-        {
-            var path = result.GetValue(vectorsPath)!;
-            var vectors = WordVectors.Load(path, FormatOf(path));
-            var abc = result.GetValue(words)!;
-            ui.Heading($"{abc[0]} : {abc[1]} :: {abc[2]} : ?");
-            foreach (var (answer, similarity) in vectors.Analogy(abc[0], abc[1], abc[2], result.GetValue(k)))
-                ui.Info($"{answer,-20} {similarity.ToString("0.000", CultureInfo.InvariantCulture)}");
-            return ExitCodes.Success;
-        });
-        return command;
+        foreach (var (word, similarity) in results)
+            ui.Info($"{word,-20} {similarity.ToString("0.000", CultureInfo.InvariantCulture)}");
     }
 }
