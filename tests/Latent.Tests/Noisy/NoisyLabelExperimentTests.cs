@@ -20,16 +20,25 @@ public sealed class NoisyLabelExperimentTests
         return (images, labels);
     }
 
+    /// <summary>
+    /// An experiment on <paramref name="count"/> Blocks images (seed <paramref name="seed"/>) with symmetric noise of <paramref name="rate"/>,
+    /// tested on <paramref name="testCount"/> fresh Blocks images (seed + 1; noise seed + 2), or on the clean training images when 0 (noise seed + 1).
+    /// </summary>
+    private static NoisyLabelExperiment Experiment(int count, long seed, double rate, int testCount = 0)
+    {
+        var (images, labels) = Blocks(count, seed);
+        var (testImages, testLabels) = testCount > 0 ? Blocks(testCount, seed + 1) : (images, labels);
+        var truth = LabelNoise.Symmetric(10, rate);
+        var noisy = LabelNoise.Inject(labels, truth, new Generator((ulong)(seed + (testCount > 0 ? 2 : 1))));
+        return new NoisyLabelExperiment(images, noisy, testImages, testLabels, truth);
+    }
+
     [Theory]
     [InlineData(NoiseModel.Project, "sgd")]
     [InlineData(NoiseModel.Softmax, "adam")]
     public void LearnedQStaysColumnStochasticAndTheClassifierLearns(NoiseModel model, string optimizer)
     {
-        var (images, labels) = Blocks(600, 1);
-        var (testImages, testLabels) = Blocks(200, 2);
-        using var truth = LabelNoise.Symmetric(10, 0.3);
-        using var noisy = LabelNoise.Inject(labels, truth, new Generator(3));
-        var experiment = new NoisyLabelExperiment(images, noisy, testImages, testLabels, truth);
+        var experiment = Experiment(600, 1, 0.3, testCount: 200);
         var result = experiment.Run(model, new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: optimizer,
             TransitionLearningRate: optimizer == "sgd" ? 0.05 : 0.02, TraceWeight: 0.05, Architecture: "mlp", Seed: 4));
         Assert.Equal(3, result.Epochs.Count);
@@ -42,11 +51,7 @@ public sealed class NoisyLabelExperimentTests
     [Fact]
     public void NoisyValidationKeepsTheEpochWithTheLowestHeldOutLossAndItsQ()
     {
-        var (images, labels) = Blocks(600, 7);
-        var (testImages, testLabels) = Blocks(200, 8);
-        using var truth = LabelNoise.Symmetric(10, 0.4);
-        using var noisy = LabelNoise.Inject(labels, truth, new Generator(9));
-        var experiment = new NoisyLabelExperiment(images, noisy, testImages, testLabels, truth);
+        var experiment = Experiment(600, 7, 0.4, testCount: 200);
         var options = new NoisyTrainingOptions(Epochs: 6, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05,
             TraceWeight: 0.05, FrozenEpochs: 0, Architecture: "mlp", Seed: 10, ValidationFraction: 0.2);
         var result = experiment.Run(NoiseModel.Project, options);
@@ -54,7 +59,9 @@ public sealed class NoisyLabelExperimentTests
         Assert.All(result.Epochs, e => Assert.True(double.IsFinite(e.ValidationLoss) && e.ValidationLoss > 0, $"validation loss {e.ValidationLoss}"));
         var lowest = result.Epochs.MinBy(e => e.ValidationLoss)!;
         Assert.Equal(lowest.Epoch, result.SelectedEpoch);
-        var returnedError = Enumerable.Range(0, 100).Max(k => Math.Abs(result.Transition[k] - truth.to(ScalarType.Float64).data<double>()[k]));
+        using var truth = LabelNoise.Symmetric(10, 0.4);
+        var trueValues = truth.to(ScalarType.Float64).data<double>().ToArray();
+        var returnedError = Enumerable.Range(0, 100).Max(k => Math.Abs(result.Transition[k] - trueValues[k]));
         Assert.Equal(lowest.MaxAbsErrorToTrue, returnedError, 1e-6);
         Assert.Equal(lowest.CleanTestAccuracy, result.SelectedAccuracy);
 
@@ -65,10 +72,7 @@ public sealed class NoisyLabelExperimentTests
     [Fact]
     public void AveragedRunsReturnAColumnStochasticAverageOfQ()
     {
-        var (images, labels) = Blocks(400, 16);
-        using var truth = LabelNoise.Symmetric(10, 0.3);
-        using var noisy = LabelNoise.Inject(labels, truth, new Generator(17));
-        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var experiment = Experiment(400, 16, 0.3);
         var options = new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05, TraceWeight: 0.05,
             FrozenEpochs: 0, Architecture: "mlp", Seed: 18);
         var raw = experiment.Run(NoiseModel.Project, options);
@@ -86,10 +90,7 @@ public sealed class NoisyLabelExperimentTests
     [Fact]
     public void WithoutValidationTheLastEpochIsKept()
     {
-        var (images, labels) = Blocks(300, 11);
-        using var truth = LabelNoise.Symmetric(10, 0.3);
-        using var noisy = LabelNoise.Inject(labels, truth, new Generator(12));
-        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var experiment = Experiment(300, 11, 0.3);
         var result = experiment.Run(NoiseModel.None, new NoisyTrainingOptions(Epochs: 2, BatchSize: 50, Architecture: "mlp"));
         Assert.Equal(2, result.SelectedEpoch);
         Assert.All(result.Epochs, e => Assert.True(double.IsNaN(e.ValidationLoss)));
@@ -99,10 +100,7 @@ public sealed class NoisyLabelExperimentTests
     [Fact]
     public void ProjectionProbeIsRecordedOnlyForAdamOnAProjectedQ()
     {
-        var (images, labels) = Blocks(300, 5);
-        using var truth = LabelNoise.Symmetric(10, 0.3);
-        using var noisy = LabelNoise.Inject(labels, truth, new Generator(6));
-        var experiment = new NoisyLabelExperiment(images, noisy, images, labels, truth);
+        var experiment = Experiment(300, 5, 0.3);
         var adam = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "adam", Architecture: "mlp"));
         var sgd = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "sgd", Architecture: "mlp"));
         var probe = Assert.IsType<ProjectionProbe>(adam.Epochs[0].Projection);
