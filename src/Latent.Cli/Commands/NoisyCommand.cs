@@ -34,16 +34,13 @@ public sealed class NoisyCommand : ICliCommand
             foreach (var name in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
                 if (!Models.ContainsKey(name)) result.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", Models.Keys)}");
         });
-        var traceReg = new Option<double>("--trace-reg") { Description = "weight of the tr(Q) regularizer (0 = off)", DefaultValueFactory = _ => 0.05 };
-        traceReg.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is var value && (value < 0 || !double.IsFinite(value))) result.AddError($"--trace-reg must be a non-negative number, got {value}");
-        });
+        var traceReg = CliOptions.NonNegativeDouble("--trace-reg", 0.05, "weight of the tr(Q) regularizer (0 = off)");
         var epochs = CliOptions.Int("--epochs", 10, "epochs per noise model");
         var examples = CliOptions.Int("--examples", 60_000, "training images used (the first N)");
         var architecture = CliOptions.Choice("--arch", "cnn", "base classifier", "cnn", "mlp");
         var batchSize = CliOptions.Int("--batch-size", 128, "examples per optimizer step");
         var lr = CliOptions.PositiveDouble("--lr", 1e-3, "Adam learning rate of the classifier");
+        var weightDecay = CliOptions.NonNegativeDouble("--weight-decay", 0, "L2 penalty on the classifier's weights (Adam weight_decay)");
         var qOptimizer = CliOptions.Choice("--q-optimizer", "auto", "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
         var qLrSgd = CliOptions.PositiveDouble("--q-lr-sgd", 0.05, "learning rate of Q when trained by SGD");
         var qLrAdam = CliOptions.PositiveDouble("--q-lr-adam", 0.02, "learning rate of Q (or W) when trained by Adam");
@@ -55,7 +52,7 @@ public sealed class NoisyCommand : ICliCommand
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
         var train = new Command("train", "Train on MNIST with injected label noise; report clean-test accuracy per epoch, learned Q vs true T, and a results table.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, average, data }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, weightDecay, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, average, data }) train.Options.Add(option);
         common.AddTo(train);
         train.SetAction(result =>
         {
@@ -71,6 +68,7 @@ public sealed class NoisyCommand : ICliCommand
                 Architecture = result.GetValue(architecture)!,
                 BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(lr),
+                WeightDecay = result.GetValue(weightDecay),
                 TransitionOptimizer = result.GetValue(qOptimizer)!,
                 TransitionSgdLearningRate = result.GetValue(qLrSgd),
                 TransitionAdamLearningRate = result.GetValue(qLrAdam),

@@ -39,6 +39,7 @@ public sealed class SvgpCommand : ICliCommand
         var iterations = CliOptions.Int("--iterations", 2000, "Adam steps");
         var lr = CliOptions.PositiveDouble("--lr", 0.01, "Adam learning rate");
         var finalLr = CliOptions.OptionalPositiveDouble("--lr-final", "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)");
+        var naturalGradient = CliOptions.OptionalPositiveDouble("--natgrad", "natural-gradient steps of this size (at most 1) for q(u) (with --q-diag keep it small, e.g. 0.005); Adam then trains only the kernel, likelihood and Z");
         var trainExamples = CliOptions.Int("--train-examples", 60000, "use the first N training images");
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");
@@ -47,7 +48,7 @@ public sealed class SvgpCommand : ICliCommand
         var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing and q options apply; Adam restarts)");
 
         var command = new Command("train", "Train an SVGP classifier, save it, and report ELBO curve, test accuracy, NLPD, calibration and RobustMax sampling study. Seed setup: --ard --whiten --q-diag --inducing every:5.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, trainExamples, testExamples, samples, timeLimit, data, initFrom })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, trainExamples, testExamples, samples, timeLimit, data, initFrom })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -66,6 +67,7 @@ public sealed class SvgpCommand : ICliCommand
                 Iterations = result.GetValue(iterations),
                 LearningRate = result.GetValue(lr),
                 FinalLearningRate = result.GetValue(finalLr),
+                NaturalGradientStep = result.GetValue(naturalGradient),
                 TrainExamples = result.GetValue(trainExamples),
                 TestExamples = result.GetValue(testExamples),
                 Samples = result.GetValue(samples),

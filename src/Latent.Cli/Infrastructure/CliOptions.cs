@@ -43,6 +43,17 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>A floating-point option that must be finite and at least 0 (a penalty weight where 0 means off).</summary>
+    public static Option<double> NonNegativeDouble(string name, double defaultValue, string description)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out double value) && !(value >= 0 && double.IsFinite(value))) result.AddError($"{name} must be a non-negative number, got {value.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
+    }
+
     /// <summary>An optional floating-point option that, when given, must be finite and strictly positive (null when absent).</summary>
     public static Option<double?> OptionalPositiveDouble(string name, string description)
     {

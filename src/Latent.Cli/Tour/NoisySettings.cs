@@ -26,6 +26,9 @@ public sealed record NoisySettings
     /// <summary>Adam learning rate of the classifier.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>L2 penalty on the classifier's weights.</summary>
+    public double WeightDecay { get; init; }
+
     /// <summary>Weight of the tr(Q) regularizer.</summary>
     public double TraceWeight { get; init; } = 0.05;
 
@@ -73,6 +76,7 @@ public sealed record NoisySettings
             Architecture: Architecture,
             Seed: seed,
             ValidationFraction: ValidationFraction,
-            AverageDecay: AverageDecay);
+            AverageDecay: AverageDecay,
+            WeightDecay: WeightDecay);
     }
 }

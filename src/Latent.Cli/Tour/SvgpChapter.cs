@@ -75,7 +75,7 @@ public sealed class SvgpChapter : ITourChapter
         {
             var bar = progress.AddTask("SVGP Adam steps", maxValue: settings.Iterations);
             return SvgpTraining.Train(model, train.Images, train.Labels, settings.Iterations, settings.BatchSize, settings.LearningRate, generator,
-                (step, _) => bar.Value = step + 1, timeLimit, settings.FinalLearningRate);
+                (step, _) => bar.Value = step + 1, timeLimit, settings.FinalLearningRate, settings.NaturalGradientStep);
         });
         var seconds = clock.Elapsed.TotalSeconds;
 
@@ -99,7 +99,8 @@ public sealed class SvgpChapter : ITourChapter
             $"{(settings.Ard ? " with one lengthscale per pixel (ARD)" : "")}, M = {model.InducingCount} inducing inputs ({Describe(settings.Inducing)}), " +
             $"{Classes} latent GPs sharing the kernel, {(settings.Likelihood == "robustmax" ? "RobustMax (ε = 10⁻³)" : "softmax (Monte Carlo)")} likelihood, " +
             $"{(settings.Whiten ? "whitened" : "unwhitened")} {(settings.QDiagonal ? "diagonal" : "full")} q(u). " +
-            $"Adam (lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}{(settings.FinalLearningRate is { } final ? $", cosine-annealed to {final.ToString(CultureInfo.InvariantCulture)}" : "")}) took {elbos.Count} steps on minibatches of {settings.BatchSize} in {seconds:0.0} s" +
+            (settings.NaturalGradientStep is { } gamma ? $"Natural-gradient steps of size {gamma.ToString(CultureInfo.InvariantCulture)} on q(u) and " : "") +
+            $"Adam (lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}{(settings.FinalLearningRate is { } final ? $", cosine-annealed to {final.ToString(CultureInfo.InvariantCulture)}" : "")}{(settings.NaturalGradientStep is null ? "" : ", on the other parameters")}) took {elbos.Count} steps on minibatches of {settings.BatchSize} in {seconds:0.0} s" +
             (previousSteps > 0 ? $", continuing a model already trained for {previousSteps} steps ({previousSteps + elbos.Count} in all); " : "; ") +
             $"the ELBO per image went from {perPoint[0]:F3} to {perPoint.TakeLast(50).Average():F3} (mean of the last 50 steps).");
         report.Image(png, "Minibatch ELBO per training image (the bound on log p(y) that SVGP maximises).");

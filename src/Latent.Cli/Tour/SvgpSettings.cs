@@ -33,6 +33,9 @@ public sealed record SvgpSettings
     /// <summary>When set, the learning rate is cosine-annealed from LearningRate to this value over the iterations.</summary>
     public double? FinalLearningRate { get; init; }
 
+    /// <summary>When set, q(u) takes natural-gradient steps of this size and Adam trains the kernel, likelihood and Z.</summary>
+    public double? NaturalGradientStep { get; init; }
+
     /// <summary>The first N training images used.</summary>
     public int TrainExamples { get; init; } = 5000;
 

@@ -11,9 +11,10 @@ public static class SvgpTraining
     /// Returns the minibatch ELBO estimate of every step taken; progress receives (step, ELBO) after each step.
     /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
     /// With a final learning rate, the rate follows a cosine from learningRate at the first step to finalLearningRate at the last.
+    /// With a natural-gradient step size, q(u) takes natural-gradient steps of that size and Adam trains the rest.
     /// </summary>
     public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator,
-        Action<int, double>? progress = null, TimeSpan? timeLimit = null, double? finalLearningRate = null)
+        Action<int, double>? progress = null, TimeSpan? timeLimit = null, double? finalLearningRate = null, double? naturalGradientStep = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (X.dim() != 2 || y.dim() < 1 || y.shape[0] != X.shape[0]) throw new LatentException($"SVGP training: X [N, D] and y [N, …] must have the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", y.shape)}]");
@@ -22,7 +23,9 @@ public static class SvgpTraining
         if (finalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP training: final learning rate must be positive, got {final}");
         var n = X.shape[0];
         var batch = Math.Min(batchSize, n);
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        if (naturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1))
+            throw new LatentException($"SVGP training: the natural-gradient step size must be in (0, 1], got {gamma}");
+        var parameters = model.parameters().Where(p => p.requires_grad && !(naturalGradientStep is not null && model.IsVariational(p))).ToList();
         using var optimizer = optim.Adam(parameters, learningRate);
         var elbos = new List<double>(iterations);
         Tensor? order = null;
@@ -47,6 +50,7 @@ public static class SvgpTraining
                 var value = elbo.item<double>();
                 if (double.IsNaN(value)) throw new LatentException($"SVGP training: the ELBO became NaN at step {step}; lower the learning rate");
                 (-elbo).backward();
+                if (naturalGradientStep is { } naturalStep) model.NaturalGradientStep(naturalStep);
                 optimizer.step();
                 elbos.Add(value);
                 progress?.Invoke(step, value);

@@ -116,7 +116,7 @@ public sealed class NoisyLabelExperiment
         ProjectionProbeAccumulator? probe = null;
         var clock = new Stopwatch();
         Trainer? trainer = null;
-        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate),
+        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay },
             new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay })
         {
             BeforeEpoch = index =>

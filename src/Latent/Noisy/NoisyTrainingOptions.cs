@@ -17,6 +17,7 @@ namespace Latent.Noisy;
 /// <param name="Seed">Seeds weights, shuffling and everything random in the run.</param>
 /// <param name="AverageDecay">Keep exponential moving averages of the classifier's weights and of Q with this decay per step, and
 /// evaluate, select and return the averages (null: the raw iterates). An average of column-stochastic matrices is column-stochastic.</param>
+/// <param name="WeightDecay">L2 penalty on the classifier's weights (Adam's weight_decay); it slows the memorisation of wrong labels.</param>
 /// <param name="ValidationFraction">Share of the noisy training set held out (seeded split); when above 0 the run returns the
 /// weights and Q of the epoch with the lowest noisy-label validation loss −log p(ỹ | x), so no clean label picks the epoch.</param>
 public sealed record NoisyTrainingOptions(
@@ -34,4 +35,5 @@ public sealed record NoisyTrainingOptions(
     string Architecture = "cnn",
     long Seed = 1,
     double ValidationFraction = 0,
-    double? AverageDecay = null);
+    double? AverageDecay = null,
+    double WeightDecay = 0);

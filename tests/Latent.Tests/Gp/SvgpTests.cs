@@ -142,6 +142,90 @@ public class SvgpTests
         Assert.True(elbos[^1] <= reference + 1e-8, "the ELBO must not exceed the log marginal likelihood");
     }
 
+    /// <summary>
+    /// With Z = X and whitening, f = Lv (K = LLᵀ), so for the Gaussian likelihood q(v) is optimal at mean H⁻¹b and covariance
+    /// H⁻¹, where H = I + LᵀL/σ² and b = Lᵀy/σ²; the best diagonal q keeps that mean and has variances 1/diag(H).
+    /// </summary>
+    private static (double[] Mean, double[,] Covariance, double[] MeanFieldVariance) WhitenedPosterior(double[,] x, double[,] y)
+    {
+        var factor = Dense.Cholesky(Dense.AddDiagonal(KernelMatrix(x, x), 1e-12));
+        var gram = Dense.Multiply(Dense.Transpose(factor), factor);
+        var precision = new double[N, N];
+        for (var i = 0; i < N; i++)
+        for (var j = 0; j < N; j++) precision[i, j] = gram[i, j] / Noise + (i == j ? 1 : 0);
+        var covariance = Dense.Inverse(precision);
+        var mean = Dense.Multiply(covariance, Dense.Multiply(Dense.Transpose(factor), y));
+        return (Enumerable.Range(0, N).Select(i => mean[i, 0] / Noise).ToArray(), covariance, Enumerable.Range(0, N).Select(i => 1 / precision[i, i]).ToArray());
+    }
+
+    [Fact]
+    public void OneNaturalGradientStepOfSizeOneLandsOnTheExactPosterior()
+    {
+        var (x, y, _) = Data();
+        var (optimalMean, optimalCovariance, _) = WhitenedPosterior(x, y);
+        var model = RegressionSvgp(Dense.ToTensor(x), whiten: true);
+        (-model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
+        model.NaturalGradientStep(1.0);
+        var mean = model.VariationalMean.data<double>().ToArray();
+        var sqrt = model.VariationalSqrt[0];
+        var covariance = Dense.ToMatrix(sqrt.matmul(sqrt.transpose(0, 1)));
+        for (var i = 0; i < N; i++)
+        {
+            Assert.Equal(optimalMean[i], mean[i], 1e-8);
+            for (var j = 0; j < N; j++) Assert.Equal(optimalCovariance[i, j], covariance[i, j], 1e-8);
+        }
+        Assert.Equal(ReferenceLogMarginalLikelihood(x, y), model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y)).item<double>(), 1e-6);
+    }
+
+    [Fact]
+    public void AFullStepThatWouldLeaveTheCovarianceIndefiniteIsHalvedUntilItIsNot()
+    {
+        var (x, y, _) = Data();
+        var model = RegressionSvgp(Dense.ToTensor(x), whiten: true);
+        (50 * model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
+        model.NaturalGradientStep(1.0);
+        var sqrt = model.VariationalSqrt[0];
+        var eigenvalues = linalg.eigvalsh(sqrt.matmul(sqrt.transpose(0, 1))).data<double>().ToArray();
+        Assert.All(eigenvalues, e => Assert.True(e > 1, $"pushed towards more variance, S's eigenvalue {e} should exceed the prior's 1"));
+        Assert.All(model.VariationalMean.data<double>(), m => Assert.True(double.IsFinite(m)));
+    }
+
+    [Fact]
+    public void DiagonalNaturalGradientStepsReachTheMeanFieldOptimum()
+    {
+        var (x, y, _) = Data();
+        var (optimalMean, _, optimalVariance) = WhitenedPosterior(x, y);
+        var model = RegressionSvgp(Dense.ToTensor(x), whiten: true, qDiagonal: true);
+        foreach (var p in model.Kernel.parameters().Concat(model.Likelihood.parameters())) p.requires_grad = false;
+        (-model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
+        model.NaturalGradientStep(1.0);
+        var variance = model.VariationalSqrt.square().data<double>().ToArray();
+        for (var i = 0; i < N; i++) Assert.Equal(optimalVariance[i], variance[i], 1e-9);
+
+        using var generator = new Generator(3, CPU);
+        var elbos = SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), 1000, N, 0.01, generator, naturalGradientStep: 0.5);
+        var mean = model.VariationalMean.data<double>().ToArray();
+        variance = model.VariationalSqrt.square().data<double>().ToArray();
+        for (var i = 0; i < N; i++)
+        {
+            Assert.Equal(optimalMean[i], mean[i], 1e-6);
+            Assert.Equal(optimalVariance[i], variance[i], 1e-9);
+        }
+        Assert.True(elbos[^1] > elbos[0]);
+    }
+
+    [Fact]
+    public void NaturalGradientStepsRefuseBadSizesAndMissingGradients()
+    {
+        var (x, y, _) = Data();
+        var model = RegressionSvgp(Dense.ToTensor(x), whiten: true, qDiagonal: true);
+        using var generator = new Generator(3, CPU);
+        Assert.Throws<LatentException>(() => model.NaturalGradientStep(0.1));
+        Assert.Throws<LatentException>(() => SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), 1, N, 0.01, generator, naturalGradientStep: 1.5));
+        (-model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
+        Assert.Throws<LatentException>(() => model.NaturalGradientStep(0));
+    }
+
     [Fact]
     public void MinibatchElbosAverageToTheFullBatchElbo()
     {

@@ -98,6 +98,17 @@ public sealed class NoisyLabelExperimentTests
     }
 
     [Fact]
+    public void WeightDecayReachesTheClassifiersOptimizer()
+    {
+        var experiment = Experiment(600, 13, 0.2, testCount: 200);
+        var options = new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, Architecture: "mlp", Seed: 3);
+        var free = experiment.Run(NoiseModel.None, options);
+        var crushed = experiment.Run(NoiseModel.None, options with { WeightDecay = 100 });
+        Assert.True(free.FinalAccuracy > 0.9, $"without weight decay: clean accuracy {free.FinalAccuracy}");
+        Assert.True(crushed.FinalAccuracy < 0.5, $"with an overwhelming weight decay: clean accuracy {crushed.FinalAccuracy}");
+    }
+
+    [Fact]
     public void ProjectionProbeIsRecordedOnlyForAdamOnAProjectedQ()
     {
         var experiment = Experiment(300, 5, 0.3);
@@ -119,6 +130,8 @@ public sealed class NoisyLabelExperimentTests
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--q", "magic", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--validation", "1", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--ema", "1", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--weight-decay", "-0.1", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--trace-reg", "NaN", "--out", output }));
         }
         finally
         {

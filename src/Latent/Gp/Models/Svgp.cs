@@ -14,6 +14,7 @@ namespace Latent.Gp.Models;
 public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
 {
     private const int PredictionChunk = 2048;
+    private const int MaxStepHalvings = 20;
 
     private readonly Kernel kernel;
     private readonly Likelihood likelihood;
@@ -121,6 +122,80 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         else
         {
             qSqrt.copy_(torch.tril(sqrt.to(float64)));
+        }
+    }
+
+    /// <summary>Whether a parameter is one of q(u)'s (m or the square root of S), which a natural-gradient step updates instead of the optimiser.</summary>
+    public bool IsVariational(TorchSharp.Modules.Parameter parameter) => ReferenceEquals(parameter, qMean) || ReferenceEquals(parameter, qSqrt);
+
+    /// <summary>
+    /// One natural-gradient step of size gamma on q(u), from the gradients of −ELBO that backward left on m and on S's
+    /// factor (Salimbeni et al. 2018). With natural parameters θ₁ = S⁻¹m, θ₂ = −½S⁻¹ and expectation parameters η₁ = m,
+    /// η₂ = S + mmᵀ it sets θ ← θ + γ ∂ELBO/∂η, where ∂ELBO/∂η₁ = ∂ELBO/∂m − 2(∂ELBO/∂S)m and ∂ELBO/∂η₂ = ∂ELBO/∂S.
+    /// With γ = 1 and a Gaussian likelihood one step lands on the optimal q. A diagonal q is a mean-field family, where the
+    /// step is a diagonally preconditioned one and needs a small γ when the inducing outputs are strongly coupled; there a
+    /// step may at most double a variance. With a full q, a step that would leave S indefinite (a likelihood that is not
+    /// log-concave, like RobustMax, can ask for more variance) is retried at half the size. The gradients of m and S are cleared afterwards.
+    /// </summary>
+    public void NaturalGradientStep(double gamma)
+    {
+        if (!(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
+        if (qMean.grad is null || qSqrt.grad is null) throw new LatentException("SVGP: the natural-gradient step needs the gradients of −ELBO (call backward first)");
+        using (var scope = NewDisposeScope())
+        {
+            var (mean, sqrt) = QDiagonal ? DiagonalNaturalStep(gamma) : FullNaturalStep(gamma);
+            using var noGrad = no_grad();
+            qMean.copy_(mean);
+            qSqrt.copy_(sqrt);
+        }
+        qMean.grad.zero_();
+        qSqrt.grad.zero_();
+    }
+
+    private (Tensor Mean, Tensor RawSqrt) DiagonalNaturalStep(double gamma)
+    {
+        using var noGrad = no_grad();
+        var sqrt = Positive.Forward(qSqrt);
+        var variance = sqrt.square();
+        var elboGradVariance = -qSqrt.grad! / sigmoid(qSqrt) / (2 * sqrt);
+        var elboGradMean = -qMean.grad!;
+        var theta1 = qMean / variance + gamma * (elboGradMean - 2 * qMean * elboGradVariance);
+        var theta2 = minimum(-0.5 / variance + gamma * elboGradVariance, -0.25 / variance);
+        var newVariance = -0.5 / theta2;
+        return (newVariance * theta1, Positive.InverseOf(newVariance.sqrt()));
+    }
+
+    private (Tensor Mean, Tensor Sqrt) FullNaturalStep(double gamma)
+    {
+        var factor = torch.tril(qSqrt.detach());
+        Tensor elboGradCovariance;
+        using (enable_grad())
+        {
+            var covariance = factor.matmul(factor.transpose(1, 2)).requires_grad_(true);
+            var pulledBack = (linalg.cholesky(covariance) * -torch.tril(qSqrt.grad!)).sum();
+            elboGradCovariance = autograd.grad([pulledBack], [covariance])[0];
+        }
+        using var noGrad = no_grad();
+        var mean = qMean.detach().transpose(0, 1).unsqueeze(2);
+        var identity = eye(factor.shape[1], dtype: float64, device: factor.device).expand_as(factor);
+        var inverseFactor = linalg.solve_triangular(factor, identity, upper: false);
+        var precision = inverseFactor.transpose(1, 2).matmul(inverseFactor);
+        var meanStep = -qMean.grad!.transpose(0, 1).unsqueeze(2) - 2 * elboGradCovariance.matmul(mean);
+        for (var halvings = 0; ; halvings++)
+        {
+            var newPrecision = precision - 2 * gamma * elboGradCovariance;
+            var (precisionFactor, info) = linalg.cholesky_ex(0.5 * (newPrecision + newPrecision.transpose(1, 2)), check_errors: false);
+            if (info.any().item<bool>())
+            {
+                if (halvings == MaxStepHalvings) throw new LatentException($"SVGP: natural-gradient steps down to size {gamma} left q(u)'s covariance indefinite; lower the step size");
+                gamma /= 2;
+                continue;
+            }
+            var theta1 = precision.matmul(mean) + gamma * meanStep;
+            var inversePrecisionFactor = linalg.solve_triangular(precisionFactor, identity, upper: false);
+            var newCovariance = inversePrecisionFactor.transpose(1, 2).matmul(inversePrecisionFactor);
+            var newMean = newCovariance.matmul(theta1).squeeze(2).transpose(0, 1);
+            return (newMean, linalg.cholesky(0.5 * (newCovariance + newCovariance.transpose(1, 2))));
         }
     }
 
