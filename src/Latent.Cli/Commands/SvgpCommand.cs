@@ -39,7 +39,7 @@ public sealed class SvgpCommand : ICliCommand
         var iterations = CliOptions.Int("--iterations", 2000, "Adam steps");
         var lr = CliOptions.PositiveDouble("--lr", 0.01, "Adam learning rate");
         var finalLr = CliOptions.OptionalPositiveDouble("--lr-final", "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)");
-        var naturalGradient = CliOptions.OptionalPositiveDouble("--natgrad", "natural-gradient steps of this size (at most 1) for q(u) (with --q-diag keep it small, e.g. 0.005); Adam then trains only the kernel, likelihood and Z");
+        var naturalGradient = CliOptions.OptionalPositiveDouble("--natgrad", "natural-gradient steps of this size (at most 1) for q(u), Adam for the kernel, likelihood and Z; size 1 is exact for a Gaussian likelihood, RobustMax needs much smaller steps");
         var trainExamples = CliOptions.Int("--train-examples", 60000, "use the first N training images");
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");

@@ -82,7 +82,7 @@ public sealed class NoisyChapter : ITourChapter
         report.Heading(Title);
         report.Paragraph($"Setup: the first {settings.Examples} MNIST training images with labels corrupted by `{settings.Noise}` noise " +
             $"(realised: {flipped:P1} of labels changed, max |realised − T| = {Format(MaxAbs(realised, truth))}); clean 10k test set. " +
-            $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}) for {settings.Epochs} epochs through the library's Trainer" +
+            $"Base classifier: {(settings.Architecture == "cnn" ? "small CNN (conv5×16, conv5×32, 128 hidden)" : "MLP 784-256-10")} trained by Adam (lr {Format(settings.LearningRate)}, batch {settings.BatchSize}{(settings.WeightDecay > 0 ? $", weight decay {Format(settings.WeightDecay)}" : "")}) for {settings.Epochs} epochs through the library's Trainer" +
             (settings.ValidationFraction > 0 ? $" on {1 - settings.ValidationFraction:P0} of them; the other {settings.ValidationFraction:P0} (noisy labels) pick the epoch whose weights and Q are kept, the one with the lowest −log p(ỹ | x) — no clean label takes part in the choice. " : ". ") +
             $"Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {Format(settings.TraceWeight)}·tr(Q); Q starts at 0.99 on the diagonal and is held for the first {settings.FrozenEpochs} epoch(s). " +
             (settings.AverageDecay is { } decay ? $"Figures use exponential moving averages (decay {Format(decay)}) of the classifier's weights and of Q. " : "") +
