@@ -39,7 +39,7 @@ public sealed class SvgpCommand : ICliCommand
         var iterations = CliOptions.Int("--iterations", 2000, "Adam steps");
         var lr = CliOptions.PositiveDouble("--lr", 0.01, "Adam learning rate");
         var finalLr = CliOptions.OptionalPositiveDouble("--lr-final", "cosine-anneal the learning rate to this value by the last iteration (default: constant rate)");
-        var naturalGradient = CliOptions.OptionalPositiveDouble("--natgrad", "natural-gradient steps of this size (at most 1) for q(u), Adam for the kernel, likelihood and Z; size 1 is exact for a Gaussian likelihood, RobustMax needs much smaller steps");
+        var naturalGradient = CliOptions.UnitFraction("--natgrad", 0, "natural-gradient steps of this size for q(u), Adam for the kernel, likelihood and Z (0 = Adam for all; RobustMax needs small steps, e.g. 0.01 with a full q)");
         var trainExamples = CliOptions.Int("--train-examples", 60000, "use the first N training images");
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");
@@ -67,7 +67,7 @@ public sealed class SvgpCommand : ICliCommand
                 Iterations = result.GetValue(iterations),
                 LearningRate = result.GetValue(lr),
                 FinalLearningRate = result.GetValue(finalLr),
-                NaturalGradientStep = result.GetValue(naturalGradient),
+                NaturalGradientStep = result.GetValue(naturalGradient) is > 0 and var gamma ? gamma : null,
                 TrainExamples = result.GetValue(trainExamples),
                 TestExamples = result.GetValue(testExamples),
                 Samples = result.GetValue(samples),

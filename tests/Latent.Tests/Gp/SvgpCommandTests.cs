@@ -30,9 +30,10 @@ public class SvgpCommandTests
 
             var continued = Path.Combine(root.FullName, "continued");
             Assert.Equal(0, Run("svgp", "train", "--init-from", trained, "--train-examples", "200", "--test-examples", "100",
-                "--iterations", "4", "--batch-size", "50", "--samples", "20", "--out", continued));
+                "--iterations", "4", "--batch-size", "50", "--samples", "20", "--natgrad", "0.01", "--out", continued));
             Assert.Contains("\"StepsTaken\": 7", File.ReadAllText(Path.Combine(continued, "svgp-model.json")));
             Assert.Contains("already trained for 3 steps", File.ReadAllText(Path.Combine(continued, "report.md")));
+            Assert.Contains("Natural-gradient steps of size 0.01 on q(u)", File.ReadAllText(Path.Combine(continued, "report.md")));
             Assert.Throws<LatentException>(() => Run("svgp", "train", "--init-from", trained, "--train-examples", "150", "--iterations", "1",
                 "--test-examples", "50", "--out", Path.Combine(root.FullName, "mismatch")));
 
@@ -52,6 +53,7 @@ public class SvgpCommandTests
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--inducing", "every:x"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--likelihood", "probit"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--lr-final", "-1"));
+        Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--natgrad", "1.5"));
         var empty = Directory.CreateTempSubdirectory("latent-svgp-empty-");
         try
         {
