@@ -177,14 +177,11 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         }
         using var noGrad = no_grad();
         var mean = qMean.detach().transpose(0, 1).unsqueeze(2);
-        var identity = eye(factor.shape[1], dtype: float64, device: factor.device).expand_as(factor);
-        var inverseFactor = linalg.solve_triangular(factor, identity, upper: false);
-        var precision = inverseFactor.transpose(1, 2).matmul(inverseFactor);
+        var precision = InverseFromCholesky(factor);
         var meanStep = -qMean.grad!.transpose(0, 1).unsqueeze(2) - 2 * elboGradCovariance.matmul(mean);
         for (var halvings = 0; ; halvings++)
         {
-            var newPrecision = precision - 2 * gamma * elboGradCovariance;
-            var (precisionFactor, info) = linalg.cholesky_ex(0.5 * (newPrecision + newPrecision.transpose(1, 2)), check_errors: false);
+            var (precisionFactor, info) = linalg.cholesky_ex(Symmetrized(precision - 2 * gamma * elboGradCovariance), check_errors: false);
             if (info.any().item<bool>())
             {
                 if (halvings == MaxStepHalvings) throw new LatentException($"SVGP: natural-gradient steps down to size {gamma} left q(u)'s covariance indefinite; lower the step size");
@@ -192,12 +189,22 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
                 continue;
             }
             var theta1 = precision.matmul(mean) + gamma * meanStep;
-            var inversePrecisionFactor = linalg.solve_triangular(precisionFactor, identity, upper: false);
-            var newCovariance = inversePrecisionFactor.transpose(1, 2).matmul(inversePrecisionFactor);
+            var newCovariance = InverseFromCholesky(precisionFactor);
             var newMean = newCovariance.matmul(theta1).squeeze(2).transpose(0, 1);
-            return (newMean, linalg.cholesky(0.5 * (newCovariance + newCovariance.transpose(1, 2))));
+            return (newMean, linalg.cholesky(Symmetrized(newCovariance)));
         }
     }
+
+    /// <summary>A⁻¹ = L⁻ᵀL⁻¹ for a batch of lower Cholesky factors L of A, [L, M, M].</summary>
+    private static Tensor InverseFromCholesky(Tensor lower)
+    {
+        var identity = eye(lower.shape[^1], dtype: lower.dtype, device: lower.device).expand_as(lower);
+        var inverse = linalg.solve_triangular(lower, identity, upper: false);
+        return inverse.transpose(1, 2).matmul(inverse);
+    }
+
+    /// <summary>(A + Aᵀ) / 2 for a batch of matrices, removing the rounding asymmetry of products before a Cholesky factorisation.</summary>
+    private static Tensor Symmetrized(Tensor a) => 0.5 * (a + a.transpose(1, 2));
 
     /// <summary>KL(q(u) ‖ p(u)) summed over the latent GPs.</summary>
     public Tensor PriorKl() => GaussKl.Divergence(qMean, CurrentSqrt(), Whiten ? null : KmmCholesky());
