@@ -23,8 +23,7 @@ public static class SvgpTraining
         if (finalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP training: final learning rate must be positive, got {final}");
         var n = X.shape[0];
         var batch = Math.Min(batchSize, n);
-        if (naturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1))
-            throw new LatentException($"SVGP training: the natural-gradient step size must be in (0, 1], got {gamma}");
+        if (naturalGradientStep is { } gamma) Svgp.CheckNaturalGradientStep(gamma);
         var parameters = model.parameters().Where(p => p.requires_grad && !(naturalGradientStep is not null && model.IsVariational(p))).ToList();
         using var optimizer = optim.Adam(parameters, learningRate);
         var elbos = new List<double>(iterations);

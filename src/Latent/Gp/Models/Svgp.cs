@@ -139,7 +139,7 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
     /// </summary>
     public void NaturalGradientStep(double gamma)
     {
-        if (!(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
+        CheckNaturalGradientStep(gamma);
         if (qMean.grad is null || qSqrt.grad is null) throw new LatentException("SVGP: the natural-gradient step needs the gradients of −ELBO (call backward first)");
         using (var scope = NewDisposeScope())
         {
@@ -150,6 +150,12 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         }
         qMean.grad.zero_();
         qSqrt.grad.zero_();
+    }
+
+    /// <summary>Refuses a natural-gradient step size outside (0, 1].</summary>
+    public static void CheckNaturalGradientStep(double gamma)
+    {
+        if (!(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
     }
 
     private (Tensor Mean, Tensor RawSqrt) DiagonalNaturalStep(double gamma)
