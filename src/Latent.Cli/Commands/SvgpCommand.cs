@@ -44,11 +44,12 @@ public sealed class SvgpCommand : ICliCommand
         var testExamples = CliOptions.Int("--test-examples", 10000, "evaluate on the first N test images");
         var samples = CliOptions.Int("--samples", 2000, "latent samples per digit in the sampled-probability study");
         var timeLimit = CliOptions.OptionalPositiveDouble("--time-limit", "stop training after this many minutes (then evaluate)");
+        var deskew = new Option<bool>("--deskew") { Description = "deskew every image first (shear its ink upright and centre it; the classic MNIST preprocessing), training and test alike" };
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
-        var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing and q options apply; Adam restarts)");
+        var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing, q and deskew options apply; Adam restarts)");
 
         var command = new Command("train", "Train an SVGP classifier, save it, and report ELBO curve, test accuracy, NLPD, calibration and RobustMax sampling study. Seed setup: --ard --whiten --q-diag --inducing every:5.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, trainExamples, testExamples, samples, timeLimit, data, initFrom })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, trainExamples, testExamples, samples, timeLimit, deskew, data, initFrom })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -72,6 +73,7 @@ public sealed class SvgpCommand : ICliCommand
                 TestExamples = result.GetValue(testExamples),
                 Samples = result.GetValue(samples),
                 TimeLimitMinutes = result.GetValue(timeLimit),
+                Deskew = result.GetValue(deskew),
                 DataDirectory = result.GetValue(data),
                 InitFrom = result.GetValue(initFrom),
             };
@@ -110,7 +112,7 @@ public sealed class SvgpCommand : ICliCommand
             };
             var report = new ReportDocument(outDir, "Latent: sparse variational GP classifier on MNIST (evaluation)");
             report.Paragraph($"Model from `{Path.GetFullPath(result.GetValue(model)!)}`: kernel `{saved.Kernel}`{(saved.Ard ? " (ARD)" : "")}, inducing {saved.Inducing}, {saved.Likelihood}, " +
-                $"{(saved.Whiten ? "whitened" : "unwhitened")} {(saved.QDiagonal ? "diagonal" : "full")} q(u), trained on {saved.TrainExamples} images for up to {saved.Iterations} steps.");
+                $"{(saved.Whiten ? "whitened" : "unwhitened")} {(saved.QDiagonal ? "diagonal" : "full")} q(u), trained on {saved.TrainExamples} {(saved.Deskew ? "deskewed " : "")}images for up to {saved.Iterations} steps{(saved.Deskew ? "; the test images are deskewed the same way" : "")}.");
             new SvgpChapter().Evaluate(new ChapterContext(outDir, report, result.GetValue(common.Seed), 1.0, ui), trained, settings);
             var (markdown, html) = report.Save();
             ui.Wrote(markdown);

@@ -46,18 +46,19 @@ public sealed class SvgpChapter : ITourChapter
     /// <summary>Trains an SVGP on the first TrainExamples MNIST training images; writes the ELBO curve and the model (svgp-model.dat/.json).</summary>
     public Svgp Train(ChapterContext context, SvgpSettings settings)
     {
-        using var train = LoadSubset(settings.DataDirectory, MnistSplit.Train, settings.TrainExamples);
+        var continued = settings.InitFrom is { } from ? LoadSaved(from) : default((Svgp Model, SvgpSettings Settings, long StepsTaken)?);
+        if (continued is { Settings: var saved })
+            settings = settings with { Kernel = saved.Kernel, Ard = saved.Ard, Inducing = saved.Inducing, Whiten = saved.Whiten, QDiagonal = saved.QDiagonal, Likelihood = saved.Likelihood, Deskew = saved.Deskew };
+        using var train = LoadSubset(settings.DataDirectory, MnistSplit.Train, settings.TrainExamples, settings.Deskew);
         using var generator = new Generator((ulong)context.Seed, CPU);
         Svgp model;
         long previousSteps = 0;
-        if (settings.InitFrom is { } from)
+        if (continued is { } loaded)
         {
-            var (loaded, saved, stepsSoFar) = LoadSaved(from);
-            if (loaded.DataCount != train.Count)
-                throw new LatentException($"{from}: that model was trained on {loaded.DataCount} images, this run uses {train.Count} (--train-examples)");
-            (model, previousSteps) = (loaded, stepsSoFar);
-            settings = settings with { Kernel = saved.Kernel, Ard = saved.Ard, Inducing = saved.Inducing, Whiten = saved.Whiten, QDiagonal = saved.QDiagonal, Likelihood = saved.Likelihood };
-            context.Ui.Info($"SVGP: continuing the model in {from} ({previousSteps} steps so far); Adam starts afresh");
+            if (loaded.Model.DataCount != train.Count)
+                throw new LatentException($"{settings.InitFrom}: that model was trained on {loaded.Model.DataCount} images, this run uses {train.Count} (--train-examples)");
+            (model, previousSteps) = (loaded.Model, loaded.StepsTaken);
+            context.Ui.Info($"SVGP: continuing the model in {settings.InitFrom} ({previousSteps} steps so far); Adam starts afresh");
         }
         else
         {
@@ -95,7 +96,7 @@ public sealed class SvgpChapter : ITourChapter
 
         var report = context.Report;
         report.Heading(Title);
-        report.Paragraph($"Setup (the seed's GPflow model{(train.Count < 60000 ? " at a smaller scale" : "")}): {train.Count} MNIST training images, kernel `{settings.Kernel}`" +
+        report.Paragraph($"Setup (the seed's GPflow model{(train.Count < 60000 ? " at a smaller scale" : "")}): {train.Count} MNIST training images{(settings.Deskew ? " (deskewed, as are the test images)" : "")}, kernel `{settings.Kernel}`" +
             $"{(settings.Ard ? " with one lengthscale per pixel (ARD)" : "")}, M = {model.InducingCount} inducing inputs ({Describe(settings.Inducing)}), " +
             $"{Classes} latent GPs sharing the kernel, {(settings.Likelihood == "robustmax" ? "RobustMax (ε = 10⁻³)" : "softmax (Monte Carlo)")} likelihood, " +
             $"{(settings.Whiten ? "whitened" : "unwhitened")} {(settings.QDiagonal ? "diagonal" : "full")} q(u). " +
@@ -111,7 +112,7 @@ public sealed class SvgpChapter : ITourChapter
     public void Evaluate(ChapterContext context, Svgp model, SvgpSettings settings)
     {
         if (model.Likelihood is not MultiClass likelihood) throw new LatentException("svgp: the model's likelihood is not MultiClass");
-        using var test = LoadSubset(settings.DataDirectory, MnistSplit.Test, settings.TestExamples);
+        using var test = LoadSubset(settings.DataDirectory, MnistSplit.Test, settings.TestExamples, settings.Deskew);
         using var scope = NewDisposeScope();
         var x = test.Images.to(float64);
         var (fMean, fVariance) = model.PredictF(x);
@@ -342,9 +343,14 @@ public sealed class SvgpChapter : ITourChapter
     private static string Describe(string inducing) =>
         inducing.StartsWith("every:", StringComparison.Ordinal) ? $"every {inducing[6..]}-th training image" : "k-means centres of the training images";
 
-    private static MnistData LoadSubset(string? directory, MnistSplit split, int count)
+    private static MnistData LoadSubset(string? directory, MnistSplit split, int count, bool deskew)
     {
         var data = Mnist.Load(directory, split);
+        if (deskew)
+        {
+            using var raw = data;
+            data = raw.Deskewed();
+        }
         if (count > data.Count)
         {
             var available = data.Count;

@@ -45,6 +45,9 @@ public sealed record SvgpSettings
     /// <summary>Output folder of an earlier `latent svgp train` whose model this run keeps training (null: a fresh model).</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>Deskew every training and test image (moment-based shear and centring, see Latent.Data.Deskew) before the GP sees it.</summary>
+    public bool Deskew { get; init; }
+
     /// <summary>MNIST-format directory (null: embedded MNIST).</summary>
     public string? DataDirectory { get; init; }
 

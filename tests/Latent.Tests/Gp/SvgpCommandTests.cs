@@ -48,6 +48,33 @@ public class SvgpCommandTests
     }
 
     [Fact]
+    public void DeskewIsSavedWithTheModelAndKeptByContinuationAndEval()
+    {
+        var root = Directory.CreateTempSubdirectory("latent-svgp-deskew-");
+        try
+        {
+            var trained = Path.Combine(root.FullName, "train");
+            Assert.Equal(0, Run("svgp", "train", "--deskew", "--whiten", "--q-diag", "--inducing", "every:20", "--train-examples", "200", "--test-examples", "100",
+                "--iterations", "2", "--batch-size", "50", "--samples", "10", "--out", trained));
+            Assert.Contains("\"Deskew\": true", File.ReadAllText(Path.Combine(trained, "svgp-model.json")));
+            Assert.Contains("(deskewed, as are the test images)", File.ReadAllText(Path.Combine(trained, "report.md")));
+
+            var continued = Path.Combine(root.FullName, "continued");
+            Assert.Equal(0, Run("svgp", "train", "--init-from", trained, "--train-examples", "200", "--test-examples", "100",
+                "--iterations", "1", "--batch-size", "50", "--samples", "10", "--out", continued));
+            Assert.Contains("\"Deskew\": true", File.ReadAllText(Path.Combine(continued, "svgp-model.json")));
+
+            var evaluated = Path.Combine(root.FullName, "eval");
+            Assert.Equal(0, Run("svgp", "eval", "--model", trained, "--test-examples", "50", "--samples", "10", "--out", evaluated));
+            Assert.Contains("the test images are deskewed the same way", File.ReadAllText(Path.Combine(evaluated, "report.md")));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void BadArgumentsAreRejected()
     {
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--inducing", "every:x"));
