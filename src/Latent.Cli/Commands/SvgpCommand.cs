@@ -46,10 +46,11 @@ public sealed class SvgpCommand : ICliCommand
         var timeLimit = CliOptions.OptionalPositiveDouble("--time-limit", "stop training after this many minutes (then evaluate)");
         var deskew = new Option<bool>("--deskew") { Description = "deskew every image first (shear its ink upright and centre it; the classic MNIST preprocessing), training and test alike" };
         var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
+        var fullQ = new Option<bool>("--full-q") { Description = "with --init-from: keep training a diagonal-q model with a full q(u) that starts at its diagonal one" };
         var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this `latent svgp train` output folder (its kernel, inducing, q and deskew options apply; Adam restarts)");
 
         var command = new Command("train", "Train an SVGP classifier, save it, and report ELBO curve, test accuracy, NLPD, calibration and RobustMax sampling study. Seed setup: --ard --whiten --q-diag --inducing every:5.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, trainExamples, testExamples, samples, timeLimit, deskew, data, initFrom })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, trainExamples, testExamples, samples, timeLimit, deskew, data, initFrom, fullQ })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
@@ -76,6 +77,7 @@ public sealed class SvgpCommand : ICliCommand
                 Deskew = result.GetValue(deskew),
                 DataDirectory = result.GetValue(data),
                 InitFrom = result.GetValue(initFrom),
+                ContinueWithFullQ = result.GetValue(fullQ),
             };
             var report = new ReportDocument(outDir, "Latent: sparse variational GP classifier on MNIST");
             new SvgpChapter().Run(new ChapterContext(outDir, report, result.GetValue(common.Seed), 1.0, ui), settings);

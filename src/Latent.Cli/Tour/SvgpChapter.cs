@@ -53,12 +53,24 @@ public sealed class SvgpChapter : ITourChapter
         using var generator = new Generator((ulong)context.Seed, CPU);
         Svgp model;
         long previousSteps = 0;
+        var widenedFromDiagonal = false;
         if (continued is { } loaded)
         {
             if (loaded.Model.DataCount != train.Count)
                 throw new LatentException($"{settings.InitFrom}: that model was trained on {loaded.Model.DataCount} images, this run uses {train.Count} (--train-examples)");
             (model, previousSteps) = (loaded.Model, loaded.StepsTaken);
             context.Ui.Info($"SVGP: continuing the model in {settings.InitFrom} ({previousSteps} steps so far); Adam starts afresh");
+            if (settings.ContinueWithFullQ && model.QDiagonal)
+            {
+                model = model.WithFullCovariance();
+                settings = settings with { QDiagonal = false };
+                widenedFromDiagonal = true;
+                context.Ui.Info("SVGP: its diagonal q(u) becomes the starting point of a full q(u)");
+            }
+        }
+        else if (settings.ContinueWithFullQ)
+        {
+            throw new LatentException("--full-q turns a saved diagonal q(u) into a full one: give the model with --init-from (a fresh model has a full q unless --q-diag)");
         }
         else
         {
@@ -102,7 +114,7 @@ public sealed class SvgpChapter : ITourChapter
             $"{(settings.Whiten ? "whitened" : "unwhitened")} {(settings.QDiagonal ? "diagonal" : "full")} q(u). " +
             (settings.NaturalGradientStep is { } gamma ? $"Natural-gradient steps of size {gamma.ToString(CultureInfo.InvariantCulture)} on q(u) and " : "") +
             $"Adam (lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}{(settings.FinalLearningRate is { } final ? $", cosine-annealed to {final.ToString(CultureInfo.InvariantCulture)}" : "")}{(settings.NaturalGradientStep is null ? "" : ", on the other parameters")}) took {elbos.Count} steps on minibatches of {settings.BatchSize} in {seconds:0.0} s" +
-            (previousSteps > 0 ? $", continuing a model already trained for {previousSteps} steps ({previousSteps + elbos.Count} in all); " : "; ") +
+            (previousSteps > 0 ? $", continuing a model already trained for {previousSteps} steps{(widenedFromDiagonal ? " with a diagonal q(u), where the full q started" : "")} ({previousSteps + elbos.Count} in all); " : "; ") +
             $"the ELBO per image went from {perPoint[0]:F3} to {perPoint.TakeLast(50).Average():F3} (mean of the last 50 steps).");
         report.Image(png, "Minibatch ELBO per training image (the bound on log p(y) that SVGP maximises).");
         return model;
@@ -326,7 +338,7 @@ public sealed class SvgpChapter : ITourChapter
         var modelPath = context.PathFor(ModelFile);
         var settingsPath = context.PathFor(SettingsFile);
         AtomicFile.Write(modelPath, temp => model.save(temp));
-        var saved = new SavedModel(settings with { InitFrom = null }, model.InducingCount, trainCount, stepsTaken);
+        var saved = new SavedModel(settings with { InitFrom = null, ContinueWithFullQ = false }, model.InducingCount, trainCount, stepsTaken);
         AtomicFile.WriteText(settingsPath, JsonSerializer.Serialize(saved, new JsonSerializerOptions { WriteIndented = true }));
         return (modelPath, settingsPath);
     }

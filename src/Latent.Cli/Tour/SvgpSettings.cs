@@ -48,6 +48,9 @@ public sealed record SvgpSettings
     /// <summary>Deskew every training and test image (moment-based shear and centring, see Latent.Data.Deskew) before the GP sees it.</summary>
     public bool Deskew { get; init; }
 
+    /// <summary>With InitFrom: keep training a diagonal-q model with a full q(u) that starts at its diagonal one.</summary>
+    public bool ContinueWithFullQ { get; init; }
+
     /// <summary>MNIST-format directory (null: embedded MNIST).</summary>
     public string? DataDirectory { get; init; }
 

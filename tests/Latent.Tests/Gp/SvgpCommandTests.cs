@@ -34,6 +34,14 @@ public class SvgpCommandTests
             Assert.Contains("\"StepsTaken\": 7", File.ReadAllText(Path.Combine(continued, "svgp-model.json")));
             Assert.Contains("already trained for 3 steps", File.ReadAllText(Path.Combine(continued, "report.md")));
             Assert.Contains("Natural-gradient steps of size 0.01 on q(u)", File.ReadAllText(Path.Combine(continued, "report.md")));
+            var widened = Path.Combine(root.FullName, "widened");
+            Assert.Equal(0, Run("svgp", "train", "--init-from", trained, "--full-q", "--train-examples", "200", "--test-examples", "100",
+                "--iterations", "2", "--batch-size", "50", "--samples", "20", "--out", widened));
+            Assert.Contains("\"QDiagonal\": false", File.ReadAllText(Path.Combine(widened, "svgp-model.json")));
+            Assert.Contains("with a diagonal q(u), where the full q started", File.ReadAllText(Path.Combine(widened, "report.md")));
+            Assert.Equal(0, Run("svgp", "eval", "--model", widened, "--test-examples", "50", "--samples", "10", "--out", Path.Combine(root.FullName, "widened-eval")));
+            Assert.Throws<LatentException>(() => Run("svgp", "train", "--full-q", "--train-examples", "200", "--iterations", "1",
+                "--test-examples", "50", "--out", Path.Combine(root.FullName, "fresh-full-q")));
             Assert.Throws<LatentException>(() => Run("svgp", "train", "--init-from", trained, "--train-examples", "150", "--iterations", "1",
                 "--test-examples", "50", "--out", Path.Combine(root.FullName, "mismatch")));
 

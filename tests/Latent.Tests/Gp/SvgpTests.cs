@@ -240,6 +240,27 @@ public class SvgpTests
         Assert.Equal(full, halves, 1e-10);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AFullCovarianceCopyStartsWhereTheDiagonalQIs(bool whiten)
+    {
+        var (x, y, xTest) = Data();
+        var model = RegressionSvgp(Dense.ToTensor(x).narrow(0, 0, 4), whiten, qDiagonal: true, trainZ: true);
+        using var generator = new Generator(6, CPU);
+        model.AssignVariational(randn(4, 1, dtype: float64, generator: generator), rand(4, 1, dtype: float64, generator: generator) + 0.2);
+        var full = model.WithFullCovariance();
+        Assert.False(full.QDiagonal);
+        Assert.Equal(whiten, full.Whiten);
+        Assert.Equal(model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y)).item<double>(), full.Elbo(Dense.ToTensor(x), Dense.ToTensor(y)).item<double>(), 1e-10);
+        var (diagonalMean, diagonalVariance) = model.PredictF(Dense.ToTensor(xTest));
+        var (fullMean, fullVariance) = full.PredictF(Dense.ToTensor(xTest));
+        Assert.True(fullMean.allclose(diagonalMean, rtol: 0, atol: 1e-12));
+        Assert.True(fullVariance.allclose(diagonalVariance, rtol: 0, atol: 1e-12));
+        Assert.True(full.InducingInputs.equal(model.InducingInputs).all().item<bool>());
+        Assert.Throws<LatentException>(() => full.WithFullCovariance());
+    }
+
     [Fact]
     public void PredictFSamplesFollowTheFullPredictiveCovarianceAndAreSeeded()
     {

@@ -125,6 +125,23 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         }
     }
 
+    /// <summary>
+    /// A model with a full-covariance q(u) that starts exactly where this diagonal one is (S = diag(s²), same m), sharing this
+    /// model's kernel and likelihood and copying Z; used to keep training a diagonal-q model with a full q.
+    /// </summary>
+    public Svgp WithFullCovariance()
+    {
+        if (!QDiagonal) throw new LatentException("SVGP: q(u) already has a full covariance");
+        var options = new SvgpOptions { Whiten = Whiten, QDiagonal = false, TrainInducingInputs = inducingInputs.requires_grad, MeanFunction = meanFunction, Jitter = jitter };
+        using var z = InducingInputs;
+        var full = new Svgp(kernel, likelihood, z, LatentCount, DataCount, options);
+        using var mean = VariationalMean;
+        using var sqrt = VariationalSqrt;
+        using var factor = sqrt.transpose(0, 1).diag_embed();
+        full.AssignVariational(mean, factor);
+        return full;
+    }
+
     /// <summary>Whether a parameter is one of q(u)'s (m or the square root of S), which a natural-gradient step updates instead of the optimiser.</summary>
     public bool IsVariational(TorchSharp.Modules.Parameter parameter) => ReferenceEquals(parameter, qMean) || ReferenceEquals(parameter, qSqrt);
 
