@@ -358,19 +358,19 @@ public sealed class SvgpChapter : ITourChapter
     private static MnistData LoadSubset(string? directory, MnistSplit split, int count, bool deskew)
     {
         var data = Mnist.Load(directory, split);
-        if (deskew)
-        {
-            using var raw = data;
-            data = raw.Deskewed();
-        }
         if (count > data.Count)
         {
             var available = data.Count;
             data.Dispose();
             throw new LatentException($"asked for {count} {split.ToString().ToLowerInvariant()} images but the data holds {available}");
         }
-        if (count == data.Count) return data;
-        using (data) return data.Take(count);
+        if (count < data.Count)
+        {
+            using var all = data;
+            data = all.Take(count);
+        }
+        if (!deskew) return data;
+        using (data) return data.Deskewed();
     }
 
     private static double MedianDistance(Tensor images, Generator generator)

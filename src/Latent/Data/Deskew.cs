@@ -14,17 +14,16 @@ public static class Deskew
     /// <summary>The shear (column shift per row) that makes an image's ink upright: Cov(row, column) / Var(row) of the intensity mass.</summary>
     public static Tensor Shear(Tensor images, int rows, int columns)
     {
+        CheckShape(images, rows, columns);
+        using var scope = NewDisposeScope();
         var (_, _, shear) = Moments(images, rows, columns);
-        return shear;
+        return shear.MoveToOuterDisposeScope();
     }
 
     /// <summary>Deskews float images [N, rows*columns] and returns new images of the same shape and dtype; blank images come back unchanged.</summary>
     public static Tensor Images(Tensor images, int rows, int columns)
     {
-        if (images.dim() != 2 || images.shape[1] != (long)rows * columns)
-            throw new LatentException($"deskew: expected images [N, {rows * columns}] for {rows}×{columns} pixels, got [{string.Join(", ", images.shape)}]");
-        if (!images.is_floating_point()) throw new LatentException($"deskew: expected floating-point intensities, got {images.dtype}");
-        if (rows < 2 || columns < 2) throw new LatentException($"deskew: images must be at least 2×2 pixels, got {rows}×{columns}");
+        CheckShape(images, rows, columns);
         var parts = new List<Tensor>();
         for (long start = 0; start < images.shape[0]; start += Chunk)
         {
@@ -36,6 +35,14 @@ public static class Deskew
         var result = cat(parts.ToArray(), 0);
         foreach (var part in parts) part.Dispose();
         return result;
+    }
+
+    private static void CheckShape(Tensor images, int rows, int columns)
+    {
+        if (rows < 2 || columns < 2) throw new LatentException($"deskew: images must be at least 2×2 pixels, got {rows}×{columns}");
+        if (images.dim() != 2 || images.shape[1] != (long)rows * columns)
+            throw new LatentException($"deskew: expected images [N, {rows * columns}] for {rows}×{columns} pixels, got [{string.Join(", ", images.shape)}]");
+        if (!images.is_floating_point()) throw new LatentException($"deskew: expected floating-point intensities, got {images.dtype}");
     }
 
     private static Tensor DeskewChunk(Tensor chunk, int rows, int columns)
