@@ -91,6 +91,9 @@ public sealed class SvgpChapter : ITourChapter
                 (step, _) => bar.Value = step + 1, timeLimit, settings.FinalLearningRate, settings.NaturalGradientStep);
         });
         var seconds = clock.Elapsed.TotalSeconds;
+        // Saved before anything is plotted, so that a failure while writing figures cannot lose a long training run.
+        var (modelPath, settingsPath) = Save(context, model, settings, train.Count, previousSteps + elbos.Count);
+        foreach (var path in new[] { modelPath, settingsPath }) context.Ui.Wrote(path);
 
         var curve = new LearningCurve();
         for (var i = 0; i < elbos.Count; i++)
@@ -103,8 +106,7 @@ public sealed class SvgpChapter : ITourChapter
             .Add("minibatch", steps, perPoint)
             .Add("moving average of 50", steps, MovingAverage(perPoint, 50));
         var png = chart.SavePng(context.PathFor("svgp-elbo.png"));
-        var (modelPath, settingsPath) = Save(context, model, settings, train.Count, previousSteps + elbos.Count);
-        foreach (var path in new[] { csv, png, modelPath, settingsPath }) context.Ui.Wrote(path);
+        foreach (var path in new[] { csv, png }) context.Ui.Wrote(path);
 
         var report = context.Report;
         report.Heading(Title);
