@@ -25,12 +25,13 @@ public static class InducingPoints
         var squaredNorms = data.square().sum(1, keepdim: true);
         for (var iteration = 0; iteration < iterations; iteration++)
         {
+            using var step = NewDisposeScope();
             var distances = squaredNorms - 2 * data.matmul(centroids.transpose(0, 1)) + centroids.square().sum(1).unsqueeze(0);
             var assignment = distances.argmin(1);
             var sums = zeros_like(centroids).index_add_(0, assignment, data, 1.0);
             var counts = zeros(count, dtype: float64, device: X.device).index_add_(0, assignment, ones(X.shape[0], dtype: float64, device: X.device), 1.0);
             var empty = counts.eq(0.0).unsqueeze(1);
-            centroids = where(empty, centroids, sums / counts.clamp_min(1.0).unsqueeze(1));
+            centroids = where(empty, centroids, sums / counts.clamp_min(1.0).unsqueeze(1)).MoveToOuterDisposeScope();
         }
         return centroids.MoveToOuterDisposeScope();
     }
