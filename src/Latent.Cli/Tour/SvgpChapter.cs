@@ -147,7 +147,7 @@ public sealed class SvgpChapter : ITourChapter
         var report = context.Report;
         report.Heading("Test accuracy and calibration", 3);
         var (calibrationPng, ece) = Calibration(context, p, labels);
-        report.Table(new[] { "test images", "accuracy", "error", "mean NLPD (nats)", "expected calibration error", "published (Hensman et al. 2015: 60k images, M = 500)" },
+        report.Table(new[] { "test images", "accuracy", "error", "mean NLPD (nats)", "expected calibration error", "published (Hensman et al. 2015: 60k raw-pixel images, M = 500)" },
             new[] { (IReadOnlyList<string>)new[] { test.Count.ToString(CultureInfo.InvariantCulture), $"{accuracy:P2}", $"{1 - accuracy:P2}", $"{nlpd:F4}", $"{ece:F4}", "≈ 2% error" } });
         report.Image(calibrationPng, "Reliability diagram: accuracy of the test images in each confidence bin (confidence = largest predict_y probability).");
         context.Ui.Info($"test accuracy {accuracy:P2} (error {1 - accuracy:P2}), mean NLPD {nlpd:F4}, ECE {ece:F4} on {test.Count} images");
