@@ -46,6 +46,8 @@ public sealed class SvgpChapter : ITourChapter
     /// <summary>Trains an SVGP on the first TrainExamples MNIST training images; writes the ELBO curve and the model (svgp-model.dat/.json).</summary>
     public Svgp Train(ChapterContext context, SvgpSettings settings)
     {
+        if (settings.ContinueWithFullQ && settings.InitFrom is null)
+            throw new LatentException("--full-q turns a saved diagonal q(u) into a full one: give the model with --init-from (a fresh model has a full q unless --q-diag)");
         var continued = settings.InitFrom is { } from ? LoadSaved(from) : default((Svgp Model, SvgpSettings Settings, long StepsTaken)?);
         if (continued is { Settings: var saved })
             settings = settings with { Kernel = saved.Kernel, Ard = saved.Ard, Inducing = saved.Inducing, Whiten = saved.Whiten, QDiagonal = saved.QDiagonal, Likelihood = saved.Likelihood, Deskew = saved.Deskew };
@@ -67,10 +69,6 @@ public sealed class SvgpChapter : ITourChapter
                 widenedFromDiagonal = true;
                 context.Ui.Info("SVGP: its diagonal q(u) becomes the starting point of a full q(u)");
             }
-        }
-        else if (settings.ContinueWithFullQ)
-        {
-            throw new LatentException("--full-q turns a saved diagonal q(u) into a full one: give the model with --init-from (a fresh model has a full q unless --q-diag)");
         }
         else
         {
