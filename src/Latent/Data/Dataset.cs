@@ -1,0 +1,76 @@
+using static TorchSharp.torch;
+
+namespace Latent.Data;
+
+/// <summary>
+/// A data set as every model reads it: a training part and a test part of float32 features [N, …] (vectors [N, D] or images
+/// [N, C, H, W]) with optional int64 labels, the class count and names, and the standardisation applied to the features (if any).
+/// </summary>
+public sealed class Dataset : IDisposable
+{
+    /// <summary>Wraps two parts whose examples have the same shape; <paramref name="classCount"/> is 0 for unlabelled data.</summary>
+    public Dataset(DataPart train, DataPart test, int classCount, IReadOnlyList<string>? classNames, string source, Standardization? standardization = null)
+    {
+        var trainShape = train.Features.shape.Skip(1).ToArray();
+        var testShape = test.Features.shape.Skip(1).ToArray();
+        if (!trainShape.SequenceEqual(testShape))
+            throw new LatentException($"{source}: training examples have shape [{string.Join(", ", trainShape)}] but test examples [{string.Join(", ", testShape)}]");
+        if (classNames is not null && classNames.Count != classCount)
+            throw new LatentException($"{source}: {classNames.Count} class names for {classCount} classes");
+        Train = train;
+        Test = test;
+        ClassCount = classCount;
+        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Source = source;
+        Standardization = standardization;
+    }
+
+    /// <summary>The training examples.</summary>
+    public DataPart Train { get; }
+
+    /// <summary>The held-out test examples.</summary>
+    public DataPart Test { get; }
+
+    /// <summary>Number of classes (labels lie in 0..ClassCount−1); 0 when the data is unlabelled.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>A name for every class ("0", "1", … unless the file names them).</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Where the data came from (a path, or "embedded MNIST"), used in messages.</summary>
+    public string Source { get; }
+
+    /// <summary>The standardisation already applied to both parts' features, or null.</summary>
+    public Standardization? Standardization { get; }
+
+    /// <summary>The shape of one example: [D] for vectors, [C, H, W] for images.</summary>
+    public long[] ExampleShape => Train.Features.shape.Skip(1).ToArray();
+
+    /// <summary>Number of features per example (the product of <see cref="ExampleShape"/>).</summary>
+    public int FeatureCount => (int)ExampleShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>True when the examples are images [C, H, W].</summary>
+    public bool IsImage => ExampleShape.Length == 3;
+
+    /// <summary>True when both parts carry labels.</summary>
+    public bool IsLabelled => Train.Labels is not null && Test.Labels is not null;
+
+    /// <summary>The same data with at most <paramref name="trainCount"/> training and <paramref name="testCount"/> test examples (views).</summary>
+    public Dataset Take(long? trainCount, long? testCount) =>
+        new(trainCount is { } a ? Train.Take(a) : Train, testCount is { } b ? Test.Take(b) : Test, ClassCount, ClassNames, Source, Standardization);
+
+    /// <summary>Both parts standardised by training-set feature statistics (the statistics are kept in <see cref="Standardization"/>).</summary>
+    public Dataset Standardized()
+    {
+        var statistics = Standardization.Fit(Train.Features);
+        return new Dataset(new DataPart(statistics.Apply(Train.Features), Train.Labels?.alias()), new DataPart(statistics.Apply(Test.Features), Test.Labels?.alias()),
+            ClassCount, ClassNames, Source, statistics);
+    }
+
+    /// <summary>Releases both parts.</summary>
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+    }
+}
