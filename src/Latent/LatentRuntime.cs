@@ -11,6 +11,16 @@ public static class LatentRuntime
     /// <summary>Environment variable that caps libtorch's thread count (default: every core), for shared or busy machines.</summary>
     public const string ThreadsVariable = "LATENT_THREADS";
 
+    /// <summary>
+    /// oneDNN's instruction-set cap. libtorch 2.10's float32 LSTM computes wrong outputs with oneDNN's AVX-512 RNN kernel when the
+    /// hidden size is not a multiple of 32 (seen on some AVX-512 CPUs); capping oneDNN at AVX2 before libtorch starts avoids that
+    /// kernel. A value the user set already is kept (set it to ALL to lift the cap).
+    /// </summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
+
+    /// <summary>The cap applied when the user has not set <see cref="OneDnnIsaVariable"/>.</summary>
+    public const string OneDnnIsaCap = "AVX2";
+
     /// <summary>Loads libtorch, sets its thread count, and returns a one-line description of the backend.</summary>
     public static string Initialize() => Loaded.Value;
 
@@ -27,6 +37,7 @@ public static class LatentRuntime
     private static string LoadNative()
     {
         int threads = ThreadCount();
+        CapOneDnnIsa();
         ProbeNativeLibraries();
         var console = Console.Out;
         try
@@ -46,6 +57,24 @@ public static class LatentRuntime
             Console.SetOut(console);
         }
     }
+
+    /// <summary>Sets <see cref="OneDnnIsaVariable"/> in the native environment (oneDNN reads it with getenv) unless it is set already.</summary>
+    private static void CapOneDnnIsa()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable))) return;
+        Environment.SetEnvironmentVariable(OneDnnIsaVariable, OneDnnIsaCap);
+        if (!OperatingSystem.IsWindows()) SetNativeEnvironment(OneDnnIsaVariable, OneDnnIsaCap, overwrite: 0);
+    }
+
+    /// <summary>The value of <paramref name="name"/> in the native (C library) environment, which .NET's own copy does not update on Unix.</summary>
+    public static string? NativeEnvironmentVariable(string name) =>
+        OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringUTF8(GetNativeEnvironment(name));
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetNativeEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr GetNativeEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 
     /// <summary>
     /// Loads libtorch_cpu.so and libLibTorchSharp.so from the program folder (where the build puts them) so that a
