@@ -79,3 +79,41 @@ public class GaussHermiteTests
         Assert.Throws<LatentException>(() => new GaussHermite(5).Expectation(x => x.sum(-1), mean, variance));
     }
 }
+
+public class GaussLegendreTests
+{
+    public GaussLegendreTests() => LatentRuntime.Initialize();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(12)]
+    public void IntegratesPolynomialsUpToDegree2nMinus1Exactly(int points)
+    {
+        var rule = new GaussLegendre(points);
+        for (var k = 0; k <= 2 * points - 1; k++)
+        {
+            var power = k;
+            Assert.Equal(k % 2 == 1 ? 0.0 : 2.0 / (k + 1), rule.Integrate(x => Math.Pow(x, power)), 1e-13);
+        }
+        Assert.Equal(2.0, rule.Weights.Sum(), 1e-13);
+    }
+
+    [Fact]
+    public void ThreePointRuleMatchesTextbookNodesAndWeights()
+    {
+        var rule = new GaussLegendre(3);
+        Assert.Equal(new[] { -Math.Sqrt(0.6), 0.0, Math.Sqrt(0.6) }, rule.Nodes.ToArray(), new ToleranceComparer(1e-14));
+        Assert.Equal(new[] { 5.0 / 9, 8.0 / 9, 5.0 / 9 }, rule.Weights.ToArray(), new ToleranceComparer(1e-14));
+        Assert.Equal(Math.Exp(1) - Math.Exp(-1), new GaussLegendre(12).Integrate(Math.Exp), 1e-14);
+        Assert.Equal(1 - Math.Cos(3), new GaussLegendre(12).Integrate(Math.Sin, 0, 3), 1e-13);
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+
+        public int GetHashCode(double value) => 0;
+    }
+}
