@@ -41,7 +41,16 @@ public static class DatasetLoader
     /// <summary>The training part and, where the source has one, the test part, by the kind of <paramref name="path"/>.</summary>
     private static (SourcePart Train, SourcePart? Test) ReadSource(string path, string labelColumn)
     {
-        var (train, test) = ReadParts(path, labelColumn);
+        (SourcePart Train, SourcePart? Test) parts;
+        try
+        {
+            parts = ReadParts(path, labelColumn);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        var (train, test) = parts;
         foreach (var part in new[] { train, test })
         {
             if (part is null) continue;

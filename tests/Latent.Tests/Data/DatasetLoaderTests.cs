@@ -69,7 +69,8 @@ public class DatasetLoaderTests : TorchTest, IDisposable
     [Fact]
     public void AnNpzWrittenByNumPyLoads()
     {
-        if (!PythonHasNumPy())
+        var python = PythonWithNumPy();
+        if (python is null)
         {
             output.WriteLine("skipped: python3 with numpy is not installed; the hand-written .npz tests cover the format");
             return;
@@ -81,7 +82,7 @@ public class DatasetLoaderTests : TorchTest, IDisposable
                          "x = (np.arange(4 * 3 * 2) % 256).astype(np.uint8).reshape(4, 3, 2)\n" +
                          "y = np.array([0, 3, 1, 2], dtype=np.int64)\n" +
                          $"np.{function}(sys.argv[1], x_train=x, y_train=y, x_test=x[:2], y_test=y[:2])\n";
-            Assert.Equal(0, RunPython(script, path));
+            Assert.Equal(0, RunPython(python, script, path));
             using var data = DatasetLoader.Load(new DataOptions { Path = path });
             Assert.Equal(new long[] { 4, 1, 3, 2 }, data.Train.Features.shape);
             Assert.Equal(Enumerable.Range(0, 24).Select(v => v / 255f), data.Train.Features.data<float>().ToArray());
@@ -89,23 +90,38 @@ public class DatasetLoaderTests : TorchTest, IDisposable
             Assert.Equal(4, data.ClassCount);
             Assert.Equal(2, data.Test.Count);
         }
+        // Big-endian float64 colour images, channels last, in Fortran order, with [N, 1] uint16 labels.
+        var fortran = Path.Combine(dir, "fortran.npz");
+        Assert.Equal(0, RunPython(python, "import numpy as np, sys\n" +
+            "x = np.asfortranarray(np.arange(2 * 3 * 4 * 3, dtype='>f8').reshape(2, 3, 4, 3))\n" +
+            "np.savez_compressed(sys.argv[1], x_train=x, y_train=np.array([[1], [0]], dtype='>u2'))\n", fortran));
+        using var colour = DatasetLoader.Load(new DataOptions { Path = fortran, TestFraction = 0.5 });
+        var all = TorchSharp.torch.cat(new[] { colour.Train.Features, colour.Test.Features }, 0);
+        var labels = TorchSharp.torch.cat(new[] { colour.Train.Labels!, colour.Test.Labels! }, 0).data<long>().ToArray();
+        Assert.Equal(new long[] { 2, 3, 3, 4 }, all.shape);
+        for (int i = 0; i < 2; i++)
+        {
+            int n = labels[i] == 1 ? 0 : 1;
+            Assert.Equal(((n * 3 + 2) * 4 + 1) * 3 + 2, all[i, 2, 2, 1].item<float>());
+        }
     }
 
-    private static bool PythonHasNumPy()
+    /// <summary>The first of python3 on the PATH and the system's /usr/bin/python3 that can import numpy, or null.</summary>
+    private static string? PythonWithNumPy() => new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(python =>
     {
         try
         {
-            return RunPython("import numpy") == 0;
+            return RunPython(python, "import numpy") == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return false;
         }
-    }
+    });
 
-    private static int RunPython(string script, params string[] arguments)
+    private static int RunPython(string python, string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(python) { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

@@ -65,6 +65,37 @@ public class ImageFolderLoaderTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void BmpAndGifImagesDecode()
+    {
+        // A 1×1 24-bit BMP (file header, BITMAPINFOHEADER, one BGR pixel padded to 4 bytes) of colour (10, 20, 30).
+        var bmp = new byte[58];
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BitConverter.TryWriteBytes(bmp.AsSpan(2), bmp.Length);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), 54);
+        BitConverter.TryWriteBytes(bmp.AsSpan(14), 40);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), 1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), 1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(26), (short)1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(28), (short)24);
+        BitConverter.TryWriteBytes(bmp.AsSpan(34), 4);
+        bmp[54] = 30;
+        bmp[55] = 20;
+        bmp[56] = 10;
+        // A 1×1 GIF89a: header, screen with a two-colour table (black, white), image descriptor, LZW codes clear, 0, end; trailer.
+        var gif = Convert.FromHexString("474946383961" + "01000100800000" + "000000FFFFFF" + "2C000000000100010000" + "0202440100" + "3B");
+        Directory.CreateDirectory(Path.Combine(dir, "train", "bmp"));
+        Directory.CreateDirectory(Path.Combine(dir, "train", "gif"));
+        File.WriteAllBytes(Path.Combine(dir, "train", "bmp", "1.bmp"), bmp);
+        File.WriteAllBytes(Path.Combine(dir, "train", "gif", "1.gif"), gif);
+        Image("test/gif/1.png", 0, 0, 0, 1, 1);
+        using var data = DatasetLoader.Load(new DataOptions { Path = dir });
+        Assert.Equal(new long[] { 2, 3, 1, 1 }, data.Train.Features.shape);
+        Assert.Equal(new[] { 10 / 255f, 20 / 255f, 30 / 255f }, data.Train.Features[0].flatten().data<float>().ToArray());
+        Assert.Equal(new[] { 0f, 0f, 0f }, data.Train.Features[1].flatten().data<float>().ToArray());
+    }
+
+    [Fact]
     public void AFolderWithoutTrainAndTestIsSplitBySeed()
     {
         for (int i = 0; i < 5; i++)

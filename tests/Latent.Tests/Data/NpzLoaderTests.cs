@@ -163,6 +163,10 @@ public class NpzLoaderTests : TorchTest, IDisposable
     {
         var empty = Npz(CompressionLevel.Optimal, Member("x_train", "<f4", new long[] { 0, 3 }, Array.Empty<double>()));
         Assert.Contains("no examples (empty data)", Refused(empty).Message);
+        var scalar = Npz(CompressionLevel.Optimal, Member("x_train", "<f4", Array.Empty<long>(), new double[] { 1 }));
+        Assert.Contains("expected [N, D] vectors or [N, H, W(, C)] images, got shape []", Refused(scalar).Message);
+        var featureless = Npz(CompressionLevel.Optimal, Member("x_train", "<f4", new long[] { 4, 0 }, Array.Empty<double>()));
+        Assert.Contains("examples have no features", Refused(featureless).Message);
         var fiveDimensional = Npz(CompressionLevel.Optimal, Member("x_train", "<f4", new long[] { 1, 1, 1, 1, 1 }, new double[1]));
         Assert.Contains("expected [N, D] vectors or [N, H, W(, C)] images, got shape [1, 1, 1, 1, 1]", Refused(fiveDimensional).Message);
         var fiveChannels = Npz(CompressionLevel.Optimal, Member("x_train", "<f4", new long[] { 1, 2, 2, 5 }, new double[20]));
