@@ -63,7 +63,7 @@ public static class DatasetLoader
     private static (SourcePart Train, SourcePart? Test) ReadParts(string path, string labelColumn)
     {
         if (Directory.Exists(path))
-            return ImageFolderReader.IsImageFolder(path) ? ImageFolderReader.Read(path) : ReadIdxFolder(path);
+            return !HasIdxFiles(path) && ImageFolderReader.IsImageFolder(path) ? ImageFolderReader.Read(path) : ReadIdxFolder(path);
         if (!File.Exists(path)) throw new LatentException($"{path}: no such file or folder");
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension switch
@@ -95,6 +95,9 @@ public static class DatasetLoader
     }
 
     private static string Name(NpyArray array) => array.Description.Split(": member ") is [_, var member] ? member : "the array";
+
+    private static bool HasIdxFiles(string directory) => Directory.EnumerateFiles(directory).Select(Path.GetFileName)
+        .Any(name => name!.StartsWith("train-images", StringComparison.Ordinal) || name.StartsWith("t10k-images", StringComparison.Ordinal));
 
     private static (SourcePart, SourcePart?) ReadIdxFolder(string directory)
     {

@@ -22,6 +22,10 @@ public class DatasetLoaderTests : TorchTest, IDisposable
         Assert.Equal(new long[] { 3, 1, 5, 5 }, data.Test.Features.shape);
         Assert.Equal(new long[] { 0, 1, 2, 0, 1, 2 }, data.Train.Labels!.data<long>().ToArray());
         Assert.Equal(new[] { "0", "1", "2" }, data.ClassNames);
+        // A sub-folder of pictures beside the IDX files does not make it an image folder.
+        TinyDataFiles.ImageFolder(path);
+        using var again = DatasetLoader.Load(new DataOptions { Path = path });
+        Assert.Equal(new long[] { 6, 1, 5, 5 }, again.Train.Features.shape);
     }
 
     [Fact]
