@@ -40,10 +40,14 @@ public sealed class NpyArray
     /// </summary>
     public Tensor ToFeatures()
     {
-        if (Type.Kind == 'u' && Type.Size == 1) return FeatureTensor(data.Select(b => b / 255f).ToArray());
+        var values = new float[Count];
+        if (Type.Kind == 'u' && Type.Size == 1)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = data[i] / 255f;
+            return FeatureTensor(values);
+        }
         if (Type.Kind != 'f')
             throw new LatentException($"{Description} has dtype {Type}; features must be uint8, float32 or float64");
-        var values = new float[Count];
         for (long i = 0; i < values.Length; i++)
         {
             var value = (float)Type.ReadFloat(data.AsSpan((int)(i * Type.Size), Type.Size));
