@@ -13,46 +13,126 @@ public static class DatasetLoader
     {
         var path = options.Path ?? DataPaths.Mnist();
         var source = options.Path ?? "embedded MNIST";
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new LatentException($"{path}: no such file or folder");
-        var (train, test) = ReadParts(path);
+        var (train, test) = ReadSource(path, options.LabelColumn);
         if (options.TestPath is { } testPath)
         {
-            test?.Dispose();
-            if (!File.Exists(testPath) && !Directory.Exists(testPath)) throw new LatentException($"{testPath}: no such file or folder");
-            var (testTrain, testTest) = ReadParts(testPath);
+            Dispose(test);
+            var (testTrain, testTest) = ReadSource(testPath, options.LabelColumn);
             test = testTest ?? testTrain;
-            if (testTest is not null) testTrain.Dispose();
+            if (testTest is not null) Dispose(testTrain);
         }
-        if (test is null || options.TestFraction is not null && options.TestPath is null)
+        var classNames = ClassNames(train, test, path);
+        var trainPart = ToDataPart(train, classNames);
+        var testPart = test is null ? null : ToDataPart(test, classNames);
+        if (testPart is null || options.TestFraction is not null && options.TestPath is null)
         {
-            var (kept, heldOut) = Split(train, options.TestFraction ?? DataOptions.DefaultTestFraction, options.Seed, path);
-            test?.Dispose();
-            train = kept;
-            test = heldOut;
+            var (kept, heldOut) = Split(trainPart, options.TestFraction ?? DataOptions.DefaultTestFraction, options.Seed, path);
+            testPart?.Dispose();
+            trainPart = kept;
+            testPart = heldOut;
         }
-        if (train.Count == 0) throw new LatentException($"{path}: no training examples");
-        var classCount = ClassCount(train, test, path);
-        var dataset = new Dataset(train, test, classCount, null, source);
+        if (trainPart.Count == 0) throw new LatentException($"{path}: no training examples");
+        var classCount = ClassCount(trainPart, testPart, path);
+        var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source);
         if (!options.Standardize) return dataset;
         using (dataset) return dataset.Standardized();
     }
 
-    /// <summary>The training part and, where the source has one, the test part.</summary>
-    private static (DataPart Train, DataPart? Test) ReadParts(string path)
+    /// <summary>The training part and, where the source has one, the test part, by the kind of <paramref name="path"/>.</summary>
+    private static (SourcePart Train, SourcePart? Test) ReadSource(string path, string labelColumn)
     {
-        if (Directory.Exists(path)) return ReadIdxFolder(path);
-        throw new LatentException($"{path}: unsupported data format (expected a folder of MNIST-format IDX files)");
+        (SourcePart Train, SourcePart? Test) parts;
+        try
+        {
+            parts = ReadParts(path, labelColumn);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        var (train, test) = parts;
+        foreach (var part in new[] { train, test })
+        {
+            if (part is null) continue;
+            if (part.Count == 0) throw new LatentException($"{path}: no examples (empty data)");
+            if (part.Features.numel() == 0) throw new LatentException($"{path}: examples have no features");
+        }
+        return (train, test);
     }
 
-    private static (DataPart, DataPart?) ReadIdxFolder(string directory)
+    private static (SourcePart Train, SourcePart? Test) ReadParts(string path, string labelColumn)
+    {
+        if (Directory.Exists(path))
+            return !HasIdxFiles(path) && ImageFolderReader.IsImageFolder(path) ? ImageFolderReader.Read(path) : ReadIdxFolder(path);
+        if (!File.Exists(path)) throw new LatentException($"{path}: no such file or folder");
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".npz" => ReadNpz(path),
+            ".npy" => (Part(NpyReader.Read(path), null, path), null),
+            ".csv" or ".tsv" => (CsvDataReader.Read(path, labelColumn), null),
+            _ => throw new LatentException($"{path}: unknown data file extension '{extension}' (expected .npz, .npy, .csv, .tsv, an image folder or a folder of MNIST-format IDX files)"),
+        };
+    }
+
+    private static (SourcePart, SourcePart?) ReadNpz(string path)
+    {
+        var arrays = NpzReader.Read(path, "x_train", "y_train", "x_test", "y_test");
+        if (!arrays.TryGetValue("x_train", out var xTrain))
+            throw new LatentException($"{path}: no x_train member (the archive holds: {string.Join(", ", NpzReader.MemberNames(path).DefaultIfEmpty("nothing"))})");
+        if (!arrays.ContainsKey("x_test") && arrays.ContainsKey("y_test")) throw new LatentException($"{path}: y_test without x_test");
+        var train = Part(xTrain, arrays.GetValueOrDefault("y_train"), path);
+        var test = arrays.TryGetValue("x_test", out var xTest) ? Part(xTest, arrays.GetValueOrDefault("y_test"), path) : null;
+        return (train, test);
+    }
+
+    private static SourcePart Part(NpyArray x, NpyArray? y, string path)
+    {
+        var labels = y?.ToLabels();
+        if (labels is not null && (x.Shape.Length == 0 || labels.Length != x.Shape[0]))
+            throw new LatentException($"{path}: {Name(x)} holds {(x.Shape.Length == 0 ? 1 : x.Shape[0])} examples but {Name(y!)} holds {labels.Length} labels");
+        return new SourcePart(ArrayLayout.ToFeatures(x.ToFeatures(), x.Description), labels, null);
+    }
+
+    private static string Name(NpyArray array) => array.Description.Split(": member ") is [_, var member] ? member : "the array";
+
+    private static bool HasIdxFiles(string directory) => Directory.EnumerateFiles(directory).Select(Path.GetFileName)
+        .Any(name => name!.StartsWith("train-images", StringComparison.Ordinal) || name.StartsWith("t10k-images", StringComparison.Ordinal));
+
+    private static (SourcePart, SourcePart?) ReadIdxFolder(string directory)
     {
         using var train = Mnist.Load(directory, MnistSplit.Train);
         using var test = Mnist.Load(directory, MnistSplit.Test);
         return (AsImages(train), AsImages(test));
     }
 
-    private static DataPart AsImages(MnistData data) =>
-        new(data.Images.reshape(data.Count, 1, data.Rows, data.Columns).alias(), data.Labels.alias());
+    /// <summary>
+    /// The class names when the labels are names (the sorted union over both parts), null for integer or absent labels; a part
+    /// labelled by names beside one labelled by integers is refused.
+    /// </summary>
+    private static IReadOnlyList<string>? ClassNames(SourcePart train, SourcePart? test, string source)
+    {
+        static bool Labelled(SourcePart part) => part.Labels is not null || part.LabelNames is not null;
+        if (test is not null && Labelled(train) && Labelled(test) && test.HasNames != train.HasNames)
+            throw new LatentException($"{source}: the training labels are {(train.HasNames ? "class names" : "integers")} but the test labels are {(test.HasNames ? "class names" : "integers")}");
+        if (!train.HasNames) return null;
+        return train.LabelNames!.Concat(test?.LabelNames ?? Enumerable.Empty<string>()).Distinct().Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static DataPart ToDataPart(SourcePart part, IReadOnlyList<string>? classNames)
+    {
+        if (part.LabelNames is { } names)
+        {
+            var index = classNames!.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i);
+            return new DataPart(part.Features, tensor(names.Select(n => index[n]).ToArray()));
+        }
+        return new DataPart(part.Features, part.Labels is null ? null : tensor(part.Labels));
+    }
+
+    private static void Dispose(SourcePart? part) => part?.Features.Dispose();
+
+    private static SourcePart AsImages(MnistData data) =>
+        new(data.Images.reshape(data.Count, 1, data.Rows, data.Columns).alias(), data.Labels.data<long>().ToArray(), null);
 
     /// <summary>Holds out a seeded random <paramref name="fraction"/> of <paramref name="data"/> as the test part.</summary>
     public static (DataPart Train, DataPart Test) Split(DataPart data, double fraction, long seed, string source)
