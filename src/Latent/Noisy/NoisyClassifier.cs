@@ -21,6 +21,9 @@ public sealed class NoisyClassifier : IDisposable
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "noisy-classifier";
 
+    /// <summary>The label noise the CLI injects unless told otherwise.</summary>
+    public const string DefaultNoise = "symmetric:0.5";
+
     private const int FormatVersion = 1;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private NoisyLabelClassifier network;
