@@ -30,9 +30,7 @@ public sealed class CurvesCommand : ICliCommand
         command.SetAction(result =>
         {
             LatentRuntime.Initialize();
-            var seed = result.GetValue(common.Seed);
-            var outDir = common.ResolveOut(result, "curves");
-            var cap = result.GetValue(examples);
+            var (seed, outDir, cap) = (result.GetValue(common.Seed), common.ResolveOut(result, "curves"), result.GetValue(examples));
             StudyData study;
             if (result.GetValue(data.Data) is null && result.GetValue(dataset) == "synthetic") study = cap is { } n ? StudyData.SyntheticRegression((int)n) : StudyData.SyntheticRegression();
             else using (var loaded = DatasetLoader.Load(data.Read(result, seed))) study = StudyData.FromDataset(loaded, cap);

@@ -3,7 +3,6 @@ using Latent.Cli.Infrastructure;
 using Latent.Data;
 using Latent.IO;
 using Latent.Nn;
-using Latent.Reporting;
 using Latent.Training;
 
 namespace Latent.Cli.Commands;
@@ -31,8 +30,7 @@ public sealed class MlpCommand : ICliCommand
         command.SetAction(result =>
         {
             LatentRuntime.Initialize();
-            var seed = result.GetValue(common.Seed);
-            var outDir = common.ResolveOut(result, "mlp");
+            var (seed, outDir) = (result.GetValue(common.Seed), common.ResolveOut(result, "mlp"));
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = MlpClassifier.For(dataset, new MlpClassifierOptions
             {
@@ -47,17 +45,11 @@ public sealed class MlpCommand : ICliCommand
             });
             var csv = Path.Combine(outDir, "curve.csv");
             curve.WriteCsv(csv);
-            var png = Figure.SavePng(Path.Combine(outDir, "curve.png"), new IChart[]
-            {
-                new LineChart("training loss", "epoch", "cross-entropy").Add("batch loss", curve.Steps.Select(p => p.Epoch).ToList(), curve.Steps.Select(p => p.Value).ToList())
-                    .Add("epoch mean", curve.Epochs.Select(p => p.Epoch).ToList(), curve.Epochs.Select(p => p.Value).ToList()),
-                new LineChart("test accuracy", "epoch", "accuracy").Add("test", curve.Evaluations.Select(p => p.Epoch).ToList(), curve.Evaluations.Select(p => p.Value).ToList()),
-            }, 2);
+            var png = LearningCurveFigure.SavePng(Path.Combine(outDir, "curve.png"), curve, "cross-entropy", "test accuracy");
             var metrics = model.Evaluate(dataset.Test);
-            var modelDir = Path.Combine(outDir, "model");
-            model.Save(modelDir);
+            model.Save(Path.Combine(outDir, "model"));
             ui.Info($"test accuracy {metrics.Accuracy:P2}, NLPD {metrics.Nlpd:G4} nats, ECE {metrics.Ece:G3}");
-            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), modelDir }) ui.Wrote(path);
+            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), Path.Combine(outDir, "model") }) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

@@ -44,30 +44,24 @@ public sealed class NoisyCommand : ICliCommand
         train.SetAction(result =>
         {
             ui.Info(LatentRuntime.Initialize());
-            var seed = result.GetValue(common.Seed);
-            var outDir = common.ResolveOut(result, "noisy");
+            var (seed, outDir) = (result.GetValue(common.Seed), common.ResolveOut(result, "noisy"));
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             var options = new NoisyTrainingOptions(Epochs: result.GetValue(epochs), BatchSize: result.GetValue(batchSize), LearningRate: result.GetValue(lr),
                 TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),
                 FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
                 ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
                 WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples));
-            var runs = new List<(string Name, NoisyTrainingResult Result, Dictionary<string, double> Metrics)>();
-            ui.Progress(progress =>
+            var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
-                foreach (var name in result.GetValue(models)!.Distinct())
-                {
-                    var bar = progress.AddTask(name, maxValue: 1);
-                    using var model = NoisyClassifier.For(dataset, options with { Model = Models[name] });
-                    var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step));
-                    runs.Add((name, fit, model.Evaluate(dataset.Test).ToDictionary()));
-                    model.Save(Path.Combine(outDir, name));
-                }
-            });
+                var bar = progress.AddTask(name, maxValue: 1);
+                using var model = NoisyClassifier.For(dataset, options with { Model = Models[name] });
+                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step));
+                model.Save(Path.Combine(outDir, name));
+                return (Name: name, Result: fit, Metrics: model.Evaluate(dataset.Test).ToDictionary());
+            }).ToList());
             foreach (var (name, fit, metrics) in runs)
                 ui.Info($"{name}: clean test accuracy {metrics["test_accuracy"]:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics["transition_max_abs_error"]:G3}");
-            var primary = runs.FirstOrDefault(r => r.Result.Model is NoiseModel.Softmax or NoiseModel.Project, runs[0]);
-            var pairs = runs.Select(r => (r.Name, r.Result)).ToList();
+            var (primary, pairs) = (runs.FirstOrDefault(r => r.Result.Model is NoiseModel.Softmax or NoiseModel.Project, runs[0]), runs.Select(r => (r.Name, r.Result)).ToList());
             foreach (var path in new[]
             {
                 NoisyFigures.WriteCsv(Path.Combine(outDir, "noisy.csv"), pairs),
@@ -77,8 +71,6 @@ public sealed class NoisyCommand : ICliCommand
             }.Concat(runs.Select(r => Path.Combine(outDir, r.Name)))) ui.Wrote(path);
             return ExitCodes.Success;
         });
-        var command = new Command("noisy", "Training with noisy labels: a learned label-transition matrix Q kept column-stochastic.");
-        command.Subcommands.Add(train);
-        return command;
+        return new Command("noisy", "Training with noisy labels: a learned label-transition matrix Q kept column-stochastic.") { train };
     }
 }

@@ -43,7 +43,7 @@ public sealed class NoisyChapter : ITourChapter
         report.Image(accuracy, "Clean test accuracy of argmax f(x) after every epoch.");
         report.Image(transitions, "True T, the realised noise and each learned Q; columns are the true label, rows the noisy label.");
         report.Table(["model", "selected epoch", "clean accuracy", "max|Q − T|", "max |column sum − 1|", "zeros in Q"], runs.Select(r => (IReadOnlyList<string>)
-            [r.Name, $"{r.Result.SelectedEpoch}", $"{r.Result.SelectedAccuracy:G3}", $"{r.Result.Selected.MaxAbsErrorToTrue:G3}", $"{r.Result.Epochs.Max(e => e.MaxColumnSumError):G3}", $"{r.Result.Transition.Count(v => v == 0)}"]));
+            [r.Name, $"{r.Result.SelectedEpoch}", $"{r.Result.SelectedAccuracy:G3}", $"{r.Result.Selected.MaxAbsErrorToTrue:G3}", $"{r.Result.Epochs.Max(e => e.MaxColumnSumError):G3}", r.Result.Model == NoiseModel.None ? "—" : $"{r.Result.Transition.Count(v => v == 0)}"]));
         var probes = runs[3].Result.Epochs.Select(e => e.Projection).OfType<ProjectionProbe>().ToList();
         if (probes.Count > 0)
             report.Paragraph($"What the projection does to Adam (measured): each projection moves Q by {probes.Average(p => p.ProjectionToStepRatio):G3}× the length of Adam's own step, " +
