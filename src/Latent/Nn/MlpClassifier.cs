@@ -82,8 +82,9 @@ public sealed class MlpClassifier : IDisposable
     public Tensor PredictProba(Tensor features)
     {
         network.eval();
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return network.forward(Inputs(features)).softmax(1);
+        return network.forward(Inputs(features)).softmax(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The most probable class [N] (int64) for features [N, …].</summary>

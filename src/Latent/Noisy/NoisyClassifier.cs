@@ -112,11 +112,12 @@ public sealed class NoisyClassifier : IDisposable
         if (!features.shape.Skip(1).SequenceEqual(ExampleShape))
             throw new LatentException($"the classifier takes examples [{string.Join(", ", ExampleShape)}], got [{string.Join(", ", features.shape.Skip(1))}]");
         network.eval();
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < features.shape[0]; start += 1000)
             parts.Add(network.CleanLogProbabilities(features.narrow(0, start, Math.Min(1000, features.shape[0] - start))).exp());
-        return parts.Count == 0 ? zeros(0, ClassCount) : cat(parts, 0);
+        return (parts.Count == 0 ? zeros(0, ClassCount) : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The most probable clean class [N] (int64) for features [N, …].</summary>
