@@ -1,65 +1,58 @@
 using System.CommandLine;
 using Latent.Cli.Infrastructure;
-using Latent.Cli.Tour;
+using Latent.Data;
 using Latent.Reporting;
 using Latent.Studies;
 using Latent.Training;
 
 namespace Latent.Cli.Commands;
 
-/// <summary>`latent curves`: the SGD / mini-batch / full-batch learning-curve study with its report.</summary>
+/// <summary>`latent curves`: learning curves of full batch, mini-batch and SGD on the synthetic regression set or on your labelled data.</summary>
 public sealed class CurvesCommand : ICliCommand
 {
     /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
-        var common = new CommonOptions();
-        var dataset = CliOptions.Choice("--dataset", "synthetic", "training set", "synthetic", "mnist");
-        var examples = CliOptions.Int("--examples", 50, "training examples (synthetic: generated; mnist: the first N images)");
-        var inputs = CliOptions.Int("--inputs", 10, "synthetic input features");
-        var outputs = CliOptions.Int("--outputs", 20, "synthetic outputs");
-        var steps = CliOptions.Int("--steps", 1000, "optimizer steps per regime");
-        var lr = CliOptions.PositiveDouble("--lr", 2.0, "full-batch learning rate for the mean loss (the summed loss uses lr/N, the same full-batch update)");
-        var miniBatch = CliOptions.Int("--batch-size", 10, "mini-batch size of regime (b)");
+        var d = new BatchSizeStudyOptions();
+        var (common, data) = (new CommonOptions(), new DataOptionSet());
+        var dataset = CliOptions.Choice("--dataset", "synthetic", "training set without --data: the synthetic regression set, or the embedded MNIST", "synthetic", "mnist");
+        var examples = CliOptions.OptionalCount("--examples", "training examples (synthetic: generated, default 50; data: the first N, default all)");
+        var steps = CliOptions.Int("--steps", d.Steps, "optimizer steps per regime");
+        var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "full-batch learning rate for the mean loss (the summed loss uses lr/N, the same full-batch update)");
+        var miniBatch = CliOptions.Int("--batch-size", d.MiniBatchSize, "mini-batch size of regime (b)");
         var scaling = CliOptions.Choice("--scaling", "both", "learning-rate rules of the scaled SGD regimes", "linear", "sqrt", "both");
         var reduction = CliOptions.Choice("--reduction", "both", "how per-example losses form the batch loss", "mean", "sum", "both");
-        var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory for --dataset mnist (default: embedded MNIST)");
 
-        var command = new Command("curves", "Learning curves of full batch, mini-batch and SGD at the same and at a scaled learning rate (seed S5).");
-        foreach (var option in new Option[] { dataset, examples, inputs, outputs, steps, lr, miniBatch, scaling, reduction, data }) command.Options.Add(option);
+        var command = new Command("curves", "Learning curves of full batch, mini-batch and SGD at the same and at a scaled learning rate, on any labelled data (--data).");
+        foreach (var option in new Option[] { dataset, examples, steps, lr, miniBatch, scaling, reduction }) command.Options.Add(option);
+        data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
             LatentRuntime.Initialize();
-            var outDir = common.ResolveOut(result, "curves");
-            var settings = new CurvesSettings
+            var (seed, outDir, cap) = (result.GetValue(common.Seed), common.ResolveOut(result, "curves"), result.GetValue(examples));
+            StudyData study;
+            if (result.GetValue(data.Data) is null && result.GetValue(dataset) == "synthetic") study = cap is { } n ? StudyData.SyntheticRegression((int)n) : StudyData.SyntheticRegression();
+            else using (var loaded = DatasetLoader.Load(data.Read(result, seed))) study = StudyData.FromDataset(loaded, cap);
+            var options = d with
             {
-                Dataset = result.GetValue(dataset)!,
-                Examples = result.GetValue(examples),
-                Inputs = result.GetValue(inputs),
-                Outputs = result.GetValue(outputs),
-                Steps = result.GetValue(steps),
-                LearningRate = result.GetValue(lr),
-                MiniBatchSize = result.GetValue(miniBatch),
-                ScalingRules = result.GetValue(scaling) switch
-                {
-                    "linear" => new[] { LearningRateScaling.Linear },
-                    "sqrt" => new[] { LearningRateScaling.Sqrt },
-                    _ => new[] { LearningRateScaling.Linear, LearningRateScaling.Sqrt },
-                },
-                Reductions = result.GetValue(reduction) switch
-                {
-                    "mean" => new[] { LossReduction.Mean },
-                    "sum" => new[] { LossReduction.Sum },
-                    _ => new[] { LossReduction.Mean, LossReduction.Sum },
-                },
-                DataDirectory = result.GetValue(data),
+                Steps = result.GetValue(steps), LearningRate = result.GetValue(lr), MiniBatchSize = result.GetValue(miniBatch), Seed = seed,
+                ScalingRules = result.GetValue(scaling) switch { "linear" => [LearningRateScaling.Linear], "sqrt" => [LearningRateScaling.Sqrt], _ => d.ScalingRules },
             };
+            LossReduction[] reductions = result.GetValue(reduction) switch { "mean" => [LossReduction.Mean], "sum" => [LossReduction.Sum], _ => [LossReduction.Mean, LossReduction.Sum] };
+            var runs = ui.Progress(progress =>
+            {
+                var bar = progress.AddTask($"{study.Count} examples, {study.InputSize} inputs", maxValue: options.Steps * reductions.Sum(r => r == LossReduction.Mean ? 3 + options.ScalingRules.Count : 3));
+                var all = BatchSizeStudy.Compare(study, options, reductions, (_, _) => bar.Increment(1));
+                bar.Value = bar.MaxValue;
+                return all;
+            });
             var report = new ReportDocument(outDir, "Latent: SGD vs mini-batch vs full batch");
-            new CurvesChapter().Run(new ChapterContext(outDir, report, result.GetValue(common.Seed), 1.0, ui), settings);
+            report.Image(BatchSizeStudyFigures.SavePng(Path.Combine(outDir, "curves.png"), runs), "Full-data training loss (log10) of every regime by optimizer step and by epoch; a line that stops has diverged.");
+            report.Table(["run", "batch", "optimizer lr", "effective lr", "epochs run", "final loss", "diverged at step"], runs.Select(r => (IReadOnlyList<string>)
+                [BatchSizeStudyFigures.Name(r), $"{r.Regime.BatchSize}", $"{r.LearningRate:G3}", $"{r.EffectiveLearningRate:G3}", $"{r.EpochsCompleted:0.#}", $"{r.FinalLoss:G3}", $"{r.DivergedAtStep}"]));
             var (markdown, html) = report.Save();
-            ui.Wrote(markdown);
-            ui.Wrote(html);
+            foreach (var path in new[] { BatchSizeStudyFigures.WriteCsv(Path.Combine(outDir, "curves.csv"), runs), Path.Combine(outDir, "curves.png"), markdown, html }) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

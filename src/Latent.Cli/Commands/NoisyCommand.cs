@@ -1,93 +1,76 @@
 using System.CommandLine;
 using Latent.Cli.Infrastructure;
-using Latent.Cli.Tour;
+using Latent.Data;
+using Latent.IO;
 using Latent.Noisy;
-using Latent.Reporting;
 
 namespace Latent.Cli.Commands;
 
-/// <summary>`latent noisy train`: trains classifiers on MNIST with injected label noise, with and without a learned noise layer Q.</summary>
+/// <summary>`latent noisy train`: trains noisy-label classifiers (with and without a learned Q) on labels corrupted by a known noise.</summary>
 public sealed class NoisyCommand : ICliCommand
 {
     private static readonly Dictionary<string, NoiseModel> Models = new()
     {
-        ["none"] = NoiseModel.None,
-        ["softmax"] = NoiseModel.Softmax,
-        ["project"] = NoiseModel.Project,
-        ["forward"] = NoiseModel.Forward,
-        ["forward-true"] = NoiseModel.ForwardKnown,
+        ["none"] = NoiseModel.None, ["softmax"] = NoiseModel.Softmax, ["project"] = NoiseModel.Project, ["forward"] = NoiseModel.Forward, ["forward-true"] = NoiseModel.ForwardKnown,
     };
 
     /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
-        var common = new CommonOptions();
-        var noise = new Option<string>("--noise") { Description = "injected noise: symmetric:RATE, pairflip:RATE (MNIST 2→7, 3→8, 5↔6, 7→1), none, or a CSV file of T (rows noisy label, columns true label)", DefaultValueFactory = _ => "symmetric:0.5" };
-        var models = new Option<string[]>("--q")
-        {
-            Description = $"noise models to train, one or more of {string.Join("|", Models.Keys)}",
-            AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => new[] { "none", "softmax", "project", "forward" },
-        };
-        models.Validators.Add(result =>
-        {
-            foreach (var name in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
-                if (!Models.ContainsKey(name)) result.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", Models.Keys)}");
-        });
-        var traceReg = CliOptions.NonNegativeDouble("--trace-reg", 0.05, "weight of the tr(Q) regularizer (0 = off)");
-        var epochs = CliOptions.Int("--epochs", 10, "epochs per noise model");
-        var examples = CliOptions.Int("--examples", 60_000, "training images used (the first N)");
-        var architecture = CliOptions.Choice("--arch", "cnn", "base classifier", "cnn", "mlp");
-        var batchSize = CliOptions.Int("--batch-size", 128, "examples per optimizer step");
-        var lr = CliOptions.PositiveDouble("--lr", 1e-3, "Adam learning rate of the classifier");
-        var weightDecay = CliOptions.NonNegativeDouble("--weight-decay", 0, "L2 penalty on the classifier's weights (Adam weight_decay)");
-        var qOptimizer = CliOptions.Choice("--q-optimizer", "auto", "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
-        var qLrSgd = CliOptions.PositiveDouble("--q-lr-sgd", 0.05, "learning rate of Q when trained by SGD");
-        var qLrAdam = CliOptions.PositiveDouble("--q-lr-adam", 0.02, "learning rate of Q (or W) when trained by Adam");
-        var frozen = CliOptions.Int("--frozen-epochs", 1, "epochs at the start with Q held at its initial value", minimum: 0);
-        var estimation = CliOptions.Int("--estimation-epochs", 2, "uncorrected epochs whose confident predictions estimate T for --q forward");
-        var measure = new Option<bool>("--measure-adam") { Description = "also train the projected Q with Adam and measure Adam's moments against the projection" };
-        var validation = CliOptions.UnitFraction("--validation", 0.1, "share of the noisy training images held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
+        var d = NoisyTrainingOptions.Default;
+        var (common, data) = (new CommonOptions(), new DataOptionSet());
+        var noise = new Option<string>("--noise") { Description = "injected noise: symmetric:RATE, pairflip:RATE (class i → i+1 mod C), mnist-pairs:RATE (2→7, 3→8, 5↔6, 7→1), none, or a C×C CSV file of T (rows noisy label, columns true label)", DefaultValueFactory = _ => NoisyClassifier.DefaultNoise };
+        var models = new Option<string[]>("--q") { Description = $"noise models to train, one or more of {string.Join("|", Models.Keys)}", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["none", "softmax", "project", "forward"] };
+        models.Validators.Add(r => { foreach (var name in r.GetValueOrDefault<string[]>() ?? []) if (!Models.ContainsKey(name)) r.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", Models.Keys)}"); });
+        var traceReg = CliOptions.NonNegativeDouble("--trace-reg", d.TraceWeight, "weight of the tr(Q) regularizer (0 = off)");
+        var epochs = CliOptions.Int("--epochs", d.Epochs, "epochs per noise model");
+        var examples = CliOptions.OptionalCount("--examples", "train on the first N training examples (default: all)");
+        var architecture = CliOptions.Choice("--arch", d.Architecture, "base classifier (auto: cnn for images, mlp for vectors)", "auto", "cnn", "mlp");
+        var hidden = CliOptions.Int("--hidden", d.HiddenUnits, "hidden units before the logits");
+        var batchSize = CliOptions.Int("--batch-size", d.BatchSize, "examples per optimizer step");
+        var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "Adam learning rate of the classifier");
+        var weightDecay = CliOptions.NonNegativeDouble("--weight-decay", d.WeightDecay, "L2 penalty on the classifier's weights (Adam weight_decay)");
+        var qOptimizer = CliOptions.Choice("--q-optimizer", d.TransitionOptimizer, "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
+        var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.05 under SGD, 0.02 under Adam)");
+        var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held at its initial value", minimum: 0);
+        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose confident predictions estimate T for --q forward");
+        var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
-        var data = CliOptions.ExistingDirectory("--data", "MNIST-format directory (default: embedded MNIST)");
 
-        var train = new Command("train", "Train on MNIST with injected label noise; report clean-test accuracy per epoch, learned Q vs true T, and a results table.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, batchSize, lr, weightDecay, qOptimizer, qLrSgd, qLrAdam, frozen, estimation, measure, validation, average, data }) train.Options.Add(option);
+        var train = new Command("train", "Train on your data with injected label noise; report clean-test accuracy per epoch, learned Q beside the true T, and metrics.json.");
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average }) train.Options.Add(option);
+        data.AddTo(train);
         common.AddTo(train);
         train.SetAction(result =>
         {
             ui.Info(LatentRuntime.Initialize());
-            var outDir = common.ResolveOut(result, "noisy");
-            var settings = new NoisySettings
+            var (seed, outDir) = (result.GetValue(common.Seed), common.ResolveOut(result, "noisy"));
+            using var dataset = DatasetLoader.Load(data.Read(result, seed));
+            var options = new NoisyTrainingOptions(Epochs: result.GetValue(epochs), BatchSize: result.GetValue(batchSize), LearningRate: result.GetValue(lr),
+                TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),
+                FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
+                ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
+                WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples));
+            var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
-                Noise = result.GetValue(noise)!,
-                Models = result.GetValue(models)!.Distinct().Select(name => Models[name]).ToList(),
-                TraceWeight = result.GetValue(traceReg),
-                Epochs = result.GetValue(epochs),
-                Examples = result.GetValue(examples),
-                Architecture = result.GetValue(architecture)!,
-                BatchSize = result.GetValue(batchSize),
-                LearningRate = result.GetValue(lr),
-                WeightDecay = result.GetValue(weightDecay),
-                TransitionOptimizer = result.GetValue(qOptimizer)!,
-                TransitionSgdLearningRate = result.GetValue(qLrSgd),
-                TransitionAdamLearningRate = result.GetValue(qLrAdam),
-                FrozenEpochs = result.GetValue(frozen),
-                EstimationEpochs = result.GetValue(estimation),
-                MeasureOptimizerState = result.GetValue(measure),
-                ValidationFraction = result.GetValue(validation),
-                AverageDecay = result.GetValue(average) is > 0 and var decay ? decay : null,
-                DataDirectory = result.GetValue(data),
-            };
-            var report = new ReportDocument(outDir, "Latent: training with noisy labels");
-            new NoisyChapter().Run(new ChapterContext(outDir, report, result.GetValue(common.Seed), 1.0, ui), settings);
-            var (markdown, html) = report.Save();
-            ui.Wrote(markdown);
-            ui.Wrote(html);
+                var bar = progress.AddTask(name, maxValue: 1);
+                using var model = NoisyClassifier.For(dataset, options with { Model = Models[name] });
+                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step));
+                model.Save(Path.Combine(outDir, name));
+                return (Name: name, Result: fit, Metrics: model.Evaluate(dataset.Test).ToDictionary());
+            }).ToList());
+            foreach (var (name, fit, metrics) in runs)
+                ui.Info($"{name}: clean test accuracy {metrics["test_accuracy"]:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics["transition_max_abs_error"]:G3}");
+            var (primary, pairs) = (runs.FirstOrDefault(r => r.Result.Model is NoiseModel.Softmax or NoiseModel.Project, runs[0]), runs.Select(r => (r.Name, r.Result)).ToList());
+            foreach (var path in new[]
+            {
+                NoisyFigures.WriteCsv(Path.Combine(outDir, "noisy.csv"), pairs),
+                NoisyFigures.SaveAccuracyPng(Path.Combine(outDir, "accuracy.png"), pairs, $"Clean test accuracy ({result.GetValue(noise)} noise)"),
+                NoisyFigures.SaveTransitionsPng(Path.Combine(outDir, "transitions.png"), pairs),
+                MetricsFile.Write(outDir, primary.Metrics),
+            }.Concat(runs.Select(r => Path.Combine(outDir, r.Name)))) ui.Wrote(path);
             return ExitCodes.Success;
         });
-        var command = new Command("noisy", "Training with noisy labels: a learned label-transition matrix Q kept column-stochastic (seed S4).");
-        command.Subcommands.Add(train);
-        return command;
+        return new Command("noisy", "Training with noisy labels: a learned label-transition matrix Q kept column-stochastic.") { train };
     }
 }

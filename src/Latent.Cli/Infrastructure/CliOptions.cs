@@ -66,6 +66,17 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>An optional count (a cap such as --examples) that, when given, must be at least 1 (null when absent: no cap).</summary>
+    public static Option<long?> OptionalCount(string name, string description)
+    {
+        var option = new Option<long?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (TryGet(result, out long? value) && value is < 1) result.AddError($"{name} must be at least 1, got {value}");
+        });
+        return option;
+    }
+
     /// <summary>A floating-point option in [0, 1): a share of something, or a moving-average decay where 0 means off.</summary>
     public static Option<double> UnitFraction(string name, double defaultValue, string description)
     {

@@ -24,8 +24,22 @@ public static class LabelNoise
         return tensor(matrix, new long[] { classes, classes }, ScalarType.Float64);
     }
 
-    /// <summary>Pair-flip noise on the 10 MNIST classes: each flipped class keeps 1 − rate and sends rate to its partner.</summary>
-    public static Tensor PairFlip(double rate)
+    /// <summary>Pair-flip noise for any C ≥ 2 (Han et al. 2018): class i keeps 1 − rate and sends rate to class (i + 1) mod C.</summary>
+    public static Tensor PairFlip(int classes, double rate)
+    {
+        CheckRate(rate);
+        if (classes < 2) throw new LatentException($"pair-flip noise needs at least 2 classes, got {classes}");
+        var matrix = new double[classes * classes];
+        for (int j = 0; j < classes; j++)
+        {
+            matrix[j * classes + j] += 1 - rate;
+            matrix[(j + 1) % classes * classes + j] += rate;
+        }
+        return tensor(matrix, new long[] { classes, classes }, ScalarType.Float64);
+    }
+
+    /// <summary>Patrini et al.'s MNIST pairs on 10 classes: each flipped class keeps 1 − rate and sends rate to its partner.</summary>
+    public static Tensor MnistPairs(double rate)
     {
         CheckRate(rate);
         const int classes = 10;
@@ -44,7 +58,7 @@ public static class LabelNoise
     {
         if (!File.Exists(path)) throw new LatentException($"{path}: noise matrix file not found");
         var rows = File.ReadAllLines(path).Where(line => line.Trim().Length > 0).ToArray();
-        if (rows.Length != classes) throw new LatentException($"{path}: expected {classes} rows, found {rows.Length}");
+        if (rows.Length != classes) throw new LatentException($"{path}: expected a {classes}×{classes} matrix (one row per noisy label, one column per true label), found {rows.Length} rows");
         var matrix = new double[classes * classes];
         for (int i = 0; i < classes; i++)
         {
@@ -62,7 +76,10 @@ public static class LabelNoise
         return transition;
     }
 
-    /// <summary>Parses "symmetric:RATE", "pairflip:RATE", "none" or a CSV file path into a transition matrix.</summary>
+    /// <summary>
+    /// Parses "none", "symmetric:RATE", "pairflip:RATE" (i → i+1 mod C), "mnist-pairs:RATE" (Patrini's pairs, C = 10 only) or the
+    /// path of a C×C CSV file into a transition matrix for <paramref name="classes"/> classes.
+    /// </summary>
     public static Tensor Parse(string specification, int classes)
     {
         var parts = specification.Split(':', 2);
@@ -73,10 +90,11 @@ public static class LabelNoise
         {
             "none" => Symmetric(classes, 0),
             "symmetric" => Symmetric(classes, Rate()),
-            "pairflip" when classes == 10 => PairFlip(Rate()),
-            "pairflip" => throw new LatentException($"noise '{specification}': pair-flip is defined for the 10 MNIST classes, not {classes}"),
-            _ when specification.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) => FromCsv(specification, classes),
-            _ => throw new LatentException($"noise '{specification}': expected symmetric:RATE, pairflip:RATE, none or a .csv file"),
+            "pairflip" => PairFlip(classes, Rate()),
+            "mnist-pairs" when classes == 10 => MnistPairs(Rate()),
+            "mnist-pairs" => throw new LatentException($"noise '{specification}': the MNIST pairs (2→7, 3→8, 5↔6, 7→1) need 10 classes, the data has {classes}; pairflip:RATE works for any number"),
+            _ when File.Exists(specification) || specification.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) => FromCsv(specification, classes),
+            _ => throw new LatentException($"noise '{specification}': expected none, symmetric:RATE, pairflip:RATE, mnist-pairs:RATE or a CSV file of T"),
         };
     }
 

@@ -23,8 +23,11 @@ public sealed class NoisyLabelClassifier : nn.Module<Tensor, Tensor>
     /// <summary>The noise layer, or null for the plain classifier.</summary>
     public NoiseAdaptation? Noise => noise;
 
-    /// <summary>Clean-class log-probabilities log softmax(f(x)) [B, C].</summary>
-    public Tensor CleanLogProbabilities(Tensor inputs) => classifier.call(inputs).log_softmax(1);
+    /// <summary>Clean-class log-probabilities log softmax(f(x)) [B, C] (an MLP sees the examples flattened).</summary>
+    public Tensor CleanLogProbabilities(Tensor inputs) => Logits(inputs).log_softmax(1);
+
+    /// <summary>The base classifier's logits f(x) [B, C] (an MLP sees the examples flattened).</summary>
+    public Tensor Logits(Tensor inputs) => classifier.call(classifier is Mlp ? inputs.flatten(1) : inputs);
 
     /// <summary>Noisy-label log-probabilities [B, C].</summary>
     public override Tensor forward(Tensor inputs)

@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace Latent.Nn;
 
 /// <summary>
-/// A small LeNet-style CNN for 28×28 grey images given as flat [B, 784] rows: conv5(16) → ReLU → maxpool2 →
-/// conv5(32) → ReLU → maxpool2 → linear(512 → hidden) → ReLU → linear(hidden → classes) logits.
+/// A small LeNet-style CNN for images of any channels × height × width: conv5(16, same padding) → ReLU → maxpool2 →
+/// conv5(32, same padding) → ReLU → maxpool2 → adaptive average pool to 4×4 → linear(512 → hidden) → ReLU → linear(hidden → classes).
 /// </summary>
 public sealed class SmallCnn : nn.Module<Tensor, Tensor>
 {
@@ -14,26 +14,33 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly Linear hidden;
     private readonly Linear output;
+    private readonly long[] imageShape;
 
-    /// <summary>Creates the network with float32 weights drawn from torch's default generator (seed it with torch.manual_seed).</summary>
-    public SmallCnn(int classes, int hiddenUnits) : base(nameof(SmallCnn))
+    /// <summary>Creates the network for images [C, H, W] with float32 weights drawn from torch's default generator (seed it with torch.manual_seed).</summary>
+    public SmallCnn(IReadOnlyList<long> imageShape, int classes, int hiddenUnits) : base(nameof(SmallCnn))
     {
+        if (imageShape.Count != 3 || imageShape.Any(d => d < 1)) throw new LatentException($"SmallCnn needs an image shape [channels, height, width], got [{string.Join(", ", imageShape)}]");
         if (classes < 2 || hiddenUnits < 1) throw new LatentException($"SmallCnn needs ≥ 2 classes and ≥ 1 hidden unit, got {classes} and {hiddenUnits}");
-        conv1 = nn.Conv2d(1, 16, 5);
-        conv2 = nn.Conv2d(16, 32, 5);
+        this.imageShape = imageShape.ToArray();
+        conv1 = nn.Conv2d(imageShape[0], 16, 5, padding: 2);
+        conv2 = nn.Conv2d(16, 32, 5, padding: 2);
         hidden = nn.Linear(32 * 4 * 4, hiddenUnits);
         output = nn.Linear(hiddenUnits, classes);
         RegisterComponents();
     }
 
-    /// <summary>Logits [B, classes] for images [B, 784].</summary>
+    /// <summary>Logits [B, classes] for images [B, C, H, W] or the same images flattened to [B, C·H·W].</summary>
     public override Tensor forward(Tensor images)
     {
-        if (images.dim() != 2 || images.shape[1] != 784) throw new LatentException($"SmallCnn expects [B, 784] images, got [{string.Join(", ", images.shape)}]");
+        long features = imageShape[0] * imageShape[1] * imageShape[2];
+        bool flat = images.dim() == 2 && images.shape[1] == features;
+        if (!flat && !(images.dim() == 4 && images.shape.Skip(1).SequenceEqual(imageShape)))
+            throw new LatentException($"SmallCnn expects images [B, {string.Join(", ", imageShape)}] or [B, {features}], got [{string.Join(", ", images.shape)}]");
         using var scope = NewDisposeScope();
-        var x = images.view(-1, 1, 28, 28);
-        x = nn.functional.max_pool2d(nn.functional.relu(conv1.call(x)), 2);
-        x = nn.functional.max_pool2d(nn.functional.relu(conv2.call(x)), 2);
+        var x = images.view(-1, imageShape[0], imageShape[1], imageShape[2]);
+        x = nn.functional.max_pool2d(nn.functional.relu(conv1.call(x)), 2, ceil_mode: true);
+        x = nn.functional.max_pool2d(nn.functional.relu(conv2.call(x)), 2, ceil_mode: true);
+        x = nn.functional.adaptive_avg_pool2d(x, new long[] { 4, 4 });
         x = nn.functional.relu(hidden.call(x.flatten(1)));
         return output.call(x).MoveToOuterDisposeScope();
     }

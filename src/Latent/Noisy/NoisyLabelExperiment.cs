@@ -36,8 +36,15 @@ public sealed class NoisyLabelExperiment
         classes = (int)trueTransition.shape[0];
     }
 
-    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record, <paramref name="onStep"/> each optimizer step count.</summary>
-    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<long>? onStep = null)
+    /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record, <paramref name="onProgress"/> each optimizer step.</summary>
+    public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null)
+    {
+        using var network = Train(model, options, out var result, onEpoch, onProgress);
+        return result;
+    }
+
+    /// <summary>Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it).</summary>
+    public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -49,12 +56,12 @@ public sealed class NoisyLabelExperiment
             _ => null,
         };
         torch.manual_seed(options.Seed);
-        var noise = CreateNoiseLayer(model, options, fixedTransition);
-        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), noise);
+        var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition);
         var records = new List<EpochRecord>();
-        var selectedEpoch = Train(network, options, split, records, onEpoch, onStep);
+        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
-        return new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch);
+        result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = trueTransition.data<double>().ToArray() };
+        return network;
     }
 
     /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
@@ -66,8 +73,8 @@ public sealed class NoisyLabelExperiment
 
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
-        using var network = new NoisyLabelClassifier(CreateClassifier(options.Architecture), null);
-        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, split.WithoutValidation(), [], null, null);
+        using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null);
+        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, "adam", split.WithoutValidation(), [], null, null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
@@ -75,20 +82,25 @@ public sealed class NoisyLabelExperiment
         return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
     }
 
-    private NoiseAdaptation? CreateNoiseLayer(NoiseModel model, NoisyTrainingOptions options, Tensor? fixedTransition) => model switch
+    /// <summary>
+    /// The untrained network of <paramref name="model"/> for examples of <paramref name="exampleShape"/>: a small CNN for images or an
+    /// MLP on the flattened features (see <see cref="NoisyTrainingOptions.ArchitectureFor"/>), then the noise layer; a fixed T is needed
+    /// for forward correction.
+    /// </summary>
+    public static NoisyLabelClassifier CreateNetwork(NoiseModel model, NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classes, Tensor? fixedTransition)
     {
-        NoiseModel.None => null,
-        NoiseModel.Softmax => new SoftmaxTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
-        NoiseModel.Project => new ProjectedTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
-        _ => new FixedTransition(fixedTransition!),
-    };
-
-    private nn.Module<Tensor, Tensor> CreateClassifier(string architecture) => architecture switch
-    {
-        "cnn" => new SmallCnn(classes, 128),
-        "mlp" => new Mlp([(int)trainImages.shape[1], 256, classes]),
-        _ => throw new LatentException($"architecture '{architecture}': expected cnn or mlp"),
-    };
+        nn.Module<Tensor, Tensor> classifier = options.ArchitectureFor(exampleShape) == "cnn"
+            ? new SmallCnn(exampleShape, classes, options.HiddenUnits)
+            : new Mlp([(int)exampleShape.Aggregate(1L, (a, b) => a * b), options.HiddenUnits, classes]);
+        NoiseAdaptation? noise = model switch
+        {
+            NoiseModel.None => null,
+            NoiseModel.Softmax => new SoftmaxTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+            NoiseModel.Project => new ProjectedTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
+            _ => new FixedTransition(fixedTransition ?? throw new LatentException("forward correction needs a transition matrix")),
+        };
+        return new NoisyLabelClassifier(classifier, noise);
+    }
 
     /// <summary>
     /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
@@ -96,14 +108,14 @@ public sealed class NoisyLabelExperiment
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
     /// the end. Returns the 1-based epoch whose state the network holds.
     /// </summary>
-    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<long>? onStep)
+    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
-        using var transitionOptimizer = transitionParameters.Count == 0 ? null : options.TransitionOptimizer switch
+        using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
         {
-            "adam" => (optim.Optimizer)optim.Adam(transitionParameters, options.TransitionLearningRate),
-            "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRate),
-            _ => throw new LatentException($"optimizer '{options.TransitionOptimizer}' for Q: expected adam or sgd"),
+            "adam" => (optim.Optimizer)optim.Adam(transitionParameters, options.TransitionLearningRateFor(optimizer)),
+            "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRateFor(optimizer)),
+            _ => throw new LatentException($"optimizer '{optimizer}' for Q: expected auto, adam or sgd"),
         };
         using var transitionAverage = options.AverageDecay is { } decay && transitionParameters.Count > 0
             ? new ParameterAverage(transitionParameters, decay)
@@ -140,7 +152,7 @@ public sealed class NoisyLabelExperiment
                 transitionOptimizer.zero_grad();
                 transitionAverage?.Update();
             },
-            Progress = progress => onStep?.Invoke(progress.Step),
+            Progress = onProgress,
             Evaluate = () =>
             {
                 double seconds = clock.Elapsed.TotalSeconds;
@@ -179,7 +191,7 @@ public sealed class NoisyLabelExperiment
 
     private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe, NoisySplit split)
     {
-        var predictions = Predict(network, testImages, inputs => network.Classifier.call(inputs).argmax(1));
+        var predictions = Predict(network, testImages, inputs => network.Logits(inputs).argmax(1));
         double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
         var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
         return new EpochRecord(

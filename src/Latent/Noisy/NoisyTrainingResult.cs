@@ -9,6 +9,12 @@ namespace Latent.Noisy;
 /// lowest noisy validation loss when the run held out a validation split.</param>
 public sealed record NoisyTrainingResult(NoiseModel Model, IReadOnlyList<EpochRecord> Epochs, double[] Transition, int Classes, int SelectedEpoch)
 {
+    /// <summary>The true T [C, C] that generated the noise, row-major (null when unknown).</summary>
+    public double[]? TrueTransition { get; init; }
+
+    /// <summary>The realised noise: for each true class j, the share of its examples whose noisy label is i, row-major (null when unknown).</summary>
+    public double[]? RealisedTransition { get; init; }
+
     /// <summary>The record of the selected epoch.</summary>
     public EpochRecord Selected => Epochs[SelectedEpoch - 1];
 

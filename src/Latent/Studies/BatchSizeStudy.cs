@@ -54,6 +54,18 @@ public sealed class BatchSizeStudy
     public double EffectiveLearningRate(double learningRate, int batchSize) =>
         options.Reduction == LossReduction.Sum ? learningRate * batchSize : learningRate;
 
+    /// <summary>
+    /// Runs every regime once per loss reduction in <paramref name="reductions"/> on the same data. A summed loss gets the
+    /// learning rate divided by N (the same full-batch update as the mean) and no scaled regimes, whose rule it builds in already.
+    /// </summary>
+    public static IReadOnlyList<BatchSizeRun> Compare(StudyData data, BatchSizeStudyOptions options, IEnumerable<LossReduction> reductions, Action<BatchSizeRegime, TrainingProgress>? progress = null) =>
+        reductions.SelectMany(reduction => new BatchSizeStudy(data, options with
+        {
+            Reduction = reduction,
+            LearningRate = reduction == LossReduction.Sum ? options.LearningRate / data.Count : options.LearningRate,
+            ScalingRules = reduction == LossReduction.Mean ? options.ScalingRules : [],
+        }).Run(progress)).ToList();
+
     /// <summary>Runs every regime; <paramref name="progress"/> receives the regime name with each training step.</summary>
     public IReadOnlyList<BatchSizeRun> Run(Action<BatchSizeRegime, TrainingProgress>? progress = null) =>
         Regimes().Select(r => RunRegime(r, progress)).ToList();

@@ -1,3 +1,4 @@
+using Latent.Data;
 using Latent.Nn;
 using static TorchSharp.torch;
 
@@ -26,6 +27,18 @@ public sealed record StudyData(Tensor Inputs, Tensor Targets, StudyTask Task, in
         var w2 = randn(new long[] { 32, outputs }, generator: generator) / Math.Sqrt(32);
         var y = x.mm(w1).tanh().mm(w2) + 0.1 * randn(new long[] { examples, outputs }, generator: generator);
         return new StudyData(x, y, StudyTask.Regression, outputs);
+    }
+
+    /// <summary>
+    /// The training part of a labelled <paramref name="data"/> set (features flattened to [N, D], cross-entropy over its C classes),
+    /// at most <paramref name="examples"/> of it (null: all); copies, so the data set may be disposed.
+    /// </summary>
+    public static StudyData FromDataset(Dataset data, long? examples = null)
+    {
+        var part = examples is { } cap ? data.Train.Take(cap) : data.Train;
+        var labels = part.RequireLabels("the batch-size study");
+        if (data.ClassCount < 2) throw new LatentException($"{data.Source}: the batch-size study needs at least 2 classes, got {data.ClassCount}");
+        return new StudyData(part.Flat().clone(), labels.clone(), StudyTask.Classification, data.ClassCount);
     }
 
     /// <summary>The per-example losses of <paramref name="model"/> on the examples at <paramref name="indices"/>.</summary>

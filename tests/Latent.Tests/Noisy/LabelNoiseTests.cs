@@ -17,9 +17,9 @@ public sealed class LabelNoiseTests
     }
 
     [Fact]
-    public void PairFlipMovesTheNamedPairsOnly()
+    public void MnistPairsMoveTheNamedPairsOnly()
     {
-        using var t = LabelNoise.PairFlip(0.45);
+        using var t = LabelNoise.MnistPairs(0.45);
         var flips = new Dictionary<int, int> { [2] = 7, [3] = 8, [5] = 6, [6] = 5, [7] = 1 };
         for (int j = 0; j < 10; j++)
             for (int i = 0; i < 10; i++)
@@ -34,6 +34,7 @@ public sealed class LabelNoiseTests
     [Theory]
     [InlineData("symmetric:0.5")]
     [InlineData("pairflip:0.45")]
+    [InlineData("mnist-pairs:0.45")]
     public void InjectionRealisesTheMatrixWithinSamplingError(string specification)
     {
         using var t = LabelNoise.Parse(specification, 10);
@@ -97,6 +98,61 @@ public sealed class LabelNoiseTests
         {
             directory.Delete(true);
         }
+    }
+
+    [Fact]
+    public void PairFlipSendsEachClassToTheNextForThreeClasses()
+    {
+        var expected = new double[,]
+        {
+            { 0.7, 0.0, 0.3 },
+            { 0.3, 0.7, 0.0 },
+            { 0.0, 0.3, 0.7 },
+        };
+        using var t = LabelNoise.Parse("pairflip:0.3", 3);
+        AssertMatrix(expected, t);
+    }
+
+    [Fact]
+    public void PairFlipSendsEachClassToTheNextForFiveClasses()
+    {
+        var expected = new double[,]
+        {
+            { 0.8, 0.0, 0.0, 0.0, 0.2 },
+            { 0.2, 0.8, 0.0, 0.0, 0.0 },
+            { 0.0, 0.2, 0.8, 0.0, 0.0 },
+            { 0.0, 0.0, 0.2, 0.8, 0.0 },
+            { 0.0, 0.0, 0.0, 0.2, 0.8 },
+        };
+        using var t = LabelNoise.PairFlip(5, 0.2);
+        AssertMatrix(expected, t);
+    }
+
+    [Fact]
+    public void MnistPairsNeedTenClassesAndCsvMatrixMustBeCByC()
+    {
+        Assert.Contains("need 10 classes", Assert.Throws<LatentException>(() => LabelNoise.Parse("mnist-pairs:0.2", 3)).Message);
+        var path = Path.Combine(Path.GetTempPath(), $"latent-noise-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "1,0\n0,1\n");
+        try
+        {
+            var message = Assert.Throws<LatentException>(() => LabelNoise.Parse(path, 3)).Message;
+            Assert.Contains("expected a 3×3 matrix", message);
+            Assert.DoesNotContain("\n", message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void AssertMatrix(double[,] expected, Tensor actual)
+    {
+        int classes = expected.GetLength(0);
+        Assert.Equal(new long[] { classes, classes }, actual.shape);
+        for (int i = 0; i < classes; i++)
+            for (int j = 0; j < classes; j++)
+                Assert.Equal(expected[i, j], actual[i, j].item<double>(), 1e-15);
     }
 
     [Theory]

@@ -141,11 +141,23 @@ public sealed class NoiseAdaptationTests
     public void SmallCnnMapsImagesToLogitsAndRejectsOtherShapes()
     {
         torch.manual_seed(5);
-        using var network = new SmallCnn(10, 32);
+        using var network = new SmallCnn(new long[] { 1, 28, 28 }, 10, 32);
         using var images = rand(3, 784);
         using var logits = network.call(images);
         Assert.Equal(new long[] { 3, 10 }, logits.shape);
         using var wrong = rand(3, 100);
         Assert.Throws<LatentException>(() => network.call(wrong));
+    }
+
+    [Fact]
+    public void SmallCnnTakesAnyChannelsAndImageSize()
+    {
+        torch.manual_seed(6);
+        using var colour = new SmallCnn(new long[] { 3, 5, 7 }, 4, 8);
+        using var images = rand(2, 3, 5, 7);
+        using var logits = colour.call(images);
+        Assert.Equal(new long[] { 2, 4 }, logits.shape);
+        using var grey = rand(2, 1, 5, 7);
+        Assert.Throws<LatentException>(() => colour.call(grey));
     }
 }

@@ -7,6 +7,10 @@ namespace Latent.Tests.Noisy;
 
 public sealed class NoisyLabelExperimentTests
 {
+    /// <summary>The options these tests were written against (the library's defaults before the CLI's became the defaults), so their assertions keep their meaning.</summary>
+    private static readonly NoisyTrainingOptions Before = new(Epochs: 5, TransitionLearningRate: 1e-2, TransitionOptimizer: "adam", TraceWeight: 0, FrozenEpochs: 0,
+        Architecture: "mlp", Seed: 1, ValidationFraction: 0);
+
     public NoisyLabelExperimentTests() => LatentRuntime.Initialize();
 
     /// <summary>A tiny separable 10-class problem: class k lights up pixel block k.</summary>
@@ -39,8 +43,8 @@ public sealed class NoisyLabelExperimentTests
     public void LearnedQStaysColumnStochasticAndTheClassifierLearns(NoiseModel model, string optimizer)
     {
         var experiment = Experiment(600, 1, 0.3, testCount: 200);
-        var result = experiment.Run(model, new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: optimizer,
-            TransitionLearningRate: optimizer == "sgd" ? 0.05 : 0.02, TraceWeight: 0.05, Architecture: "mlp", Seed: 4));
+        var result = experiment.Run(model, Before with { Epochs = 3, BatchSize = 50, TransitionOptimizer = optimizer,
+            TransitionLearningRate = optimizer == "sgd" ? 0.05 : 0.02, TraceWeight = 0.05, Architecture = "mlp", Seed = 4 });
         Assert.Equal(3, result.Epochs.Count);
         Assert.All(result.Epochs, e => Assert.True(e.MaxColumnSumError < 1e-5 && e.MinEntry >= 0));
         Assert.True(result.FinalAccuracy > 0.9, $"clean accuracy {result.FinalAccuracy}");
@@ -52,8 +56,8 @@ public sealed class NoisyLabelExperimentTests
     public void NoisyValidationKeepsTheEpochWithTheLowestHeldOutLossAndItsQ()
     {
         var experiment = Experiment(600, 7, 0.4, testCount: 200);
-        var options = new NoisyTrainingOptions(Epochs: 6, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05,
-            TraceWeight: 0.05, FrozenEpochs: 0, Architecture: "mlp", Seed: 10, ValidationFraction: 0.2);
+        var options = Before with { Epochs = 6, BatchSize = 50, TransitionOptimizer = "sgd", TransitionLearningRate = 0.05,
+            TraceWeight = 0.05, FrozenEpochs = 0, Architecture = "mlp", Seed = 10, ValidationFraction = 0.2 };
         var result = experiment.Run(NoiseModel.Project, options);
 
         Assert.All(result.Epochs, e => Assert.True(double.IsFinite(e.ValidationLoss) && e.ValidationLoss > 0, $"validation loss {e.ValidationLoss}"));
@@ -73,8 +77,8 @@ public sealed class NoisyLabelExperimentTests
     public void AveragedRunsReturnAColumnStochasticAverageOfQ()
     {
         var experiment = Experiment(400, 16, 0.3);
-        var options = new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, TransitionOptimizer: "sgd", TransitionLearningRate: 0.05, TraceWeight: 0.05,
-            FrozenEpochs: 0, Architecture: "mlp", Seed: 18);
+        var options = Before with { Epochs = 3, BatchSize = 50, TransitionOptimizer = "sgd", TransitionLearningRate = 0.05, TraceWeight = 0.05,
+            FrozenEpochs = 0, Architecture = "mlp", Seed = 18 };
         var raw = experiment.Run(NoiseModel.Project, options);
         var averaged = experiment.Run(NoiseModel.Project, options with { AverageDecay = 0.9 });
 
@@ -91,17 +95,17 @@ public sealed class NoisyLabelExperimentTests
     public void WithoutValidationTheLastEpochIsKept()
     {
         var experiment = Experiment(300, 11, 0.3);
-        var result = experiment.Run(NoiseModel.None, new NoisyTrainingOptions(Epochs: 2, BatchSize: 50, Architecture: "mlp"));
+        var result = experiment.Run(NoiseModel.None, Before with { Epochs = 2, BatchSize = 50, Architecture = "mlp" });
         Assert.Equal(2, result.SelectedEpoch);
         Assert.All(result.Epochs, e => Assert.True(double.IsNaN(e.ValidationLoss)));
-        Assert.Throws<LatentException>(() => experiment.Run(NoiseModel.None, new NoisyTrainingOptions(Epochs: 1, Architecture: "mlp", ValidationFraction: 1)));
+        Assert.Throws<LatentException>(() => experiment.Run(NoiseModel.None, Before with { Epochs = 1, Architecture = "mlp", ValidationFraction = 1 }));
     }
 
     [Fact]
     public void WeightDecayReachesTheClassifiersOptimizer()
     {
         var experiment = Experiment(600, 13, 0.2, testCount: 200);
-        var options = new NoisyTrainingOptions(Epochs: 3, BatchSize: 50, Architecture: "mlp", Seed: 3);
+        var options = Before with { Epochs = 3, BatchSize = 50, Architecture = "mlp", Seed = 3 };
         var free = experiment.Run(NoiseModel.None, options);
         var crushed = experiment.Run(NoiseModel.None, options with { WeightDecay = 100 });
         Assert.True(free.FinalAccuracy > 0.9, $"without weight decay: clean accuracy {free.FinalAccuracy}");
@@ -112,8 +116,8 @@ public sealed class NoisyLabelExperimentTests
     public void ProjectionProbeIsRecordedOnlyForAdamOnAProjectedQ()
     {
         var experiment = Experiment(300, 5, 0.3);
-        var adam = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "adam", Architecture: "mlp"));
-        var sgd = experiment.Run(NoiseModel.Project, new NoisyTrainingOptions(Epochs: 1, BatchSize: 50, TransitionOptimizer: "sgd", Architecture: "mlp"));
+        var adam = experiment.Run(NoiseModel.Project, Before with { Epochs = 1, BatchSize = 50, TransitionOptimizer = "adam", Architecture = "mlp" });
+        var sgd = experiment.Run(NoiseModel.Project, Before with { Epochs = 1, BatchSize = 50, TransitionOptimizer = "sgd", Architecture = "mlp" });
         var probe = Assert.IsType<ProjectionProbe>(adam.Epochs[0].Projection);
         Assert.InRange(probe.MomentumOffSimplexShare, 0, 1 + 1e-9);
         Assert.InRange(probe.StepProjectionCosine, -1 - 1e-9, 1 + 1e-9);

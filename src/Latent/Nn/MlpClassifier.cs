@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Latent.Data;
+using Latent.IO;
+using Latent.Training;
+using static TorchSharp.torch;
+
+namespace Latent.Nn;
+
+/// <summary>
+/// A multilayer-perceptron classifier on features of any shape (flattened) and any number of classes, trained by cross-entropy through
+/// <see cref="Trainer"/> (checkpoints and resume), evaluated by accuracy, NLPD and ECE, saved as a model folder.
+/// </summary>
+public sealed class MlpClassifier : IDisposable
+{
+    /// <summary>The model kind written to config.json.</summary>
+    public const string Kind = "mlp-classifier";
+
+    private const int FormatVersion = 1;
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private readonly Mlp network;
+
+    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> and <paramref name="classCount"/> ≥ 2 classes.</summary>
+    public MlpClassifier(MlpClassifierOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
+    {
+        if (classCount < 2) throw new LatentException($"a classifier needs at least 2 classes, got {classCount}");
+        Options = options;
+        ExampleShape = exampleShape.ToArray();
+        ClassCount = classCount;
+        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Standardization = standardization;
+        RunSeed.Apply(options.Seed);
+        network = new Mlp([(int)ExampleShape.Aggregate(1L, (a, b) => a * b), .. options.Hidden, classCount]);
+    }
+
+    /// <summary>An untrained classifier shaped for <paramref name="data"/> (example shape, classes, class names, standardisation).</summary>
+    public static MlpClassifier For(Dataset data, MlpClassifierOptions? options = null) =>
+        new(options ?? MlpClassifierOptions.Default, data.ExampleShape, data.ClassCount, data.ClassNames, data.Standardization);
+
+    /// <summary>The options it was created with.</summary>
+    public MlpClassifierOptions Options { get; }
+
+    /// <summary>The shape of one example.</summary>
+    public long[] ExampleShape { get; }
+
+    /// <summary>Number of classes C.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Class names, index = class.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
+    public Standardization? Standardization { get; }
+
+    /// <summary>Layer widths, input first, e.g. "784-256-128-10".</summary>
+    public string Describe() => string.Join("-", network.Widths);
+
+    /// <summary>
+    /// Trains on the training part of <paramref name="data"/> (test accuracy recorded after every epoch); with a
+    /// <paramref name="checkpointPath"/> a checkpoint is written after every epoch, and <paramref name="resume"/> continues from it.
+    /// Labels outside 0..C−1 are refused before training starts.
+    /// </summary>
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false)
+    {
+        var train = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
+        var labels = CheckLabels(train, data.Source, "training");
+        var testLabels = CheckLabels(data.Test, data.Source, "test");
+        var features = Inputs(train.Features);
+        var trainer = new Trainer(network, new OptimizerSettings(Options.Optimizer, Options.LearningRate), new TrainerOptions
+        {
+            Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume,
+        })
+        {
+            Evaluate = () => network.forward(Inputs(data.Test.Features)).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),
+            Progress = progress,
+        };
+        return trainer.Fit(train.Count, batch => nn.functional.cross_entropy(network.forward(features.index_select(0, batch)), labels.index_select(0, batch)));
+    }
+
+    /// <summary>Class probabilities [N, C] for features [N, …].</summary>
+    public Tensor PredictProba(Tensor features)
+    {
+        network.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return network.forward(Inputs(features)).softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The most probable class [N] (int64) for features [N, …].</summary>
+    public Tensor PredictY(Tensor features)
+    {
+        using var probabilities = PredictProba(features);
+        return probabilities.argmax(1);
+    }
+
+    /// <summary>Accuracy, NLPD and ECE on <paramref name="test"/>.</summary>
+    public ClassificationMetrics Evaluate(DataPart test)
+    {
+        using var scope = NewDisposeScope();
+        return ClassificationMetrics.Compute(PredictProba(test.Features), CheckLabels(test, "test data", "test"));
+    }
+
+    /// <summary>Saves the model folder: config.json (options, example shape, classes, standardisation) and model.safetensors.</summary>
+    public void Save(string directory)
+    {
+        var config = new JsonObject
+        {
+            ["architecture"] = Describe(),
+            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+            ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
+            ["class_count"] = ClassCount,
+            ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
+            ["standardization"] = Standardization is null ? null : JsonSerializer.SerializeToNode(Standardization),
+        };
+        ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
+    }
+
+    /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
+    public static MlpClassifier Load(string directory)
+    {
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var source = Path.Combine(directory, ModelFolder.ConfigFile);
+        var options = config["options"].Deserialize<MlpClassifierOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
+        var model = new MlpClassifier(options, ModelFolder.Read<long[]>(config, "example_shape", source), ModelFolder.Read<int>(config, "class_count", source),
+            ModelFolder.Read<string[]>(config, "class_names", source), config["standardization"].Deserialize<Standardization>());
+        ModelFolder.LoadInto(directory, model.network);
+        return model;
+    }
+
+    /// <summary>Releases the network.</summary>
+    public void Dispose() => network.Dispose();
+
+    private Tensor Inputs(Tensor features)
+    {
+        if (!features.shape.Skip(1).SequenceEqual(ExampleShape))
+            throw new LatentException($"the classifier takes examples [{string.Join(", ", ExampleShape)}], got [{string.Join(", ", features.shape.Skip(1))}]");
+        return features.reshape(features.shape[0], -1);
+    }
+
+    private Tensor CheckLabels(DataPart part, string source, string name)
+    {
+        var labels = part.RequireLabels("a classifier");
+        if (labels.numel() == 0) return labels;
+        long low = labels.min().item<long>(), high = labels.max().item<long>();
+        if (low < 0 || high >= ClassCount)
+            throw new LatentException($"{source}: {name} label {(low < 0 ? low : high)} is outside 0..{ClassCount - 1} for a {ClassCount}-class classifier");
+        return labels;
+    }
+}

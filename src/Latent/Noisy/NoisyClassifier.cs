@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Latent.Data;
+using Latent.IO;
+using Latent.Nn;
+using Latent.Training;
+using static TorchSharp.torch;
+
+namespace Latent.Noisy;
+
+/// <summary>
+/// A classifier trained on noisy labels (Sukhbaatar et al. 2015; Patrini et al. 2017): a CNN for images of any size and channels or an MLP
+/// for vectors, followed by a C×C transition matrix Q, p(ỹ | x) = Q · softmax(f(x)), kept column-stochastic by a softmax
+/// parameterisation or by projection onto the simplex. Create it from options and the data's shape, <see cref="Fit(Dataset, string, Action{TrainingProgress}?)"/>
+/// on labels corrupted by a known noise, then predict clean classes with softmax(f(x)). Inputs are the data set's features as
+/// loaded (already standardised when the data set was).
+/// </summary>
+public sealed class NoisyClassifier : IDisposable
+{
+    /// <summary>The model kind written to config.json.</summary>
+    public const string Kind = "noisy-classifier";
+
+    /// <summary>The label noise the CLI injects unless told otherwise.</summary>
+    public const string DefaultNoise = "symmetric:0.5";
+
+    private const int FormatVersion = 1;
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private NoisyLabelClassifier network;
+
+    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> ([D] or [C, H, W]) and <paramref name="classCount"/> ≥ 2 classes.</summary>
+    public NoisyClassifier(NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
+    {
+        if (classCount < 2) throw new LatentException($"a noisy-label classifier needs at least 2 classes, got {classCount}");
+        Options = options;
+        ExampleShape = exampleShape.ToArray();
+        ClassCount = classCount;
+        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Standardization = standardization;
+        Architecture = options.ArchitectureFor(ExampleShape);
+        RunSeed.Apply(options.Seed);
+        using var identity = eye(classCount, dtype: ScalarType.Float64);
+        network = NoisyLabelExperiment.CreateNetwork(options.Model, options, ExampleShape, classCount, identity);
+    }
+
+    /// <summary>An untrained classifier shaped for <paramref name="data"/> (example shape, classes, class names, standardisation).</summary>
+    public static NoisyClassifier For(Dataset data, NoisyTrainingOptions? options = null) =>
+        new(options ?? NoisyTrainingOptions.Default, data.ExampleShape, data.ClassCount, data.ClassNames, data.Standardization);
+
+    /// <summary>The options it was created with.</summary>
+    public NoisyTrainingOptions Options { get; }
+
+    /// <summary>The shape of one example.</summary>
+    public long[] ExampleShape { get; }
+
+    /// <summary>Number of classes C.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Class names, index = class.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
+    public Standardization? Standardization { get; }
+
+    /// <summary>"cnn" or "mlp".</summary>
+    public string Architecture { get; }
+
+    /// <summary>The T [C, C] that generated the training noise (row-major), once fitted or loaded; null otherwise.</summary>
+    public double[]? TrueTransition { get; private set; }
+
+    /// <summary>The learned (or fixed) Q [C, C], row-major; the identity for the plain classifier.</summary>
+    public double[] Transition()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var q = network.Noise?.Transition().detach() ?? eye(ClassCount);
+        return q.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>Corrupts the training labels of <paramref name="data"/> by <paramref name="noise"/> (see <see cref="LabelNoise.Parse"/>), then trains.</summary>
+    public NoisyTrainingResult Fit(Dataset data, string noise, Action<TrainingProgress>? progress = null)
+    {
+        using var transition = LabelNoise.Parse(noise, ClassCount);
+        return Fit(data, transition, progress);
+    }
+
+    /// <summary>
+    /// Corrupts the training labels of <paramref name="data"/> by the column-stochastic <paramref name="trueTransition"/> (seeded by
+    /// the options' seed; the test labels stay clean), trains, and returns the per-epoch record evaluated on the clean test part.
+    /// </summary>
+    public NoisyTrainingResult Fit(Dataset data, Tensor trueTransition, Action<TrainingProgress>? progress = null)
+    {
+        if (!data.ExampleShape.SequenceEqual(ExampleShape) || data.ClassCount > ClassCount)
+            throw new LatentException($"{data.Source}: examples [{string.Join(", ", data.ExampleShape)}] with {data.ClassCount} classes do not fit this classifier ([{string.Join(", ", ExampleShape)}], {ClassCount} classes)");
+        if (trueTransition.shape.Length != 2 || trueTransition.shape[0] != ClassCount)
+            throw new LatentException($"the noise matrix is [{string.Join(", ", trueTransition.shape)}], the data has {ClassCount} classes");
+        var train = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
+        var clean = train.RequireLabels("noisy-label training");
+        using var noisy = LabelNoise.Inject(clean, trueTransition, new Generator((ulong)Options.Seed));
+        using var realised = LabelNoise.Realised(clean, noisy, ClassCount);
+        var experiment = new NoisyLabelExperiment(train.Features, noisy, data.Test.Features, data.Test.RequireLabels("evaluation"), trueTransition);
+        var trained = experiment.Train(Options.Model, Options, out var result, onProgress: progress);
+        network.Dispose();
+        network = trained;
+        TrueTransition = result.TrueTransition;
+        return result with { RealisedTransition = realised.contiguous().data<double>().ToArray() };
+    }
+
+    /// <summary>Clean-class probabilities softmax(f(x)) [N, C] for features [N, …].</summary>
+    public Tensor PredictProba(Tensor features)
+    {
+        if (!features.shape.Skip(1).SequenceEqual(ExampleShape))
+            throw new LatentException($"the classifier takes examples [{string.Join(", ", ExampleShape)}], got [{string.Join(", ", features.shape.Skip(1))}]");
+        network.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < features.shape[0]; start += 1000)
+            parts.Add(network.CleanLogProbabilities(features.narrow(0, start, Math.Min(1000, features.shape[0] - start))).exp());
+        return (parts.Count == 0 ? zeros(0, ClassCount) : cat(parts, 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The most probable clean class [N] (int64) for features [N, …].</summary>
+    public Tensor PredictY(Tensor features)
+    {
+        using var probabilities = PredictProba(features);
+        return probabilities.argmax(1);
+    }
+
+    /// <summary>Clean test metrics of <paramref name="test"/>, and max |Q − T| when the noise that trained it is known.</summary>
+    public NoisyMetrics Evaluate(DataPart test)
+    {
+        using var scope = NewDisposeScope();
+        var metrics = ClassificationMetrics.Compute(PredictProba(test.Features), test.RequireLabels("evaluation"));
+        double? error = TrueTransition is { } truth ? Transition().Zip(truth, (q, t) => Math.Abs(q - t)).Max() : null;
+        return new NoisyMetrics(metrics, error);
+    }
+
+    /// <summary>Saves the model folder: config.json (options, example shape, classes, standardisation, true T) and model.safetensors (classifier and Q).</summary>
+    public void Save(string directory)
+    {
+        var config = new JsonObject
+        {
+            ["architecture"] = Architecture,
+            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+            ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
+            ["class_count"] = ClassCount,
+            ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
+            ["standardization"] = Standardization is null ? null : JsonSerializer.SerializeToNode(Standardization),
+            ["true_transition"] = TrueTransition is null ? null : JsonSerializer.SerializeToNode(TrueTransition),
+        };
+        ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
+    }
+
+    /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
+    public static NoisyClassifier Load(string directory)
+    {
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var source = Path.Combine(directory, ModelFolder.ConfigFile);
+        var options = config["options"].Deserialize<NoisyTrainingOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
+        var model = new NoisyClassifier(options, ModelFolder.Read<long[]>(config, "example_shape", source), ModelFolder.Read<int>(config, "class_count", source),
+            ModelFolder.Read<string[]>(config, "class_names", source), config["standardization"].Deserialize<Standardization>())
+        {
+            TrueTransition = config["true_transition"].Deserialize<double[]>(),
+        };
+        ModelFolder.LoadInto(directory, model.network);
+        return model;
+    }
+
+    /// <summary>Releases the network.</summary>
+    public void Dispose() => network.Dispose();
+}
