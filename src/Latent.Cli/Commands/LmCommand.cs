@@ -11,24 +11,16 @@ namespace Latent.Cli.Commands;
 public sealed class LmCommand : ICliCommand
 {
     /// <inheritdoc />
-    public Command Build(ConsoleUi ui)
-    {
-        var command = new Command("lm", "LSTM language model: train with truncated BPTT, evaluate perplexity, generate text.");
-        command.Subcommands.Add(BuildTrain(ui));
-        command.Subcommands.Add(BuildEval(ui));
-        command.Subcommands.Add(BuildGenerate(ui));
-        return command;
-    }
+    public Command Build(ConsoleUi ui) =>
+        new("lm", "LSTM language model: train with truncated BPTT, evaluate perplexity, generate text.") { BuildTrain(ui), BuildEval(ui), BuildGenerate(ui) };
 
-    private static Option<string?> CorpusOption() => new("--corpus") { Description = "corpus file or folder: plain text (a sentence per line, or free text) or word/tag text, split in order into train, validation and test " +
-        $"(the last {LanguageModelOptions.Default.TestFraction:P0} of tokens, or --test-fraction; the same share before it validates) (default: embedded Brown corpus, Bengio et al. 2003 split)" };
+    private static Option<string?> CorpusOption() => new("--corpus") { Description = "corpus file or folder: plain text (a sentence per line, or free text) or word/tag text, split in order: test at the end (--test-fraction), the same share before it validation (default: embedded Brown corpus, Bengio et al. 2003 split)" };
 
     private static Option<string> ModelOption() => new("--model") { Description = "folder written by 'latent lm train'", Required = true };
 
     private static Command BuildTrain(ConsoleUi ui)
     {
-        var d = LanguageModelOptions.Default;
-        var (common, corpus) = (new CommonOptions(), CorpusOption());
+        var (d, common, corpus) = (LanguageModelOptions.Default, new CommonOptions(), CorpusOption());
         var lowercase = new Option<bool>("--lowercase") { Description = "lowercase all text the model reads (saved with the model)" };
         var minCount = CliOptions.Int("--min-count", d.MinCount, "words seen fewer times in train become <unk>");
         var size = CliOptions.Int("--size", d.HiddenSize, "embedding and hidden size");
@@ -45,29 +37,19 @@ public sealed class LmCommand : ICliCommand
             { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, testFraction, resume, common.Seed, common.Out };
         command.SetAction(result =>
         {
-            ui.Info(LatentRuntime.Initialize());
             var outDir = common.ResolveOut(result, "lm");
-            var options = d with
-            {
-                Lowercase = result.GetValue(lowercase), MinCount = result.GetValue(minCount), EmbeddingSize = result.GetValue(size), HiddenSize = result.GetValue(size), Layers = result.GetValue(layers),
+            var options = d with { Lowercase = result.GetValue(lowercase), MinCount = result.GetValue(minCount), EmbeddingSize = result.GetValue(size), HiddenSize = result.GetValue(size), Layers = result.GetValue(layers),
                 Dropout = result.GetValue(dropout), Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batch), Bptt = result.GetValue(bptt), LearningRate = result.GetValue(lr),
-                Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction),
-            };
+                Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction) };
             var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction));
-            var curve = ui.Progress(progress =>
-            {
-                var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1);
-                return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step),
-                    result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume));
-            });
+            var initial = result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null;
+            var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume)); });
             var metrics = lm.Evaluate(split.Test);
             var summary = Invariant($"test perplexity {metrics.Perplexity:0.0}, next-word accuracy {metrics.Accuracy:P1} (train {split.Train.Count:N0} / validation {split.Validation.Count:N0} / test {split.Test.Count:N0} tokens, vocabulary {lm.Vocabulary.Count:N0})");
             var written = lm.Save(outDir).Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Append(Path.Combine(outDir, "curve.csv")).ToList();
             curve.WriteCsv(written[^1]);
             written.Add(LanguageModelFigures.Perplexity(curve).SavePng(Path.Combine(outDir, "perplexity.png")));
-            var report = new ReportDocument(outDir, "Latent: LSTM language model").Paragraph($"{options.Layers}-layer LSTM, embedding = hidden = {options.HiddenSize}, dropout {options.Dropout}, tied output projection; " +
-                $"Adam lr {options.LearningRate}, batch {options.BatchSize}, BPTT {options.Bptt}, {curve.Epochs.Count} epochs. Rarer words → {Vocabulary.UnknownToken}.").Image(written[^1], "Training and validation perplexity by epoch.");
-            var (markdown, html) = report.Paragraph($"Result: {summary}. On the Brown corpus Bengio et al. (2003) report test perplexity 252 for their neural model and 312 for the best n-gram.").Save();
+            var (markdown, html) = new ReportDocument(outDir, "Latent: LSTM language model").Paragraph(Invariant($"{options.Layers}-layer LSTM, embedding = hidden = {options.HiddenSize}, dropout {options.Dropout}, tied output projection; Adam lr {options.LearningRate}, batch {options.BatchSize}, BPTT {options.Bptt}, {curve.Epochs.Count} epochs; rarer words → {Vocabulary.UnknownToken}. Result: {summary}. On the Brown corpus Bengio et al. (2003) report test perplexity 252 for their neural model and 312 for the best n-gram.")).Image(written[^1], "Training and validation perplexity by epoch.").Save();
             ui.Info(summary);
             foreach (var file in written.Append(markdown).Append(html)) ui.Wrote(file);
             return ExitCodes.Success;
@@ -82,14 +64,12 @@ public sealed class LmCommand : ICliCommand
         var command = new Command("eval", "Perplexity and next-word accuracy of a trained model (softmax head vs nearest-embedding decoding); writes metrics.json.") { model, corpus, part, common.Out };
         command.SetAction(result =>
         {
-            ui.Info(LatentRuntime.Initialize());
             var lm = LanguageModel.Load(result.GetValue(model)!);
             var split = CorpusTokens.LoadSplit(result.GetValue(corpus), lm.Options.ValidationFraction, lm.Options.TestFraction);
             var tokens = result.GetValue(part) == "test" ? split.Test : split.Validation;
             var (metrics, nearest) = (lm.Evaluate(tokens), lm.EvaluateNearestEmbedding(tokens));
-            ui.Info($"{result.GetValue(part)}: {tokens.Count:N0} tokens, vocabulary {lm.Vocabulary.Count:N0}");
-            ui.Info($"softmax head:       perplexity {metrics.Perplexity:0.0}, greedy next-word accuracy {metrics.Accuracy:P1}");
-            ui.Info($"nearest embedding:  perplexity {nearest.Perplexity:0.0} (softmax(cos/τ), best τ = {nearest.Temperature}), next-word accuracy {nearest.Accuracy:P1}");
+            ui.Info(Invariant($"{result.GetValue(part)} ({tokens.Count:N0} tokens): softmax head perplexity {metrics.Perplexity:0.0}, greedy next-word accuracy {metrics.Accuracy:P1}"));
+            ui.Info(Invariant($"nearest embedding: perplexity {nearest.Perplexity:0.0} (softmax(cos/τ), best τ = {nearest.Temperature}), next-word accuracy {nearest.Accuracy:P1}"));
             ui.Wrote(MetricsFile.Write(common.ResolveOut(result, "lm-eval"), metrics.ToDictionary(result.GetValue(part)!)));
             return ExitCodes.Success;
         });
@@ -107,7 +87,6 @@ public sealed class LmCommand : ICliCommand
         var command = new Command("generate", "Continue a prompt: output projection → softmax(logits / T) → sample, one word at a time.") { model, prompt, words, samples, temperature, topK, common.Seed };
         command.SetAction(result =>
         {
-            LatentRuntime.Initialize();
             var lm = LanguageModel.Load(result.GetValue(model)!);
             for (int s = 0; s < result.GetValue(samples); s++)
                 ui.Info($"{result.GetValue(prompt)} {string.Join(' ', lm.Generate(result.GetValue(prompt)!, result.GetValue(words), result.GetValue(temperature), result.GetValue(topK), result.GetValue(common.Seed) + s))}");

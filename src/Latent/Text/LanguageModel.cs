@@ -31,9 +31,10 @@ public sealed class LanguageModel
     private Vocabulary? vocabulary;
     private LstmLanguageModel? network;
 
-    /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here); loads libtorch if needed.</summary>
     public LanguageModel(LanguageModelOptions options)
     {
+        LatentRuntime.Initialize();
         options.Validate();
         Options = options;
     }

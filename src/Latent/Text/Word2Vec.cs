@@ -94,6 +94,7 @@ public sealed class Word2Vec
     /// </summary>
     public IReadOnlyList<string> Save(string directory)
     {
+        LatentRuntime.Initialize();
         int v = Vocabulary.Count, d = Options.Dimensions;
         using var inputWeight = tensor(Unpad(input), [v, d]);
         using var outputWeight = tensor(Unpad(output), [v, d]);
@@ -113,6 +114,7 @@ public sealed class Word2Vec
     /// <summary>Reads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
     public static Word2Vec Load(string directory)
     {
+        LatentRuntime.Initialize();
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
         Word2VecOptions options;
