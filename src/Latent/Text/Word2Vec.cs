@@ -30,6 +30,7 @@ public sealed class Word2Vec
     private float[] input = [];
     private float[] output = [];
     private UnigramTable? noise;
+    private WordVectors? vectors;
 
     /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
     public Word2Vec(Word2VecOptions options)
@@ -55,7 +56,7 @@ public sealed class Word2Vec
     public double WordsPerSecond { get; private set; }
 
     /// <summary>The input (syn0) vectors: the word vectors word2vec.c saves.</summary>
-    public WordVectors Vectors => new(Vocabulary.Words, Options.Dimensions, Unpad(input));
+    public WordVectors Vectors => vectors ??= new(Vocabulary.Words, Options.Dimensions, Unpad(input));
 
     /// <summary>
     /// Builds the vocabulary of <paramref name="tokens"/> (lowercased first when <see cref="Word2VecOptions.Lowercase"/> is set)
@@ -64,6 +65,7 @@ public sealed class Word2Vec
     public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null)
     {
         var words = Normalise(tokens);
+        vectors = null;
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false);
         input = new float[vocabulary.Count * Stride];
         output = new float[vocabulary.Count * Stride];
