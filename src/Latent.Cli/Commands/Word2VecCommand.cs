@@ -31,7 +31,7 @@ public sealed class Word2VecCommand : ICliCommand
         var threads = CliOptions.Int("--threads", d.Threads, "worker threads (lock-free Hogwild updates)");
         var sample = CliOptions.PositiveDouble("--sample", d.Sample, "frequent-word subsampling threshold");
         var alpha = CliOptions.PositiveDouble("--alpha", d.StartingAlpha, "starting learning rate (decays linearly to alpha·1e-4)");
-        var command = new Command("train", "Train skip-gram vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats))")
+        var command = new Command("train", "Train skip-gram vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats)")
             { corpus, keepCase, dimensions, window, minCount, negative, epochs, threads, sample, alpha, common.Seed, common.Out };
         command.SetAction(result =>
         {
