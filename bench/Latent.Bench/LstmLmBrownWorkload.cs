@@ -42,7 +42,7 @@ public sealed class LstmLmBrownWorkload : IWorkload
 
         Stopwatch? clock = null;
         manual_seed(seed);
-        var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = size, HiddenSize = size, Layers = layers, Dropout = dropout }, device);
+        var model = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = size, HiddenSize = size, Layers = layers, Dropout = dropout }, device);
         using var truncatedBptt = new TruncatedBptt(model, train);
         var trainer = new Trainer(model, OptimizerSettings.Adam(learningRate), TruncatedBptt.TrainerOptions(1, clip, seed))
         {

@@ -31,7 +31,7 @@ public sealed class LstmLmThroughputWorkload : IWorkload
         Console.WriteLine($"libtorch threads {get_num_threads()}; Brown train split (the first {StepsPerRound} BPTT chunks, the same in every round), vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} rounds of {StepsPerRound} steps per loop, the order alternating (+1 warm-up round)");
 
         manual_seed(1);
-        var latent = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
+        var latent = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
         using var bptt = new TruncatedBptt(latent, batches);
         var trainer = new Trainer(latent, OptimizerSettings.Adam(LearningRate), TruncatedBptt.TrainerOptions(1, Clip, 1) with { MaxSteps = StepsPerRound });
         manual_seed(1);

@@ -8,12 +8,12 @@ namespace Latent.Bench;
 /// </summary>
 internal sealed class ScalarSkipGram
 {
-    private readonly Word2VecSettings settings;
+    private readonly Word2VecOptions settings;
     private readonly int vocabularySize;
     private readonly double[] cumulative;
     private readonly double[] keep;
 
-    public ScalarSkipGram(Vocabulary vocabulary, Word2VecSettings settings)
+    public ScalarSkipGram(Vocabulary vocabulary, Word2VecOptions settings)
     {
         this.settings = settings;
         vocabularySize = vocabulary.Count;
@@ -25,7 +25,7 @@ internal sealed class ScalarSkipGram
         for (int i = 0; i < vocabularySize; i++) cumulative[i] /= sum;
         Input = new float[vocabularySize * settings.Dimensions];
         Output = new float[vocabularySize * settings.Dimensions];
-        var random = new Random((int)settings.Seed);
+        var random = new Random((int)settings.Seed + 1);
         for (int i = 0; i < Input.Length; i++) Input[i] = (float)((random.NextDouble() - 0.5) / settings.Dimensions);
     }
 
@@ -36,7 +36,7 @@ internal sealed class ScalarSkipGram
     public void Train(int[] corpus)
     {
         int d = settings.Dimensions;
-        var random = new Random((int)settings.Seed + 1);
+        var random = new Random((int)settings.Seed + 2);
         var gradient = new float[d];
         long total = (long)settings.Epochs * corpus.Length, done = 0;
         var sentence = new List<int>();

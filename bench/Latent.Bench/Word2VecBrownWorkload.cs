@@ -22,11 +22,11 @@ public sealed class Word2VecBrownWorkload : IWorkload
     public void Run(string[] args)
     {
         var tokens = BrownCorpus.LoadEmbedded().Words.Select(w => w.ToLowerInvariant()).ToList();
-        var settings = new Word2VecSettings();
+        var settings = new Word2VecOptions();
         Console.WriteLine($"corpus: Brown, {tokens.Count:N0} tokens, lowercased; d={settings.Dimensions} window={settings.Window} min_count={settings.MinCount} negative={settings.Negative} sample={settings.Sample} epochs={settings.Epochs} threads={settings.Threads}");
 
         var clock = Stopwatch.StartNew();
-        var model = Word2Vec.Train(tokens, settings);
+        var model = new Word2Vec(settings).Fit(tokens);
         double seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"Latent word2vec: {seconds:F2} s wall (vocabulary build included), {model.WordsPerSecond:N0} words/s, vocabulary {model.Vocabulary.Count:N0}");
         Console.WriteLine($"  target ≤ {TargetSeconds} s: {(seconds <= TargetSeconds ? "met" : "NOT met")}; published on this machine: gensim 4.2 ≈ {GensimSeconds} s ({GensimSeconds / seconds:F2}× Latent's time), word2vec.c ≈ {Word2VecCSeconds} s ({Word2VecCSeconds / seconds:F2}×)");
@@ -39,7 +39,7 @@ public sealed class Word2VecBrownWorkload : IWorkload
         var train = tokens.GetRange(0, split);
         Console.WriteLine($"held-out check: train on the first 95% ({train.Count:N0} tokens), negative-sampling loss per pair on the last 5% (a random model scores 6·ln 2 = {6 * Math.Log(2):F3})");
         clock.Restart();
-        var heldOutModel = Word2Vec.Train(train, settings);
+        var heldOutModel = new Word2Vec(settings).Fit(train);
         double latentSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"  Latent (SIMD, {settings.Threads} threads): {latentSeconds:F2} s, held-out loss {heldOutModel.HeldOutLoss(heldOut, 7):F4}");
         if (args.Contains("--no-baseline")) return;

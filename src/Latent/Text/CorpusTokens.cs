@@ -2,39 +2,53 @@ using Latent.Data;
 
 namespace Latent.Text;
 
-/// <summary>Word tokens of a corpus for the text commands: the embedded Brown corpus, a tagged corpus, or plain text.</summary>
+/// <summary>Word tokens of a corpus for the text models: the embedded Brown corpus, a tagged corpus, or plain text.</summary>
 public static class CorpusTokens
 {
     /// <summary>
-    /// The tokens of <paramref name="path"/> (a file or a directory; null: the embedded Brown corpus). A corpus whose tokens
-    /// are mostly "word/tag" is read as tagged (tags dropped); otherwise the text is split by <see cref="Tokenizer"/>.
+    /// The tokens of <paramref name="path"/> (a file or a directory of files; null: the embedded Brown corpus), in corpus
+    /// order and case as written. A corpus whose tokens are mostly "word/tag" is read as tagged (tags dropped); otherwise each
+    /// line (a sentence, or any free text) is split by <see cref="Tokenizer"/>. A missing, unreadable or empty corpus is a one-line error.
     /// </summary>
-    public static IReadOnlyList<string> Load(string? path, bool lowercase)
+    public static IReadOnlyList<string> Load(string? path)
     {
-        var corpus = path is null ? BrownCorpus.LoadEmbedded() : BrownCorpus.Load(path);
+        BrownCorpus corpus;
+        try
+        {
+            corpus = path is null ? BrownCorpus.LoadEmbedded() : BrownCorpus.Load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{path}: cannot read the corpus ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
         var tokens = corpus.Sentences.SelectMany(s => s).ToList();
         bool tagged = tokens.Count(t => t.Tag.Length > 0) * 2 > tokens.Count;
-        var words = tagged
-            ? tokens.Select(t => lowercase ? t.Word.ToLowerInvariant() : t.Word)
-            : tokens.SelectMany(t => Tokenizer.Tokenize(t.Word, lowercase));
+        var words = tagged ? tokens.Select(t => t.Word) : tokens.SelectMany(t => Tokenizer.Tokenize(t.Word, lowercase: false));
         var list = words.ToList();
         if (list.Count == 0) throw new LatentException($"{path ?? "embedded corpus"}: no word tokens");
         return list;
     }
 
     /// <summary>
-    /// Contiguous train / validation / test ranges: the Bengio et al. (2003) split (800,000 / 200,000 / rest) when the corpus
-    /// has more than 1,000,000 tokens, otherwise 80% / 10% / 10%.
+    /// Contiguous train / validation / test parts of <paramref name="path"/>'s tokens (no shuffling, so no leakage across
+    /// documents). The embedded Brown corpus (null) uses the Bengio et al. (2003) split: the first 800,000 tokens train, the
+    /// next 200,000 validate, the rest test. A user's corpus puts its last <paramref name="testFraction"/> of tokens into
+    /// test, the <paramref name="validationFraction"/> before them into validation, and the rest, from the start, into train.
     /// </summary>
-    public static CorpusSplit Split(IReadOnlyList<string> tokens)
+    public static CorpusSplit LoadSplit(string? path, double validationFraction, double testFraction)
     {
-        int train, validation;
-        if (tokens.Count > BrownCorpus.BengioTrainTokens + BrownCorpus.BengioValidationTokens)
-            (train, validation) = (BrownCorpus.BengioTrainTokens, BrownCorpus.BengioValidationTokens);
-        else
-            (train, validation) = (tokens.Count * 8 / 10, tokens.Count / 10);
-        if (validation < 2 || tokens.Count - train - validation < 2) throw new LatentException($"corpus of {tokens.Count} tokens is too small to split into train, validation and test");
+        var tokens = Load(path);
+        if (path is null) return Split(tokens, BrownCorpus.BengioTrainTokens, BrownCorpus.BengioValidationTokens, "embedded corpus");
+        int test = (int)Math.Round(tokens.Count * testFraction), validation = (int)Math.Round(tokens.Count * validationFraction);
+        return Split(tokens, tokens.Count - validation - test, validation, path);
+    }
+
+    private static CorpusSplit Split(IReadOnlyList<string> tokens, int train, int validation, string source)
+    {
+        int test = tokens.Count - train - validation;
+        if (train < 2 || validation < 2 || test < 2)
+            throw new LatentException($"{source}: {tokens.Count} tokens are too few to split into train, validation and test of at least 2 tokens each");
         var list = tokens as List<string> ?? tokens.ToList();
-        return new CorpusSplit(list.GetRange(0, train), list.GetRange(train, validation), list.GetRange(train + validation, list.Count - train - validation));
+        return new CorpusSplit(list.GetRange(0, train), list.GetRange(train, validation), list.GetRange(train + validation, test));
     }
 }

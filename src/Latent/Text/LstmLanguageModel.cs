@@ -7,7 +7,8 @@ namespace Latent.Text;
 /// <summary>
 /// A word-level LSTM language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM layers → dropout → output
 /// projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights).
-/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT.
+/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT. State-dict
+/// keys are PyTorch's: embedding.weight, lstm.weight_ih_l0 …, projection.weight (untied only) and projection.bias.
 /// </summary>
 public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor Cell)?, (Tensor Logits, (Tensor Hidden, Tensor Cell) State)>
 {
@@ -16,41 +17,43 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
     private readonly Embedding embedding;
     private readonly Dropout dropout;
     private readonly LSTM lstm;
-    private readonly Parameter? outputWeight;
-    private readonly Parameter outputBias;
+    private readonly OutputProjection projection;
 
     /// <summary>
     /// Creates the model: embedding and untied output rows uniform in ±0.1 (as PyTorch's word_language_model example, so
     /// that tied logits start near zero), LSTM weights by PyTorch's default; draws come from the global generator (seed it
     /// with <c>torch.manual_seed</c> first).
     /// </summary>
-    public LstmLanguageModel(LstmLanguageModelSettings settings, Device device) : base(nameof(LstmLanguageModel))
+    public LstmLanguageModel(int vocabularySize, LanguageModelOptions options, Device device) : base(nameof(LstmLanguageModel))
     {
-        settings.Validate();
-        Settings = settings;
-        embedding = nn.Embedding(settings.VocabularySize, settings.EmbeddingSize, device: device, dtype: ScalarType.Float32);
-        dropout = nn.Dropout(settings.Dropout);
-        lstm = nn.LSTM(settings.EmbeddingSize, settings.HiddenSize, settings.Layers, batchFirst: true,
-            dropout: settings.Layers > 1 ? settings.Dropout : 0, device: device, dtype: ScalarType.Float32);
+        options.Validate();
+        if (vocabularySize < 2) throw new LatentException($"vocabulary size must be ≥ 2, got {vocabularySize}");
+        VocabularySize = vocabularySize;
+        Options = options;
+        embedding = nn.Embedding(vocabularySize, options.EmbeddingSize, device: device, dtype: ScalarType.Float32);
+        dropout = nn.Dropout(options.Dropout);
+        lstm = nn.LSTM(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true,
+            dropout: options.Layers > 1 ? options.Dropout : 0, device: device, dtype: ScalarType.Float32);
         using (no_grad()) embedding.weight!.uniform_(-InitialRange, InitialRange);
-        if (!settings.TieWeights)
-            outputWeight = new Parameter(empty(settings.VocabularySize, settings.HiddenSize, device: device).uniform_(-InitialRange, InitialRange));
-        outputBias = new Parameter(zeros(settings.VocabularySize, device: device));
+        projection = new OutputProjection(vocabularySize, options.HiddenSize, options.TieWeights ? () => embedding.weight! : null, InitialRange, device);
         RegisterComponents();
-        if (settings.FreezeEmbedding) embedding.weight!.requires_grad = false;
+        if (options.FreezeEmbedding) embedding.weight!.requires_grad = false;
     }
 
-    /// <summary>The model's shape.</summary>
-    public LstmLanguageModelSettings Settings { get; }
+    /// <summary>Number of words the model reads and predicts.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>The options holding the model's shape.</summary>
+    public LanguageModelOptions Options { get; }
 
     /// <summary>The embedding matrix [V, E] (also the output weight when tied).</summary>
     public Tensor EmbeddingWeight => embedding.weight!;
 
     /// <summary>The output projection weight W [V, H].</summary>
-    public Tensor OutputWeight => outputWeight ?? embedding.weight!;
+    public Tensor OutputWeight => projection.Weight;
 
     /// <summary>The output projection bias b [V].</summary>
-    public Tensor OutputBias => outputBias;
+    public Tensor OutputBias => projection.Bias;
 
     /// <summary>Next-word logits [batch, time, V] and the final recurrent state.</summary>
     public override (Tensor Logits, (Tensor Hidden, Tensor Cell) State) forward(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
@@ -70,7 +73,7 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
     }
 
     /// <summary>The output projection: logits = h Wᵀ + b.</summary>
-    public Tensor Project(Tensor hidden) => nn.functional.linear(hidden, OutputWeight, outputBias);
+    public Tensor Project(Tensor hidden) => projection.forward(hidden);
 
     /// <summary>
     /// Copies word2vec vectors into the embedding rows of the words they know (words without a vector keep their random
@@ -78,10 +81,10 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
     /// </summary>
     public int InitialiseEmbedding(Vocabulary vocabulary, WordVectors vectors)
     {
-        if (vocabulary.Count != Settings.VocabularySize)
-            throw new LatentException($"vocabulary has {vocabulary.Count} words, the model {Settings.VocabularySize}");
-        if (vectors.Dimensions != Settings.EmbeddingSize)
-            throw new LatentException($"word vectors have {vectors.Dimensions} dimensions, the embedding {Settings.EmbeddingSize}");
+        if (vocabulary.Count != VocabularySize)
+            throw new LatentException($"vocabulary has {vocabulary.Count} words, the model {VocabularySize}");
+        if (vectors.Dimensions != Options.EmbeddingSize)
+            throw new LatentException($"word vectors have {vectors.Dimensions} dimensions, the embedding {Options.EmbeddingSize}");
         var weight = embedding.weight!;
         var rows = weight.cpu().data<float>().ToArray();
         int copied = 0;

@@ -1,87 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Latent.IO;
+using static TorchSharp.torch;
+
 namespace Latent.Text;
 
 /// <summary>
 /// Skip-gram word2vec with negative sampling (Mikolov et al. 2013), following word2vec.c: frequent-word subsampling,
 /// a unigram^0.75 noise distribution, a randomly reduced window, a learning rate decaying linearly over all epochs, and
 /// worker threads that update the shared vectors without locks (Hogwild). Rows are padded to whole SIMD vectors.
+/// Create it from <see cref="Word2VecOptions"/>, <see cref="Fit"/> it on tokens, query it, <see cref="Save"/> and <see cref="Load"/> it.
 /// </summary>
 public sealed class Word2Vec
 {
+    /// <summary>The model kind written into config.json.</summary>
+    public const string Kind = "word2vec";
+
+    /// <summary>The model folder's format version.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>File names inside a model folder besides config.json and model.safetensors.</summary>
+    public const string VocabularyFile = "vocabulary.txt", BinaryVectorsFile = "vectors.bin", TextVectorsFile = "vectors.txt";
+
     private const long AlphaUpdateInterval = 10_000;
+    private const string InputKey = "input_embedding.weight", OutputKey = "output_embedding.weight";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private readonly float[] input;
-    private readonly float[] output;
+    private Vocabulary? vocabulary;
+    private float[] input = [];
+    private float[] output = [];
+    private UnigramTable? noise;
+    private WordVectors? vectors;
 
-    private Word2Vec(Vocabulary vocabulary, Word2VecSettings settings)
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
+    public Word2Vec(Word2VecOptions options)
     {
-        Vocabulary = vocabulary;
-        Settings = settings;
-        Stride = VectorMath.PaddedStride(settings.Dimensions);
-        input = new float[vocabulary.Count * Stride];
-        output = new float[vocabulary.Count * Stride];
-        var random = new LinearCongruentialRandom(settings.Seed);
-        for (int w = 0; w < vocabulary.Count; w++)
-        {
-            for (int i = 0; i < settings.Dimensions; i++) input[w * Stride + i] = (random.NextUnit16() - 0.5f) / settings.Dimensions;
-        }
-        NoiseDistribution = new UnigramTable(vocabulary.Counts);
+        options.Validate();
+        Options = options;
+        Stride = VectorMath.PaddedStride(options.Dimensions);
     }
 
-    /// <summary>The trained words and their counts.</summary>
-    public Vocabulary Vocabulary { get; }
+    /// <summary>The options the vectors are trained with.</summary>
+    public Word2VecOptions Options { get; }
 
-    /// <summary>The settings the vectors were trained with.</summary>
-    public Word2VecSettings Settings { get; }
+    /// <summary>The trained words and their counts.</summary>
+    public Vocabulary Vocabulary => vocabulary ?? throw new LatentException("the word2vec model is not fitted yet");
 
     /// <summary>Row stride of the padded input and output matrices.</summary>
     public int Stride { get; }
 
     /// <summary>The negative-sampling distribution (unigram^0.75).</summary>
-    public UnigramTable NoiseDistribution { get; }
+    public UnigramTable NoiseDistribution => noise ?? throw new LatentException("the word2vec model is not fitted yet");
 
-    /// <summary>Training tokens seen per second, over all epochs, in the last call to <see cref="Train"/>.</summary>
+    /// <summary>Training tokens seen per second, over all epochs, in the last call to <see cref="Fit"/> (0 after <see cref="Load"/>).</summary>
     public double WordsPerSecond { get; private set; }
 
     /// <summary>The input (syn0) vectors: the word vectors word2vec.c saves.</summary>
-    public WordVectors Vectors
+    public WordVectors Vectors => vectors ??= new(Vocabulary.Words, Options.Dimensions, Unpad(input));
+
+    /// <summary>
+    /// Builds the vocabulary of <paramref name="tokens"/> (lowercased first when <see cref="Word2VecOptions.Lowercase"/> is set)
+    /// and trains skip-gram vectors on them from a fresh seeded start; <paramref name="progress"/> receives the fraction done.
+    /// </summary>
+    public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null)
     {
-        get
+        var words = Normalise(tokens);
+        vectors = null;
+        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false);
+        input = new float[vocabulary.Count * Stride];
+        output = new float[vocabulary.Count * Stride];
+        var random = new LinearCongruentialRandom(RunSeed);
+        for (int w = 0; w < vocabulary.Count; w++)
         {
-            int d = Settings.Dimensions;
-            var data = new float[Vocabulary.Count * d];
-            for (int w = 0; w < Vocabulary.Count; w++) Array.Copy(input, w * Stride, data, w * d, d);
-            return new WordVectors(Vocabulary.Words, d, data);
+            for (int i = 0; i < Options.Dimensions; i++) input[w * Stride + i] = (random.NextUnit16() - 0.5f) / Options.Dimensions;
         }
+        noise = new UnigramTable(vocabulary.Counts);
+        var corpus = vocabulary.Encode(words);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Run(corpus, progress);
+        WordsPerSecond = (double)corpus.Length * Options.Epochs / clock.Elapsed.TotalSeconds;
+        return this;
     }
 
-    /// <summary>Builds the vocabulary of <paramref name="tokens"/> and trains skip-gram vectors on them.</summary>
-    public static Word2Vec Train(IReadOnlyList<string> tokens, Word2VecSettings settings, IProgress<double>? progress = null)
+    /// <summary>The <paramref name="k"/> words nearest to <paramref name="word"/> by cosine.</summary>
+    public IReadOnlyList<(string Word, double Similarity)> Similar(string word, int k) => Vectors.MostSimilar(Normalise(word), k);
+
+    /// <summary>Answers a : b :: c : ? with the <paramref name="k"/> words nearest to b − a + c (3CosAdd).</summary>
+    public IReadOnlyList<(string Word, double Similarity)> Analogy(string a, string b, string c, int k) =>
+        Vectors.Analogy(Normalise(a), Normalise(b), Normalise(c), k);
+
+    /// <summary>
+    /// Writes the model folder: config.json (kind "word2vec", options, vocabulary size), model.safetensors (input and output
+    /// embeddings [V, d]), vocabulary.txt, and the vectors in word2vec.c's binary and text formats (readable by gensim's
+    /// KeyedVectors.load_word2vec_format). Returns the paths written.
+    /// </summary>
+    public IReadOnlyList<string> Save(string directory)
     {
-        settings.Validate();
-        var vocabulary = Vocabulary.Build(tokens, settings.MinCount, withUnknown: false);
-        var model = new Word2Vec(vocabulary, settings);
-        var corpus = vocabulary.Encode(tokens);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        model.Run(corpus, progress);
-        model.WordsPerSecond = (double)corpus.Length * settings.Epochs / clock.Elapsed.TotalSeconds;
+        LatentRuntime.Initialize();
+        int v = Vocabulary.Count, d = Options.Dimensions;
+        using var inputWeight = tensor(Unpad(input), [v, d]);
+        using var outputWeight = tensor(Unpad(output), [v, d]);
+        var config = new JsonObject
+        {
+            ["architecture"] = new JsonObject { ["vocabulary_size"] = v, ["dimensions"] = d },
+            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+        };
+        var paths = new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile, VocabularyFile, BinaryVectorsFile, TextVectorsFile }.Select(f => Path.Combine(directory, f)).ToArray();
+        ModelFolder.Save(directory, Kind, FormatVersion, config, new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputKey] = outputWeight });
+        Vocabulary.Save(paths[2]);
+        Vectors.Save(paths[3], WordVectorFormat.Binary);
+        Vectors.Save(paths[4], WordVectorFormat.Text);
+        return paths;
+    }
+
+    /// <summary>Reads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
+    public static Word2Vec Load(string directory)
+    {
+        LatentRuntime.Initialize();
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var source = Path.Combine(directory, ModelFolder.ConfigFile);
+        Word2VecOptions options;
+        try
+        {
+            options = config["options"].Deserialize<Word2VecOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
+        }
+        catch (JsonException e)
+        {
+            throw new LatentException($"{source}: field 'options' is not valid word2vec options ({e.Message.Split('\n')[0]})", e);
+        }
+        var model = new Word2Vec(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
+        int v = model.Vocabulary.Count, d = options.Dimensions;
+        var weights = ModelFolder.ReadWeights(directory);
+        try
+        {
+            model.input = model.Pad(Matrix(weights, InputKey, v, d, directory));
+            model.output = model.Pad(Matrix(weights, OutputKey, v, d, directory));
+        }
+        finally
+        {
+            foreach (var value in weights.Values) value.Dispose();
+        }
+        model.noise = new UnigramTable(model.Vocabulary.Counts);
         return model;
     }
 
     /// <summary>
     /// Mean negative-sampling loss per (input, output) pair on <paramref name="tokens"/> (words outside the vocabulary
-    /// dropped, no subsampling, full window), with <see cref="Word2VecSettings.Negative"/> noise words per pair drawn with
+    /// dropped, no subsampling, full window), with <see cref="Word2VecOptions.Negative"/> noise words per pair drawn with
     /// a generator seeded by <paramref name="seed"/>.
     /// </summary>
     public double HeldOutLoss(IEnumerable<string> tokens, ulong seed)
     {
         var corpus = Vocabulary.Encode(tokens);
         var random = new LinearCongruentialRandom(seed);
-        Span<int> targets = stackalloc int[Settings.Negative + 1];
+        Span<int> targets = stackalloc int[Options.Negative + 1];
         double total = 0;
         long pairs = 0;
         for (int p = 0; p < corpus.Length; p++)
         {
-            for (int c = Math.Max(0, p - Settings.Window); c <= Math.Min(corpus.Length - 1, p + Settings.Window); c++)
+            for (int c = Math.Max(0, p - Options.Window); c <= Math.Min(corpus.Length - 1, p + Options.Window); c++)
             {
                 if (c == p) continue;
                 int count = FillTargets(targets, corpus[p], ref random);
@@ -97,7 +174,7 @@ public sealed class Word2Vec
     {
         targets[0] = word;
         int count = 1;
-        for (int k = 0; k < Settings.Negative; k++)
+        for (int k = 0; k < Options.Negative; k++)
         {
             int noise = NoiseDistribution.Sample(ref random);
             if (noise != word) targets[count++] = noise;
@@ -105,22 +182,22 @@ public sealed class Word2Vec
         return count;
     }
 
-    private void Run(int[] corpus, IProgress<double>? progress)
+    private void Run(int[] corpus, Action<double>? progress)
     {
-        var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Settings.Sample);
-        long totalWork = (long)Settings.Epochs * corpus.Length + 1;
+        var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Options.Sample);
+        long totalWork = (long)Options.Epochs * corpus.Length + 1;
         long processed = 0;
         void Worker(int thread)
         {
-            var random = new LinearCongruentialRandom(Settings.Seed * 1_000_003UL + (ulong)thread + 1);
-            int start = (int)((long)corpus.Length * thread / Settings.Threads);
-            int end = (int)((long)corpus.Length * (thread + 1) / Settings.Threads);
-            var sentence = new int[Settings.MaxSentenceLength];
+            var random = new LinearCongruentialRandom(RunSeed * 1_000_003UL + (ulong)thread + 1);
+            int start = (int)((long)corpus.Length * thread / Options.Threads);
+            int end = (int)((long)corpus.Length * (thread + 1) / Options.Threads);
+            var sentence = new int[Options.MaxSentenceLength];
             var gradient = new float[Stride];
-            Span<int> targets = stackalloc int[Settings.Negative + 1];
-            float alpha = Settings.StartingAlpha;
+            Span<int> targets = stackalloc int[Options.Negative + 1];
+            float startingAlpha = (float)Options.StartingAlpha, alpha = startingAlpha;
             long sinceUpdate = 0;
-            for (int epoch = 0; epoch < Settings.Epochs; epoch++)
+            for (int epoch = 0; epoch < Options.Epochs; epoch++)
             {
                 int position = start;
                 while (position < end)
@@ -129,8 +206,8 @@ public sealed class Word2Vec
                     {
                         long done = Interlocked.Add(ref processed, sinceUpdate);
                         sinceUpdate = 0;
-                        alpha = Math.Max(Settings.StartingAlpha * (1 - done / (float)totalWork), Settings.StartingAlpha * 1e-4f);
-                        if (thread == 0) progress?.Report((double)done / totalWork);
+                        alpha = Math.Max(startingAlpha * (1 - done / (float)totalWork), startingAlpha * 1e-4f);
+                        if (thread == 0) progress?.Invoke((double)done / totalWork);
                     }
                     int length = 0;
                     while (position < end && length < sentence.Length)
@@ -143,16 +220,16 @@ public sealed class Word2Vec
                 }
             }
         }
-        var workers = Enumerable.Range(1, Settings.Threads - 1).Select(t => new Thread(() => Worker(t), 1 << 20)).ToList();
+        var workers = Enumerable.Range(1, Options.Threads - 1).Select(t => new Thread(() => Worker(t), 1 << 20)).ToList();
         foreach (var w in workers) w.Start();
         Worker(0);
         foreach (var w in workers) w.Join();
-        progress?.Report(1.0);
+        progress?.Invoke(1.0);
     }
 
     private void TrainSentence(ReadOnlySpan<int> sentence, float alpha, ref LinearCongruentialRandom random, Span<int> targets, float[] gradient)
     {
-        int window = Settings.Window;
+        int window = Options.Window;
         for (int p = 0; p < sentence.Length; p++)
         {
             int word = sentence[p];
@@ -165,5 +242,37 @@ public sealed class Word2Vec
                 NegativeSampling.Step(input, sentence[c] * Stride, output, targets[..count], Stride, alpha, gradient);
             }
         }
+    }
+
+    /// <summary>The first generator seed, Seed + 1 (word2vec.c starts at 1).</summary>
+    private ulong RunSeed => unchecked((ulong)Options.Seed) + 1;
+
+    private IReadOnlyList<string> Normalise(IReadOnlyList<string> tokens) => Options.Lowercase ? tokens.Select(t => t.ToLowerInvariant()).ToList() : tokens;
+
+    private string Normalise(string word) => Options.Lowercase ? word.ToLowerInvariant() : word;
+
+    private float[] Unpad(float[] padded)
+    {
+        int d = Options.Dimensions, v = Vocabulary.Count;
+        var data = new float[v * d];
+        for (int w = 0; w < v; w++) Array.Copy(padded, w * Stride, data, w * d, d);
+        return data;
+    }
+
+    private float[] Pad(float[] data)
+    {
+        int d = Options.Dimensions, v = Vocabulary.Count;
+        var padded = new float[v * Stride];
+        for (int w = 0; w < v; w++) Array.Copy(data, w * d, padded, w * Stride, d);
+        return padded;
+    }
+
+    /// <summary>The saved float32 [<paramref name="rows"/>, <paramref name="columns"/>] matrix <paramref name="key"/>, or a one-line error.</summary>
+    private static float[] Matrix(IReadOnlyDictionary<string, Tensor> weights, string key, int rows, int columns, string directory)
+    {
+        if (!weights.TryGetValue(key, out var value)) throw new LatentException($"{directory}: the saved weights lack {key}");
+        if (value.dtype != ScalarType.Float32 || !value.shape.SequenceEqual(new long[] { rows, columns }))
+            throw new LatentException($"{directory}: weight '{key}' is {value.dtype} [{string.Join(", ", value.shape)}], expected Float32 [{rows}, {columns}]");
+        return value.contiguous().data<float>().ToArray();
     }
 }

@@ -133,6 +133,27 @@ public sealed class WordVectors
         }
     }
 
+    /// <summary>
+    /// Reads the vectors at <paramref name="path"/>: a folder written by <see cref="Word2Vec.Save"/> (its vectors.bin, after checking
+    /// that the folder holds a word2vec model), a binary vector file (extension .bin), or a text vector file (any other extension).
+    /// </summary>
+    public static WordVectors Read(string path)
+    {
+        if (!Directory.Exists(path))
+            return Load(path, Path.GetExtension(path).Equals(".bin", StringComparison.OrdinalIgnoreCase) ? WordVectorFormat.Binary : WordVectorFormat.Text);
+        ModelFolder.ReadConfig(path, Word2Vec.Kind, Word2Vec.FormatVersion);
+        return Load(Path.Combine(path, Word2Vec.BinaryVectorsFile), WordVectorFormat.Binary);
+    }
+
+    /// <summary>The vectors of <paramref name="wordList"/> as rows of a [count, D] row-major matrix; a word without a vector gets a zero row.</summary>
+    public float[] RowsFor(IReadOnlyList<string> wordList)
+    {
+        var rows = new float[(long)wordList.Count * Dimensions];
+        for (int w = 0; w < wordList.Count; w++)
+            if (Contains(wordList[w])) this[wordList[w]].CopyTo(rows.AsSpan(w * Dimensions, Dimensions));
+        return rows;
+    }
+
     /// <summary>Reads a word2vec.c / gensim vector file in the given format.</summary>
     public static WordVectors Load(string path, WordVectorFormat format)
     {

@@ -10,7 +10,7 @@ public class LanguageModelTests : TorchTest
     private static LstmLanguageModel Model(int vocabularySize, bool tie = true, double dropout = 0)
     {
         manual_seed(3);
-        return new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabularySize, EmbeddingSize = 16, HiddenSize = 16, Dropout = dropout, TieWeights = tie }, CPU);
+        return new LstmLanguageModel(vocabularySize, new LanguageModelOptions { EmbeddingSize = 16, HiddenSize = 16, Dropout = dropout, TieWeights = tie }, CPU);
     }
 
     private static LearningCurve Fit(LstmLanguageModel model, TokenBatches batches, int epochs, double learningRate)
@@ -103,7 +103,7 @@ public class LanguageModelTests : TorchTest
         var data = Enumerable.Range(0, 2 * 16).Select(i => i / 10f).ToArray();
         var vectors = new WordVectors(["c", "a"], 16, data);
         manual_seed(3);
-        var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = vocabulary.Count, EmbeddingSize = 16, HiddenSize = 16, FreezeEmbedding = true }, CPU);
+        var model = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = 16, HiddenSize = 16, FreezeEmbedding = true }, CPU);
         Assert.Equal(2, model.InitialiseEmbedding(vocabulary, vectors));
         var before = model.EmbeddingWeight.clone();
         Assert.Equal(data[..16], before[vocabulary.IndexOf("c")].data<float>().ToArray());
@@ -118,7 +118,7 @@ public class LanguageModelTests : TorchTest
     [Fact]
     public void BadInputRaisesLatentException()
     {
-        Assert.Throws<LatentException>(() => new LstmLanguageModelSettings { VocabularySize = 10, EmbeddingSize = 8, HiddenSize = 16 }.Validate());
+        Assert.Throws<LatentException>(() => new LanguageModelOptions { EmbeddingSize = 8, HiddenSize = 16 }.Validate());
         Assert.Throws<LatentException>(() => Model(5).forward(zeros(2, 3), null));
         Assert.Throws<LatentException>(() => new TokenBatches([1, 2, 3], 4, 2, CPU));
     }

@@ -1,69 +1,116 @@
-using System.CommandLine;
-using Latent.Cli.Commands;
-using Latent.Cli.Infrastructure;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Latent.Tests.Cli;
 using Latent.Text;
-using static TorchSharp.torch;
 
 namespace Latent.Tests.Text;
 
+/// <summary>`latent word2vec` and `latent lm` end to end with their default options on a tiny corpus file.</summary>
 public sealed class TextCommandsTests : TorchTest, IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("latent-text-cli-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static int Run(ICliCommand command, params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(command.Build(new ConsoleUi()));
-        var parsed = root.Parse(args);
-        Assert.Empty(parsed.Errors);
-        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-    }
-
-    private string PlainTextCorpus()
+    /// <summary>
+    /// 1,000 sentences "the {cat|dog} {sat|ran} {on|to} a {mat|park} ." (one per line): 11 words, each seen hundreds of times,
+    /// and a next word that is often determined by the one before, so a trained model must beat the uniform perplexity 12.
+    /// </summary>
+    private string SentenceCorpus()
     {
         var random = new Random(3);
-        string[] words = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "to", "park", "."];
+        string Pick(params string[] words) => words[random.Next(words.Length)];
         var path = Path.Combine(directory, "corpus.txt");
-        File.WriteAllLines(path, Enumerable.Range(0, 400).Select(_ => string.Join(' ', Enumerable.Range(0, 12).Select(_ => words[random.Next(words.Length)]))));
+        File.WriteAllLines(path, Enumerable.Range(0, 1000).Select(_ => $"The {Pick("cat", "dog")} {Pick("sat", "ran")} {Pick("on", "to")} a {Pick("mat", "park")} ."));
         return path;
     }
 
+    private static double Metric(string folder, string key) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")))![key]!.GetValue<double>();
+
     [Fact]
-    public void Word2VecTrainWritesVectorFilesThatSimilarAndAnalogyRead()
+    public void Word2VecTrainWithDefaultOptionsWritesAModelFolderThatSimilarAndAnalogyRead()
     {
-        var corpus = PlainTextCorpus();
         var outDir = Path.Combine(directory, "w2v");
-        Assert.Equal(0, Run(new Word2VecCommand(), "word2vec", "train", "--corpus", corpus, "--dim", "8", "--epochs", "1", "--min-count", "1", "--out", outDir));
+        // All options at their defaults (d=100, 5 epochs, min count 5, …); only the corpus and the output folder are given.
+        var (code, error) = CliRunner.Run("word2vec", "train", "--corpus", SentenceCorpus(), "--out", outDir);
+        Assert.True(code == 0, error);
         var binary = WordVectors.Load(Path.Combine(outDir, "vectors.bin"), WordVectorFormat.Binary);
         var text = WordVectors.Load(Path.Combine(outDir, "vectors.txt"), WordVectorFormat.Text);
         Assert.Equal(11, binary.Count);
+        Assert.Equal(100, binary.Dimensions);
+        Assert.Contains("the", binary.Words);
         Assert.Equal(binary.Words, text.Words);
         Assert.Equal(binary.Matrix.ToArray(), text.Matrix.ToArray());
-        Assert.Equal(0, Run(new Word2VecCommand(), "word2vec", "similar", "--vectors", Path.Combine(outDir, "vectors.bin"), "cat", "--k", "3"));
-        Assert.Equal(0, Run(new Word2VecCommand(), "word2vec", "analogy", "--vectors", Path.Combine(outDir, "vectors.txt"), "cat", "dog", "mat"));
-        Assert.Throws<LatentException>(() => Run(new Word2VecCommand(), "word2vec", "similar", "--vectors", Path.Combine(outDir, "missing.bin"), "cat"));
-        Assert.Throws<LatentException>(() => Run(new Word2VecCommand(), "word2vec", "similar", "--vectors", Path.Combine(outDir, "vectors.bin"), "zebra"));
+        var model = Word2Vec.Load(outDir);
+        Assert.Equal(binary.MostSimilar("cat", 4), model.Similar("Cat", 4));
+
+        Assert.Equal(0, CliRunner.Run("word2vec", "similar", "--vectors", outDir, "cat").Code);
+        Assert.Equal(0, CliRunner.Run("word2vec", "similar", "--vectors", Path.Combine(outDir, "vectors.bin"), "cat", "--k", "3").Code);
+        Assert.Equal(0, CliRunner.Run("word2vec", "analogy", "--vectors", Path.Combine(outDir, "vectors.txt"), "cat", "dog", "mat").Code);
+        OneLineError(1, "missing.bin", CliRunner.Run("word2vec", "similar", "--vectors", Path.Combine(outDir, "missing.bin"), "cat"));
+        OneLineError(1, "zebra", CliRunner.Run("word2vec", "similar", "--vectors", outDir, "zebra"));
     }
 
     [Fact]
-    public void LmTrainWritesAModelThatEvalAndGenerateLoad()
+    public void LmTrainWithDefaultOptionsWritesAModelThatEvalAndGenerateLoad()
     {
-        var corpus = PlainTextCorpus();
+        var corpus = SentenceCorpus();
         var outDir = Path.Combine(directory, "lm");
-        Assert.Equal(0, Run(new LmCommand(), "lm", "train", "--corpus", corpus, "--size", "16", "--epochs", "1", "--min-count", "1", "--batch-size", "4", "--out", outDir));
-        Assert.True(File.Exists(Path.Combine(outDir, "checkpoint.pt")));
-        Assert.True(File.Exists(Path.Combine(outDir, "perplexity.png")));
-        Assert.Equal(0, Run(new LmCommand(), "lm", "eval", "--model", outDir, "--corpus", corpus));
-        Assert.Equal(0, Run(new LmCommand(), "lm", "generate", "--model", outDir, "--prompt", "the cat", "--words", "5", "--top-k", "3"));
+        // All options at their defaults (256 units, 6 epochs, batch 32 × BPTT 35, 10% validation, 10% test); only the corpus and the output folder are given.
+        var (code, error) = CliRunner.Run("lm", "train", "--corpus", corpus, "--out", outDir);
+        Assert.True(code == 0, error);
+        foreach (var file in new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt", "perplexity.png", "curve.csv", "report.md" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        double perplexity = Metric(outDir, "test_perplexity");
+        Assert.InRange(perplexity, 1, 0.5 * 12);
+        Assert.InRange(Metric(outDir, "test_accuracy"), 0, 1);
 
-        var (model, vocabulary) = LstmLanguageModelFiles.Load(outDir, CPU);
-        var (again, _) = LstmLanguageModelFiles.Load(outDir, CPU);
-        using var input = tensor(vocabulary.Encode(["the", "cat", "sat"]).Select(i => (long)i).ToArray(), [1, 3]);
-        using var noGrad = no_grad();
-        Assert.Equal(model.forward(input, null).Logits.data<float>().ToArray(), again.forward(input, null).Logits.data<float>().ToArray());
-        File.WriteAllText(Path.Combine(outDir, "model.json"), "{ not json");
-        Assert.Throws<LatentException>(() => LstmLanguageModelFiles.Load(outDir, CPU));
+        // The reloaded model scores the same test tokens exactly as the trained one did.
+        var evalDir = Path.Combine(directory, "lm-eval");
+        Assert.Equal(0, CliRunner.Run("lm", "eval", "--model", outDir, "--corpus", corpus, "--out", evalDir).Code);
+        Assert.Equal(perplexity, Metric(evalDir, "test_perplexity"), 9);
+        Assert.Equal(0, CliRunner.Run("lm", "eval", "--model", outDir, "--corpus", corpus, "--split", "validation", "--out", evalDir).Code);
+        Assert.InRange(Metric(evalDir, "validation_perplexity"), 1, 0.5 * 12);
+        Assert.Equal(0, CliRunner.Run("lm", "generate", "--model", outDir).Code);
+        Assert.Equal(0, CliRunner.Run("lm", "generate", "--model", outDir, "--prompt", "the cat", "--words", "5", "--top-k", "3", "--temperature", "0").Code);
+        OneLineError(1, "prompt", CliRunner.Run("lm", "generate", "--model", outDir, "--prompt", "   "));
+        OneLineError(1, "'lstm-lm'", CliRunner.Run("word2vec", "similar", "--vectors", outDir, "cat"));
+    }
+
+    [Fact]
+    public void AnEmptyMissingOrCorruptCorpusIsAOneLineError()
+    {
+        var empty = Path.Combine(directory, "empty.txt");
+        File.WriteAllText(empty, "\n \n");
+        var corrupt = Path.Combine(directory, "corrupt.txt.gz");
+        File.WriteAllBytes(corrupt, [0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var missing = Path.Combine(directory, "missing.txt");
+        foreach (var path in new[] { empty, corrupt, missing })
+        {
+            OneLineError(1, path, CliRunner.Run("lm", "train", "--corpus", path, "--out", Path.Combine(directory, "out")));
+            OneLineError(1, path, CliRunner.Run("word2vec", "train", "--corpus", path, "--out", Path.Combine(directory, "out")));
+        }
+        var tiny = Path.Combine(directory, "tiny.txt");
+        File.WriteAllText(tiny, "a b c d e");
+        OneLineError(1, "too few", CliRunner.Run("lm", "train", "--corpus", tiny, "--out", Path.Combine(directory, "out")));
+        OneLineError(2, "--test-fraction", CliRunner.Run("lm", "train", "--corpus", tiny, "--test-fraction", "1.5"));
+    }
+
+    [Fact]
+    public void AUserCorpusSplitsInOrderWithTheLastTestFractionForTestingAndTheValidationFractionBeforeIt()
+    {
+        var path = Path.Combine(directory, "numbers.txt");
+        File.WriteAllLines(path, Enumerable.Range(0, 20).Select(line => string.Join(' ', Enumerable.Range(line * 5, 5).Select(i => i.ToString(CultureInfo.InvariantCulture)))));
+        var split = CorpusTokens.LoadSplit(path, validationFraction: 0.2, testFraction: 0.1);
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => i.ToString(CultureInfo.InvariantCulture)), split.Train);
+        Assert.Equal(Enumerable.Range(70, 20).Select(i => i.ToString(CultureInfo.InvariantCulture)), split.Validation);
+        Assert.Equal(Enumerable.Range(90, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)), split.Test);
+    }
+
+    private static void OneLineError(int expectedCode, string mention, (int Code, string Error) result)
+    {
+        Assert.Equal(expectedCode, result.Code);
+        Assert.Contains(mention, result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -13,7 +13,7 @@ public class TruncatedBpttTests : TorchTest
         const int v = 12;
         var tokens = Enumerable.Range(0, 400).Select(i => (i * 7 + i / 12) % v).ToList();
         manual_seed(4);
-        using var model = new LstmLanguageModel(new LstmLanguageModelSettings { VocabularySize = v, EmbeddingSize = 8, HiddenSize = 8, Dropout = 0.5 }, CPU);
+        using var model = new LstmLanguageModel(v, new LanguageModelOptions { EmbeddingSize = 8, HiddenSize = 8, Dropout = 0.5 }, CPU);
         using var batches = new TokenBatches(tokens, 4, 5, CPU);
         using var bptt = new TruncatedBptt(model, batches);
         long afterFirstEpoch = 0;

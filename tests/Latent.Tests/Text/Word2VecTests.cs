@@ -21,7 +21,7 @@ public class Word2VecTests
     [Fact]
     public void SkipGramGroupsWordsThatShareContexts()
     {
-        var model = Word2Vec.Train(TopicCorpus(), new Word2VecSettings { Dimensions = 16, Epochs = 3, Sample = 0, Threads = 2, MaxSentenceLength = 30 });
+        var model = new Word2Vec(new Word2VecOptions { Dimensions = 16, Epochs = 3, Sample = 0, Threads = 2, MaxSentenceLength = 30 }).Fit(TopicCorpus());
         var vectors = model.Vectors;
         Assert.Equal(10, vectors.Count);
         var neighbours = vectors.MostSimilar("cat", 4).Select(n => n.Word).ToHashSet();
@@ -87,7 +87,7 @@ public class Word2VecTests
     [Fact]
     public void InvalidSettingsRaiseLatentException()
     {
-        Assert.Throws<LatentException>(() => Word2Vec.Train(["a", "b"], new Word2VecSettings { Window = 0 }));
-        Assert.Throws<LatentException>(() => Word2Vec.Train(["a", "b"], new Word2VecSettings()));
+        Assert.Throws<LatentException>(() => new Word2Vec(new Word2VecOptions { Window = 0 }));
+        Assert.Throws<LatentException>(() => new Word2Vec(new Word2VecOptions()).Fit(["a", "b"]));
     }
 }

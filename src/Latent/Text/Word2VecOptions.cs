@@ -1,8 +1,14 @@
 namespace Latent.Text;
 
-/// <summary>Skip-gram negative-sampling hyperparameters; the defaults are word2vec.c's and gensim's.</summary>
-public sealed record Word2VecSettings
+/// <summary>Skip-gram negative-sampling options, every default in one place; they are word2vec.c's and gensim's.</summary>
+public sealed record Word2VecOptions
 {
+    /// <summary>The defaults.</summary>
+    public static Word2VecOptions Default { get; } = new();
+
+    /// <summary>Whether words are lowercased before counting and training (queries are lowercased too).</summary>
+    public bool Lowercase { get; init; } = true;
+
     /// <summary>Vector size d.</summary>
     public int Dimensions { get; init; } = 100;
 
@@ -19,7 +25,7 @@ public sealed record Word2VecSettings
     public double Sample { get; init; } = 1e-3;
 
     /// <summary>Starting learning rate; it decays linearly to <see cref="StartingAlpha"/> · 1e-4.</summary>
-    public float StartingAlpha { get; init; } = 0.025f;
+    public double StartingAlpha { get; init; } = 0.025;
 
     /// <summary>Passes over the corpus.</summary>
     public int Epochs { get; init; } = 5;
@@ -27,8 +33,8 @@ public sealed record Word2VecSettings
     /// <summary>Worker threads updating the shared vectors without locks (Hogwild).</summary>
     public int Threads { get; init; } = 2;
 
-    /// <summary>Seed of the run: initial vectors and every thread's generator derive from it.</summary>
-    public ulong Seed { get; init; } = 1;
+    /// <summary>Seed of the run: initial vectors and every thread's generator derive from it (the generators start at Seed + 1, as word2vec.c's starts at 1).</summary>
+    public long Seed { get; init; }
 
     /// <summary>Training text is cut into sentences of at most this many kept words (word2vec.c's MAX_SENTENCE_LENGTH); windows never cross a cut.</summary>
     public int MaxSentenceLength { get; init; } = 1000;

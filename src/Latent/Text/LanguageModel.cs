@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Latent.IO;
+using Latent.Training;
+using static TorchSharp.torch;
+
+namespace Latent.Text;
+
+/// <summary>
+/// A word-level LSTM language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
+/// training tokens (it builds the vocabulary, rarer words → &lt;unk&gt;), <see cref="Evaluate"/> perplexity, ask for the
+/// next-word distribution or <see cref="Generate"/> text (output projection → softmax → sampling), <see cref="Save"/> and
+/// <see cref="Load"/> it. The network runs on the CPU.
+/// </summary>
+public sealed class LanguageModel
+{
+    /// <summary>The model kind written into config.json.</summary>
+    public const string Kind = "lstm-lm";
+
+    /// <summary>The model folder's format version.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The vocabulary file inside a model folder ("word count" lines, &lt;unk&gt; first).</summary>
+    public const string VocabularyFile = "vocabulary.txt";
+
+    /// <summary>Rows read in parallel when evaluating (the BPTT length is the options').</summary>
+    public const int EvaluationBatchSize = 10;
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private Vocabulary? vocabulary;
+    private LstmLanguageModel? network;
+
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here); loads libtorch if needed.</summary>
+    public LanguageModel(LanguageModelOptions options)
+    {
+        LatentRuntime.Initialize();
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The model's options.</summary>
+    public LanguageModelOptions Options { get; }
+
+    /// <summary>The words the model reads and predicts, &lt;unk&gt; at index 0.</summary>
+    public Vocabulary Vocabulary => vocabulary ?? throw new LatentException("the language model is not fitted yet");
+
+    /// <summary>The network: embedding → LSTM → output projection.</summary>
+    public LstmLanguageModel Network => network ?? throw new LatentException("the language model is not fitted yet");
+
+    /// <summary>
+    /// Builds the vocabulary from <paramref name="train"/> (its first <see cref="LanguageModelOptions.TrainTokens"/> tokens) and
+    /// trains a freshly seeded network on it with truncated BPTT and Adam, measuring perplexity on <paramref name="validation"/>
+    /// after each epoch. <paramref name="initialEmbedding"/> copies word2vec vectors into the embedding rows of the words they
+    /// know; <paramref name="checkpointPath"/> saves a checkpoint after each epoch, from which <paramref name="resume"/> continues.
+    /// </summary>
+    public LearningCurve Fit(IReadOnlyList<string> train, IReadOnlyList<string> validation, Action<TrainingProgress>? progress = null,
+        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false)
+    {
+        var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
+        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true);
+        RunSeed.Apply(Options.Seed);
+        var model = network = new LstmLanguageModel(vocabulary.Count, Options, CPU);
+        if (initialEmbedding is not null) model.InitialiseEmbedding(vocabulary, initialEmbedding);
+        using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, CPU);
+        using var validationBatches = Batches(validation);
+        using var truncated = new TruncatedBptt(model, batches);
+        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume };
+        var trainer = new Trainer(model, OptimizerSettings.Adam(Options.LearningRate), trainerOptions)
+        {
+            Evaluate = () => LanguageModelEvaluation.Perplexity(model, validationBatches),
+            Progress = progress,
+        };
+        return trainer.Fit(batches.ChunkCount, truncated.Loss);
+    }
+
+    /// <summary>Perplexity and greedy next-word accuracy on <paramref name="tokens"/> (words outside the vocabulary count as &lt;unk&gt;).</summary>
+    public LanguageModelMetrics Evaluate(IReadOnlyList<string> tokens)
+    {
+        using var batches = Batches(tokens);
+        return new LanguageModelMetrics(LanguageModelEvaluation.Perplexity(Network, batches),
+            LanguageModelEvaluation.Accuracy(Network, batches, h => Network.Project(h).argmax(-1)), batches.Tokens);
+    }
+
+    /// <summary>
+    /// Scores nearest-embedding decoding of the LSTM's outputs on <paramref name="tokens"/>: against the model's own embedding
+    /// rows, or, when given, against <paramref name="vectors"/> (words without a vector get a zero row).
+    /// </summary>
+    public NearestEmbeddingMetrics EvaluateNearestEmbedding(IReadOnlyList<string> tokens, WordVectors? vectors = null)
+    {
+        using var batches = Batches(tokens);
+        using var rows = vectors is null ? Network.EmbeddingWeight.detach().clone() : tensor(vectors.RowsFor(Vocabulary.Words), [Vocabulary.Count, vectors.Dimensions]);
+        using var decoder = new NearestEmbeddingDecoder(rows);
+        var best = NearestEmbeddingDecoder.TemperatureGrid
+            .Select(t => (Temperature: t, Perplexity: LanguageModelEvaluation.Perplexity(Network, batches, h => decoder.LogProbabilities(h, t))))
+            .MinBy(r => r.Perplexity);
+        return new NearestEmbeddingMetrics(best.Temperature, best.Perplexity, LanguageModelEvaluation.Accuracy(Network, batches, decoder.Decode));
+    }
+
+    /// <summary>The logits [V] of the word after <paramref name="prompt"/> (indexed like <see cref="Vocabulary"/>): the output projection of the LSTM's last output.</summary>
+    public float[] NextWordLogits(string prompt)
+    {
+        Network.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var ids = PromptIds(prompt);
+        var (logits, _) = Network.forward(tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]), null);
+        return logits[0, -1].data<float>().ToArray();
+    }
+
+    /// <summary>The next-word distribution softmax(logits / <paramref name="temperature"/>) after <paramref name="prompt"/>, indexed like <see cref="Vocabulary"/>.</summary>
+    public double[] NextWordDistribution(string prompt, double temperature = 1.0)
+    {
+        using var logits = tensor(NextWordLogits(prompt));
+        using var probabilities = TokenSampler.Probabilities(logits, temperature);
+        return probabilities.data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// Continues <paramref name="prompt"/> by <paramref name="count"/> words, each drawn from softmax(logits / T) over the
+    /// <paramref name="topK"/> most likely words (0: all) and fed back in; T = 0 takes the most likely word. &lt;unk&gt; is
+    /// never drawn. The same <paramref name="seed"/> gives the same words.
+    /// </summary>
+    public IReadOnlyList<string> Generate(string prompt, int count, double temperature = 1.0, int topK = 0, long seed = 0)
+    {
+        if (temperature < 0 || !double.IsFinite(temperature)) throw new LatentException($"temperature must be ≥ 0, got {temperature}");
+        using var unknown = tensor(new long[] { Vocabulary.IndexOf(Vocabulary.UnknownToken) });
+        using var generator = new Generator(unchecked((ulong)seed));
+        var ids = TextGenerator.Generate(Network, PromptIds(prompt), count, logits =>
+        {
+            var known = logits.index_fill(0, unknown, float.NegativeInfinity);
+            return temperature == 0 ? TokenSampler.Greedy(known) : TokenSampler.Sample(known, temperature, topK, generator);
+        });
+        return ids.Select(i => Vocabulary.Words[i]).ToList();
+    }
+
+    /// <summary>
+    /// Writes the model folder: config.json (kind "lstm-lm", architecture, options), model.safetensors (PyTorch state-dict keys:
+    /// embedding.weight, lstm.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
+    /// </summary>
+    public IReadOnlyList<string> Save(string directory)
+    {
+        var config = new JsonObject
+        {
+            ["architecture"] = new JsonObject
+            {
+                ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
+                ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
+            },
+            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+        };
+        ModelFolder.Save(directory, Kind, FormatVersion, config, Network.state_dict());
+        var vocabularyPath = Path.Combine(directory, VocabularyFile);
+        Vocabulary.Save(vocabularyPath);
+        return [Path.Combine(directory, ModelFolder.ConfigFile), Path.Combine(directory, ModelFolder.WeightsFile), vocabularyPath];
+    }
+
+    /// <summary>Reads a folder written by <see cref="Save"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
+    public static LanguageModel Load(string directory)
+    {
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var source = Path.Combine(directory, ModelFolder.ConfigFile);
+        LanguageModelOptions options;
+        try
+        {
+            options = config["options"].Deserialize<LanguageModelOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
+        }
+        catch (JsonException e)
+        {
+            throw new LatentException($"{source}: field 'options' is not valid language-model options ({e.Message.Split('\n')[0]})", e);
+        }
+        var model = new LanguageModel(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
+        int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
+        if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
+        model.network = new LstmLanguageModel(size, options, CPU);
+        ModelFolder.LoadInto(directory, model.network);
+        model.network.eval();
+        return model;
+    }
+
+    private IReadOnlyList<string> Normalise(IReadOnlyList<string> tokens) => Options.Lowercase ? tokens.Select(t => t.ToLowerInvariant()).ToList() : tokens;
+
+    private TokenBatches Batches(IReadOnlyList<string> tokens) => new(Vocabulary.Encode(Normalise(tokens)), EvaluationBatchSize, Options.Bptt, CPU);
+
+    /// <summary>The prompt's word indices: each word as written, else lowercased if only that is known, else &lt;unk&gt;.</summary>
+    private int[] PromptIds(string prompt)
+    {
+        var words = Normalise(Tokenizer.Tokenize(prompt, lowercase: false))
+            .Select(w => Vocabulary.Contains(w) || !Vocabulary.Contains(w.ToLowerInvariant()) ? w : w.ToLowerInvariant()).ToList();
+        if (words.Count == 0) throw new LatentException("the prompt has no words");
+        return Vocabulary.Encode(words);
+    }
+}

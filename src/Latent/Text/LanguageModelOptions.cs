@@ -1,0 +1,79 @@
+namespace Latent.Text;
+
+/// <summary>
+/// Every option of an LSTM language model, defaults in one place: the network's shape, the vocabulary, training by truncated
+/// BPTT with Adam, and how a user's corpus is split into train, validation and test (the embedded Brown corpus always uses
+/// the Bengio et al. 2003 split).
+/// </summary>
+public sealed record LanguageModelOptions
+{
+    /// <summary>The defaults.</summary>
+    public static LanguageModelOptions Default { get; } = new();
+
+    /// <summary>Word embedding size.</summary>
+    public int EmbeddingSize { get; init; } = 256;
+
+    /// <summary>LSTM hidden size; must equal <see cref="EmbeddingSize"/> when <see cref="TieWeights"/> is set.</summary>
+    public int HiddenSize { get; init; } = 256;
+
+    /// <summary>Stacked LSTM layers (1 or 2).</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Dropout probability on the embeddings, between LSTM layers and before the output projection.</summary>
+    public double Dropout { get; init; } = 0.4;
+
+    /// <summary>Whether the output projection reuses the embedding matrix (Press &amp; Wolf 2017; Inan et al. 2017).</summary>
+    public bool TieWeights { get; init; } = true;
+
+    /// <summary>Whether the embedding matrix is kept fixed during training (with tied weights the projection is fixed too).</summary>
+    public bool FreezeEmbedding { get; init; }
+
+    /// <summary>Words seen fewer times in the training text become &lt;unk&gt; (4: the Bengio split's "seen ≤ 3 times" rule).</summary>
+    public int MinCount { get; init; } = 4;
+
+    /// <summary>Whether text is lowercased before it reaches the model (training, evaluation and prompts alike).</summary>
+    public bool Lowercase { get; init; }
+
+    /// <summary>Use only the first this many training tokens (null: all).</summary>
+    public int? TrainTokens { get; init; }
+
+    /// <summary>Passes over the training tokens.</summary>
+    public int Epochs { get; init; } = 6;
+
+    /// <summary>Parallel token streams (rows of a batch).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Truncated back-propagation length in time steps.</summary>
+    public int Bptt { get; init; } = 35;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Gradient-norm clipping threshold.</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Seed of parameter initialisation and dropout.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Fraction of a user corpus, just before the test part, held out for validation.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Fraction of a user corpus, at its end, held out for testing.</summary>
+    public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>Throws <see cref="LatentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (EmbeddingSize < 1 || HiddenSize < 1) throw new LatentException($"embedding and hidden sizes must be ≥ 1, got {EmbeddingSize} and {HiddenSize}");
+        if (Layers is < 1 or > 2) throw new LatentException($"layers must be 1 or 2, got {Layers}");
+        if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout)) throw new LatentException($"dropout must be in [0, 1), got {Dropout}");
+        if (TieWeights && EmbeddingSize != HiddenSize)
+            throw new LatentException($"tied weights need embedding size = hidden size, got {EmbeddingSize} and {HiddenSize}");
+        if (MinCount < 1) throw new LatentException($"min count must be ≥ 1, got {MinCount}");
+        if (TrainTokens < 2) throw new LatentException($"train tokens must be ≥ 2, got {TrainTokens}");
+        if (Epochs < 1 || BatchSize < 1 || Bptt < 1) throw new LatentException($"epochs, batch size and BPTT length must be ≥ 1, got {Epochs}, {BatchSize} and {Bptt}");
+        if (!(LearningRate > 0) || !(ClipNorm > 0)) throw new LatentException($"learning rate and clip norm must be > 0, got {LearningRate} and {ClipNorm}");
+        if (!(ValidationFraction > 0) || !(TestFraction > 0) || ValidationFraction + TestFraction >= 1)
+            throw new LatentException($"validation and test fractions must be > 0 with a sum below 1, got {ValidationFraction} and {TestFraction}");
+    }
+}
