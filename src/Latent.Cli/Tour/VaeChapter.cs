@@ -35,7 +35,7 @@ public sealed class VaeChapter : ITourChapter
             [run.Label, run.Model.ToString(), F(run.Metrics.TestNegativeElbo, "F1"), F(run.Posterior.MeanKl, "F1"), F(run.Metrics.TestIwaeLogLikelihood ?? double.NaN, "F1"), F(run.Posterior.ReconstructionMse, "F4"), $"{run.Seconds:F0} s"]));
         var curves = new LineChart("test −ELBO after each epoch", "epoch", "nats per image");
         foreach (var run in all) curves.Add(run.Label, run.Curve.Evaluations.Select(p => p.Epoch).ToList(), run.Curve.Evaluations.Select(p => p.Value).ToList());
-        Image(context, curves.SavePng(context.PathFor("vae-curves.png")), "Test −ELBO after each epoch (lower is better). Bernoulli and Gaussian numbers are in different units: see question 4.");
+        Image(context, curves.SavePng(context.PathFor("vae-curves.png")), "Test −ELBO after each epoch (lower is better). Bernoulli and Gaussian numbers are in different units: see question 3.");
 
         report.Heading("1. Why a Gaussian latent, and how it generates images", 3);
         report.Paragraph("Generation is two draws: z ~ p(z) = N(0, I), then x ~ p(x|z), whose mean — the picture shown — is the decoder's output at z. The decoder only ever sees codes from the " +

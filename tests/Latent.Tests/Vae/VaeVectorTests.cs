@@ -11,7 +11,7 @@ public sealed class VaeVectorTests : TorchTest, IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static readonly VaeOptions Options = new() { Latent = 2, Hidden = [32], Decoder = DecoderKind.GaussianLearned, Epochs = 60, BatchSize = 50, LearningRate = 3e-3, EvalIwaeSamples = 200, Seed = 3 };
+    private static readonly VaeOptions Options = new() { Latent = 2, Hidden = [32], Decoder = DecoderKind.GaussianLearned, Epochs = 80, BatchSize = 20, LearningRate = 3e-3, EvalIwaeSamples = 200, Seed = 3 };
 
     /// <summary>log p(x) per example under independent Gaussians fitted to <paramref name="train"/>, averaged over <paramref name="test"/> (float64).</summary>
     private static double IndependentGaussianLogLikelihood(Tensor train, Tensor test)
