@@ -125,12 +125,12 @@ public sealed class VaeModel : IDisposable
         return Network.Reconstruct(Flatten(features)).reshape([features.shape[0], .. ExampleShape]);
     }
 
-    /// <summary>Decoder means of <paramref name="count"/> codes drawn from the prior N(0, I) with a generator seeded by <paramref name="seed"/>, shaped [count, …].</summary>
-    public Tensor Sample(long count, long seed)
+    /// <summary>Decoder means of <paramref name="count"/> codes drawn from the prior N(0, I) with a generator seeded by <paramref name="seed"/> (default <see cref="VaeOptions.Seed"/>), shaped [count, …].</summary>
+    public Tensor Sample(long count, long? seed = null)
     {
         if (count < 1) throw new LatentException($"sample count must be at least 1, got {count}");
         using var noGrad = no_grad();
-        using var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)(seed ?? Options.Seed));
         return Network.SamplePrior(count, generator).reshape([count, .. ExampleShape]);
     }
 
