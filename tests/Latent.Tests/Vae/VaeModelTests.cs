@@ -69,6 +69,18 @@ public sealed class VaeModelTests : TorchTest, IDisposable
         var message = Assert.Throws<LatentException>(() => VaeModel.Load(folder)).Message;
         Assert.Contains("model.safetensors", message);
         Assert.DoesNotContain('\n', message);
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{");
+        Assert.Contains("config.json: not valid JSON", Assert.Throws<LatentException>(() => VaeModel.Load(folder)).Message);
+    }
+
+    [Fact]
+    public void ColourImagesOfAnySizeGetImageFiguresAndAManifoldForATwoDimensionalLatent()
+    {
+        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [8], Seed = 2 }, [3, 4, 5]);
+        var test = new DataPart(TinyModels.Intensities(12, 60, seed: 3).reshape(12, 3, 4, 5), arange(12L) % 3);
+        var written = VaeFigures.WriteAll(directory, model, test, seed: 4).Select(f => Path.GetFileName(f.Path)).ToList();
+        Assert.Equal(["reconstructions.png", "samples.png", "manifold.png", "latent-means.png"], written);
+        Assert.All(written, file => Assert.True(new FileInfo(Path.Combine(directory, file)).Length > 100));
     }
 
     [Fact]
