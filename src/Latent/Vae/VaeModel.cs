@@ -40,6 +40,11 @@ public sealed class VaeModel : IDisposable
         Network = VariationalAutoencoder.Create(options, InputSize);
     }
 
+    /// <summary>Creates an untrained model for vectors of <paramref name="inputSize"/> features.</summary>
+    public VaeModel(VaeOptions options, int inputSize) : this(options, [inputSize])
+    {
+    }
+
     /// <summary>The options the model was built and trained with.</summary>
     public VaeOptions Options { get; }
 
@@ -51,6 +56,9 @@ public sealed class VaeModel : IDisposable
 
     /// <summary>True when the examples are images [C, H, W].</summary>
     public bool IsImage => ExampleShape.Length == 3;
+
+    /// <summary>True once the model has been fitted or loaded (a further <see cref="Fit"/> continues from its weights).</summary>
+    public bool IsTrained { get; private set; }
 
     /// <summary>The standardisation of the data the model was fitted on (null: none); saved with the model.</summary>
     public Standardization? Standardization { get; private set; }
@@ -64,6 +72,7 @@ public sealed class VaeModel : IDisposable
     /// <summary>
     /// Trains on the first <see cref="VaeOptions.Examples"/> (default all) training examples of <paramref name="data"/>, recording the
     /// test −ELBO after every epoch; the model then holds the moving average of its weights when <see cref="VaeOptions.Ema"/> is on.
+    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit.
     /// </summary>
     public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null)
     {
@@ -74,7 +83,7 @@ public sealed class VaeModel : IDisposable
         var train = CheckData(data.Train.Take(Options.Examples ?? data.Train.Count).Flat(), data.Source);
         var test = PrepareTest(data.Test, data.Source);
         using var images = new BinarizedImages(train, Options.Binarization, Options.Seed);
-        if (Options.DataMeanBias) Network.InitializeOutputBias(train);
+        if (Options.DataMeanBias && !IsTrained) Network.InitializeOutputBias(train);
         using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL));
         var trainer = new TrainerOptions
         {
@@ -88,6 +97,7 @@ public sealed class VaeModel : IDisposable
         var curve = VaeTraining.Fit(Network, Options.CreateObjective(), images, OptimizerSettings.Adam(Options.LearningRate), trainer,
             evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress);
         Network.eval();
+        IsTrained = true;
         return curve;
     }
 
@@ -183,7 +193,7 @@ public sealed class VaeModel : IDisposable
         {
             throw new LatentException($"{source}: unreadable options or preprocessing ({e.Message.Split('\n')[0]})", e);
         }
-        var model = new VaeModel(options, shape) { Standardization = standardization };
+        var model = new VaeModel(options, shape) { Standardization = standardization, IsTrained = true };
         ModelFolder.LoadInto(directory, model.Network);
         model.Network.eval();
         return model;

@@ -76,12 +76,19 @@ public sealed class VaeVectorTests : TorchTest, IDisposable
     {
         using var raw = TinyData.Vectors(train: 100, test: 40);
         using var data = raw.Standardized();
-        using var model = new VaeModel(Options with { Epochs = 2, EvalIwaeSamples = 10 }, data.ExampleShape);
-        model.Fit(data);
+        var options = Options with { Epochs = 15, EvalIwaeSamples = 10 };
+        using var model = new VaeModel(options, data.FeatureCount);
+        Assert.False(model.IsTrained);
+        var first = model.Fit(data);
         model.Save(Path.Combine(directory, "model"));
         using var loaded = VaeModel.Load(Path.Combine(directory, "model"));
+        Assert.True(loaded.IsTrained);
         var prepared = loaded.Prepare(raw.Test);
         Assert.True(prepared.Features.allclose(data.Test.Features, rtol: 1e-5, atol: 1e-5));
         Assert.Equal(model.Evaluate(data.Test), loaded.Evaluate(prepared));
+
+        // A further fit continues from the loaded weights (the output bias is not reset to the data statistics).
+        var continued = loaded.Fit(data);
+        Assert.True(continued.Evaluations[0].Value < first.Evaluations[0].Value, $"continued {continued.Evaluations[0].Value} vs fresh {first.Evaluations[0].Value}");
     }
 }
