@@ -16,9 +16,7 @@ public sealed class VaeCommand : ICliCommand
     public Command Build(ConsoleUi ui)
     {
         var command = new Command("vae", "Variational autoencoders on images or real-valued vectors (Bernoulli or Gaussian decoders, ELBO or IWAE objective).");
-        command.Subcommands.Add(BuildTrain(ui));
-        command.Subcommands.Add(BuildEval(ui));
-        command.Subcommands.Add(BuildSample(ui));
+        foreach (var subcommand in new[] { BuildTrain(ui), BuildEval(ui), BuildSample(ui) }) command.Subcommands.Add(subcommand);
         return command;
     }
 
@@ -73,7 +71,7 @@ public sealed class VaeCommand : ICliCommand
             });
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
-            Finish(ui, outDir, model, model.Evaluate(dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath);
+            Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath);
             return ExitCodes.Success;
         });
         return command;
@@ -95,7 +93,7 @@ public sealed class VaeCommand : ICliCommand
             using var vae = VaeModel.Load(result.GetValue(model)!);
             using var dataset = DatasetLoader.Load(data.Read(result, seed) with { Standardize = false });
             var test = vae.Prepare(dataset.Test);
-            Finish(ui, outDir, vae, vae.Evaluate(test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed);
+            Finish(ui, outDir, vae, Evaluate(ui, vae, test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed);
             return ExitCodes.Success;
         });
         return command;
@@ -139,11 +137,14 @@ public sealed class VaeCommand : ICliCommand
 
     private static Option<string?> ModelOption()
     {
-        var option = new Option<string?>("--model") { Description = "a model folder written by `latent vae train` (OUT/model)", Required = true };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } value && !Directory.Exists(value)) result.AddError($"--model: folder '{value}' not found");
-        });
+        var option = CliOptions.ExistingDirectory("--model", "a model folder written by `latent vae train` (OUT/model)");
+        option.Required = true;
         return option;
     }
+
+    private static VaeMetrics Evaluate(ConsoleUi ui, VaeModel model, DataPart test, int? iwaeK = null, int? iwaeExamples = null) => ui.Progress(progress =>
+    {
+        var bar = progress.AddTask("test -ELBO and IWAE log-likelihood", maxValue: 1);
+        return model.Evaluate(test, iwaeK, iwaeExamples, done => bar.Value = done);
+    });
 }

@@ -104,9 +104,9 @@ public sealed class VaeModel : IDisposable
     /// <summary>
     /// The test −ELBO over <paramref name="test"/> and the IWAE log-likelihood estimate with <paramref name="iwaeSamples"/> importance samples
     /// (default <see cref="VaeOptions.EvalIwaeSamples"/>; 0 skips it) over the first <paramref name="iwaeExamples"/> examples (default
-    /// <see cref="VaeOptions.EvalIwaeExamples"/>, else all); <paramref name="progress"/> receives the IWAE examples done.
+    /// <see cref="VaeOptions.EvalIwaeExamples"/>, else all); <paramref name="progress"/> receives the fraction of the IWAE estimate done.
     /// </summary>
-    public VaeMetrics Evaluate(DataPart test, int? iwaeSamples = null, int? iwaeExamples = null, Action<long>? progress = null)
+    public VaeMetrics Evaluate(DataPart test, int? iwaeSamples = null, int? iwaeExamples = null, Action<double>? progress = null)
     {
         int k = iwaeSamples ?? Options.EvalIwaeSamples;
         if (k < 0) throw new LatentException($"IWAE samples must be at least 0, got {k}");
@@ -117,7 +117,7 @@ public sealed class VaeModel : IDisposable
         double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
         if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
-        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, progress) - LogScaleSum();
+        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
         return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0]);
     }
 
