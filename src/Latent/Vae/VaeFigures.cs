@@ -26,7 +26,7 @@ public static class VaeFigures
         }
         else
         {
-            written.Add((ReconstructionError(model, test).SavePng(Path.Combine(directory, "reconstruction-error.png")), "Mean squared reconstruction error of each feature on the test data."));
+            written.Add((ReconstructionError(model, test).SavePng(Path.Combine(directory, "reconstruction-error.png")), $"Mean squared reconstruction error of each feature on the test data{(model.Standardization is null ? "" : " (standardised units)")}."));
         }
         if (model.Options.Latent >= 2 && test.Count > 0)
             written.Add((LatentMeans("test-set posterior means", model, test).SavePng(Path.Combine(directory, "latent-means.png")),

@@ -19,8 +19,9 @@ public static class VaeReport
         var iwae = metrics.TestIwaeLogLikelihood is { } ll ? ll.ToString("F2", CultureInfo.InvariantCulture) : "—";
         report.Table(["test examples", "test −ELBO (nats)", $"IWAE log p(x) (k={metrics.IwaeSamples}, {metrics.IwaeExamples} examples)"],
             [[metrics.Examples.ToString(CultureInfo.InvariantCulture), metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture), iwae]]);
-        report.Paragraph("Nats per example in the data's original units (a standardisation is undone with its Jacobian). Published on MNIST: 784-400-20 Bernoulli VAE, " +
-            "Adam 1e-3, batch 128, 10 epochs: ≈104 nats test loss (pytorch/examples); dynamically binarized, k = 5000: VAE −86.76, IWAE (k = 50) −84.78 (Burda et al. 2016).");
+        report.Paragraph("Nats per example in the data's original units (a standardisation is undone with its Jacobian)." + (model.IsImage
+            ? " Published on MNIST: 784-400-20 Bernoulli VAE, Adam 1e-3, batch 128, 10 epochs: ≈104 nats test loss (pytorch/examples); dynamically binarized, k = 5000: VAE −86.76, IWAE (k = 50) −84.78 (Burda et al. 2016)."
+            : ""));
         if (curve is not null)
         {
             var csv = Path.Combine(directory, "curve.csv");
