@@ -2,14 +2,27 @@ using static TorchSharp.torch;
 
 namespace Latent.Distributions;
 
-/// <summary>Independent Bernoulli variables over the last dimension, parameterized by logits for numerical stability.</summary>
-public sealed class BernoulliLogits
+/// <summary>Independent Bernoulli variables forming an event over the last <see cref="EventDimensions"/> dimensions, parameterized by logits for numerical stability.</summary>
+public sealed class BernoulliLogits : IDistribution
 {
-    /// <summary>Creates the distribution from logits (log p/(1-p)).</summary>
-    public BernoulliLogits(Tensor logits) => Logits = logits;
+    /// <summary>Creates the distribution from logits (log p/(1-p)); an event spans the last <paramref name="eventDimensions"/> dimensions.</summary>
+    public BernoulliLogits(Tensor logits, int eventDimensions = 1)
+    {
+        Logits = logits;
+        EventDimensions = EventSum.Check(eventDimensions);
+    }
 
     /// <summary>The logits.</summary>
     public Tensor Logits { get; }
+
+    /// <inheritdoc/>
+    public int EventDimensions { get; }
+
+    /// <summary>The success probabilities (the mean of the 0/1 variables).</summary>
+    public Tensor Mean => Probabilities;
+
+    /// <summary>False: a 0/1 draw is not a differentiable function of the logits.</summary>
+    public bool HasRSample => false;
 
     /// <summary>The success probabilities sigmoid(logits).</summary>
     public Tensor Probabilities => Logits.sigmoid();
@@ -22,16 +35,24 @@ public sealed class BernoulliLogits
     public Tensor LogProbPerDimension(Tensor x) =>
         -nn.functional.binary_cross_entropy_with_logits(Logits, x.expand_as(Logits), reduction: nn.Reduction.None);
 
-    /// <summary>log p(x) summed over the last dimension.</summary>
-    public Tensor LogProb(Tensor x) => LogProbPerDimension(x).sum(-1);
+    /// <summary>log p(x) summed over the event.</summary>
+    public Tensor LogProb(Tensor x) => EventSum.Over(LogProbPerDimension(x), EventDimensions);
 
-    /// <summary>Entropy summed over the last dimension.</summary>
+    /// <summary>Entropy summed over the event.</summary>
     public Tensor Entropy()
     {
         var p = Probabilities;
-        return nn.functional.binary_cross_entropy_with_logits(Logits, p, reduction: nn.Reduction.None).sum(-1);
+        return EventSum.Over(nn.functional.binary_cross_entropy_with_logits(Logits, p, reduction: nn.Reduction.None), EventDimensions);
     }
 
     /// <summary>Draws 0/1 samples (not differentiable).</summary>
-    public Tensor Sample(Generator? generator = null) => bernoulli(Probabilities, generator);
+    public Tensor Sample(Generator? generator = null)
+    {
+        using var noGrad = no_grad();
+        return bernoulli(Probabilities, generator);
+    }
+
+    /// <summary>Throws: Bernoulli draws have no reparameterization.</summary>
+    public Tensor RSample(Generator? generator = null) =>
+        throw new LatentException("a Bernoulli distribution has no reparameterized sample; use Sample, or a score-function gradient");
 }

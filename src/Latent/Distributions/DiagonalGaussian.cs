@@ -4,20 +4,21 @@ using static TorchSharp.torch;
 namespace Latent.Distributions;
 
 /// <summary>
-/// A Gaussian with diagonal covariance over the last tensor dimension, parameterized by mean and
-/// log-variance as a VAE encoder produces them. Densities are summed over the last dimension in log space.
+/// A Gaussian with diagonal covariance over an event of the last <see cref="EventDimensions"/> tensor dimensions (one by
+/// default), parameterized by mean and log-variance as a VAE encoder produces them. Densities are summed in log space.
 /// </summary>
-public sealed class DiagonalGaussian
+public sealed class DiagonalGaussian : IDistribution
 {
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
-    /// <summary>Creates the distribution from a mean and a log-variance of the same shape.</summary>
-    public DiagonalGaussian(Tensor mean, Tensor logVariance)
+    /// <summary>Creates the distribution from a mean and a log-variance of the same shape; an event spans the last <paramref name="eventDimensions"/> dimensions.</summary>
+    public DiagonalGaussian(Tensor mean, Tensor logVariance, int eventDimensions = 1)
     {
         if (!mean.shape.SequenceEqual(logVariance.shape))
             throw new LatentException($"diagonal Gaussian: mean shape [{string.Join(",", mean.shape)}] differs from log-variance shape [{string.Join(",", logVariance.shape)}]");
         Mean = mean;
         LogVariance = logVariance;
+        EventDimensions = EventSum.Check(eventDimensions);
     }
 
     /// <summary>A standard normal N(0, I) with the given shape, dtype and device.</summary>
@@ -26,6 +27,12 @@ public sealed class DiagonalGaussian
 
     /// <summary>The mean mu.</summary>
     public Tensor Mean { get; }
+
+    /// <inheritdoc/>
+    public int EventDimensions { get; }
+
+    /// <inheritdoc/>
+    public bool HasRSample => true;
 
     /// <summary>The log-variance log sigma^2 (unconstrained, so any real value is a valid variance).</summary>
     public Tensor LogVariance { get; }
@@ -55,9 +62,16 @@ public sealed class DiagonalGaussian
     public Tensor LogProbPerDimension(Tensor x) =>
         -0.5 * (LogTwoPi + LogVariance + (x - Mean).square() * (-LogVariance).exp());
 
-    /// <summary>log N(x; mu, diag sigma^2), summed over the last dimension; finite where the plain density underflows.</summary>
-    public Tensor LogProb(Tensor x) => LogProbPerDimension(x).sum(-1);
+    /// <summary>log N(x; mu, diag sigma^2), summed over the event; finite where the plain density underflows.</summary>
+    public Tensor LogProb(Tensor x) => EventSum.Over(LogProbPerDimension(x), EventDimensions);
 
-    /// <summary>Differential entropy 0.5 * sum(log(2 pi e) + log sigma^2) over the last dimension.</summary>
-    public Tensor Entropy() => (0.5 * (LogTwoPi + 1.0 + LogVariance)).sum(-1);
+    /// <summary>A draw mu + sigma * eps without gradient.</summary>
+    public Tensor Sample(Generator? generator = null)
+    {
+        using var noGrad = no_grad();
+        return RSample(generator);
+    }
+
+    /// <summary>Differential entropy 0.5 * sum(log(2 pi e) + log sigma^2) over the event.</summary>
+    public Tensor Entropy() => EventSum.Over(0.5 * (LogTwoPi + 1.0 + LogVariance), EventDimensions);
 }

@@ -6,7 +6,7 @@ namespace Latent.Distributions;
 public static class Kl
 {
     /// <summary>
-    /// KL(q || p) between diagonal Gaussians, summed over the last dimension:
+    /// KL(q || p) between diagonal Gaussians, summed over q's event:
     /// 0.5 * sum(log sp^2 - log sq^2 + (sq^2 + (mq - mp)^2) / sp^2 - 1).
     /// With p = N(0, I) this is Kingma and Welling (2014), appendix B.
     /// </summary>
@@ -14,10 +14,10 @@ public static class Kl
     {
         var ratio = (q.LogVariance - p.LogVariance).exp();
         var meanTerm = (q.Mean - p.Mean).square() * (-p.LogVariance).exp();
-        return 0.5 * (ratio + meanTerm - 1.0 - (q.LogVariance - p.LogVariance)).sum(-1);
+        return EventSum.Over(0.5 * (ratio + meanTerm - 1.0 - (q.LogVariance - p.LogVariance)), q.EventDimensions);
     }
 
-    /// <summary>KL(q || N(0, I)) summed over the last dimension.</summary>
+    /// <summary>KL(q || N(0, I)) summed over q's event.</summary>
     public static Tensor FromStandardNormal(DiagonalGaussian q) =>
-        0.5 * (q.LogVariance.exp() + q.Mean.square() - 1.0 - q.LogVariance).sum(-1);
+        EventSum.Over(0.5 * (q.LogVariance.exp() + q.Mean.square() - 1.0 - q.LogVariance), q.EventDimensions);
 }

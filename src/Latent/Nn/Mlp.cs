@@ -27,6 +27,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>The layer widths, input first.</summary>
     public IReadOnlyList<int> Widths { get; }
 
+    /// <summary>The last Linear layer (for example to start its bias at a data statistic).</summary>
+    public Linear OutputLayer => layers[layers.Count - 1];
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

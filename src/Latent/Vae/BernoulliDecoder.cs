@@ -1,25 +1,23 @@
 using Latent.Distributions;
+using Latent.Nn;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Latent.Vae;
 
-/// <summary>p(x|z) as independent Bernoulli pixels: an MLP producing one logit per pixel.</summary>
-public sealed class BernoulliDecoder : nn.Module<Tensor, IObservationDistribution>, IDecoder
+/// <summary>p(x|z) as independent Bernoulli features in [0, 1]: an MLP (ReLU) producing one logit per feature.</summary>
+public sealed class BernoulliDecoder : nn.Module<Tensor, IDistribution>, IDecoder
 {
-    private readonly Sequential trunk;
-    private readonly Linear logits;
+    private readonly Mlp network;
 
-    /// <summary>Creates a decoder from <paramref name="latentSize"/> through <paramref name="hiddenSizes"/> (ReLU) to <paramref name="outputSize"/> logits.</summary>
+    /// <summary>Creates a decoder from <paramref name="latentSize"/> through <paramref name="hiddenSizes"/> to <paramref name="outputSize"/> logits.</summary>
     public BernoulliDecoder(int latentSize, IReadOnlyList<int> hiddenSizes, int outputSize, Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base(nameof(BernoulliDecoder))
     {
         if (outputSize <= 0) throw new LatentException($"decoder output size must be positive, got {outputSize}");
         LatentSize = latentSize;
         OutputSize = outputSize;
-        trunk = MlpTrunk.Create(latentSize, hiddenSizes, device, dtype);
-        logits = nn.Linear(MlpTrunk.OutputWidth(latentSize, hiddenSizes), outputSize, device: device, dtype: dtype);
+        network = new Mlp([latentSize, .. hiddenSizes, outputSize], dtype: dtype, device: device);
         RegisterComponents();
     }
 
@@ -29,10 +27,14 @@ public sealed class BernoulliDecoder : nn.Module<Tensor, IObservationDistributio
     /// <inheritdoc/>
     public int OutputSize { get; }
 
-    /// <inheritdoc/>
-    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(logits, dataMean);
+    /// <summary>Sets the logits' bias to logit(mean of the data), the mean clamped to [1e-3, 1 − 1e-3].</summary>
+    public void InitializeOutputBias(Tensor data)
+    {
+        using var scope = NewDisposeScope();
+        var p = DecoderOutput.Statistics(data, OutputSize).Mean.clamp(1e-3, 1 - 1e-3);
+        DecoderOutput.SetBias(network, 0, p.log() - (1 - p).log());
+    }
 
-    /// <summary>The Bernoulli distribution over pixels for latent codes z.</summary>
-    public override IObservationDistribution forward(Tensor z) =>
-        new BernoulliObservation(new BernoulliLogits(logits.forward(trunk.forward(z))));
+    /// <summary>The Bernoulli distribution over features for latent codes z.</summary>
+    public override IDistribution forward(Tensor z) => new BernoulliLogits(network.forward(z));
 }

@@ -12,15 +12,15 @@ public sealed class BinarizedImages : IDisposable
     private readonly Tensor intensities;
     private readonly Tensor? fixedDraw;
 
-    /// <summary>Wraps intensities [N, D] in [0,1]; throws when any value is NaN or outside [0,1].</summary>
+    /// <summary>Wraps features [N, D]; throws when any value is NaN, or outside [0,1] when <paramref name="mode"/> binarizes.</summary>
     public BinarizedImages(Tensor intensities, Binarization mode, long seed)
     {
         if (intensities.dim() != 2) throw new LatentException($"images must have shape [count, pixels], got [{string.Join(",", intensities.shape)}]");
         using (no_grad())
         {
             if (intensities.isnan().any().item<bool>()) throw new LatentException("images contain NaN values");
-            if (intensities.numel() > 0 && (intensities.min().item<float>() < 0f || intensities.max().item<float>() > 1f))
-                throw new LatentException("image intensities must lie in [0,1]");
+            if (mode != Binarization.None && intensities.numel() > 0 && (intensities.min().item<float>() < 0f || intensities.max().item<float>() > 1f))
+                throw new LatentException("binarization needs intensities in [0,1]");
         }
         this.intensities = intensities;
         Mode = mode;

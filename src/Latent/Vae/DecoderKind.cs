@@ -1,6 +1,6 @@
 namespace Latent.Vae;
 
-/// <summary>The decoders a <see cref="VaeArchitecture"/> can build.</summary>
+/// <summary>The decoder distributions p(x|z) a VAE can use (<see cref="VaeOptions.Decoder"/>).</summary>
 public enum DecoderKind
 {
     /// <summary><see cref="BernoulliDecoder"/>.</summary>

@@ -1,18 +1,17 @@
 using Latent.Distributions;
+using Latent.Nn;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Latent.Vae;
 
 /// <summary>
-/// p(x|z) = N(x; mu(z), sigma^2 I) with a fixed sigma: log p(x|z) is -||x - mu||^2 / (2 sigma^2) plus a constant,
-/// so sigma sets the weight of the reconstruction against the KL term. The mean is squashed into (0,1) by a sigmoid.
+/// p(x|z) = N(x; mu(z), sigma^2 I) with a fixed sigma: log p(x|z) is -||x - mu||^2 / (2 sigma^2) plus a constant, so sigma
+/// sets the weight of the reconstruction against the KL term. The mean is any real vector (no [0, 1] assumption).
 /// </summary>
-public sealed class FixedGaussianDecoder : nn.Module<Tensor, IObservationDistribution>, IDecoder
+public sealed class FixedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDecoder
 {
-    private readonly Sequential trunk;
-    private readonly Linear mean;
+    private readonly Mlp network;
     private readonly double logVariance;
 
     /// <summary>Creates a decoder with observation noise standard deviation <paramref name="sigma"/>.</summary>
@@ -25,8 +24,7 @@ public sealed class FixedGaussianDecoder : nn.Module<Tensor, IObservationDistrib
         OutputSize = outputSize;
         Sigma = sigma;
         logVariance = 2.0 * Math.Log(sigma);
-        trunk = MlpTrunk.Create(latentSize, hiddenSizes, device, dtype);
-        mean = nn.Linear(MlpTrunk.OutputWidth(latentSize, hiddenSizes), outputSize, device: device, dtype: dtype);
+        network = new Mlp([latentSize, .. hiddenSizes, outputSize], dtype: dtype, device: device);
         RegisterComponents();
     }
 
@@ -39,13 +37,17 @@ public sealed class FixedGaussianDecoder : nn.Module<Tensor, IObservationDistrib
     /// <summary>The fixed observation noise standard deviation.</summary>
     public double Sigma { get; }
 
-    /// <inheritdoc/>
-    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(mean, dataMean);
-
-    /// <summary>The Gaussian over pixels for latent codes z.</summary>
-    public override IObservationDistribution forward(Tensor z)
+    /// <summary>Sets the mean's bias to the mean of the data.</summary>
+    public void InitializeOutputBias(Tensor data)
     {
-        var mu = mean.forward(trunk.forward(z)).sigmoid();
-        return new GaussianObservation(new DiagonalGaussian(mu, full_like(mu, logVariance)));
+        using var scope = NewDisposeScope();
+        DecoderOutput.SetBias(network, 0, DecoderOutput.Statistics(data, OutputSize).Mean);
+    }
+
+    /// <summary>The Gaussian over features for latent codes z.</summary>
+    public override IDistribution forward(Tensor z)
+    {
+        var mu = network.forward(z);
+        return new DiagonalGaussian(mu, full_like(mu, logVariance));
     }
 }

@@ -1,31 +1,27 @@
 using Latent.Distributions;
+using Latent.Nn;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Latent.Vae;
 
 /// <summary>
-/// The inference network q(z|x): an MLP whose last hidden layer feeds two linear heads, the mean and the
-/// log-variance of a diagonal Gaussian (Kingma and Welling 2014, appendix C.2).
+/// The inference network q(z|x): an MLP (ReLU) whose output holds the mean and the log-variance of a diagonal Gaussian,
+/// side by side (Kingma and Welling 2014, appendix C.2).
 /// </summary>
 public sealed class GaussianEncoder : nn.Module<Tensor, DiagonalGaussian>
 {
-    private readonly Sequential trunk;
-    private readonly Linear mean;
-    private readonly Linear logVariance;
+    private readonly Mlp network;
 
-    /// <summary>Creates an encoder from <paramref name="inputSize"/> through <paramref name="hiddenSizes"/> (ReLU) to a <paramref name="latentSize"/>-dimensional Gaussian.</summary>
+    /// <summary>Creates an encoder from <paramref name="inputSize"/> through <paramref name="hiddenSizes"/> to a <paramref name="latentSize"/>-dimensional Gaussian.</summary>
     public GaussianEncoder(int inputSize, IReadOnlyList<int> hiddenSizes, int latentSize, Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base(nameof(GaussianEncoder))
     {
         if (latentSize <= 0) throw new LatentException($"latent size must be positive, got {latentSize}");
+        if (inputSize <= 0) throw new LatentException($"input size must be positive, got {inputSize}");
         InputSize = inputSize;
         LatentSize = latentSize;
-        trunk = MlpTrunk.Create(inputSize, hiddenSizes, device, dtype);
-        int width = MlpTrunk.OutputWidth(inputSize, hiddenSizes);
-        mean = nn.Linear(width, latentSize, device: device, dtype: dtype);
-        logVariance = nn.Linear(width, latentSize, device: device, dtype: dtype);
+        network = new Mlp([inputSize, .. hiddenSizes, 2 * latentSize], dtype: dtype, device: device);
         RegisterComponents();
     }
 
@@ -38,7 +34,7 @@ public sealed class GaussianEncoder : nn.Module<Tensor, DiagonalGaussian>
     /// <summary>q(z|x) for a batch x [.., InputSize].</summary>
     public override DiagonalGaussian forward(Tensor x)
     {
-        var hidden = trunk.forward(x);
-        return new DiagonalGaussian(mean.forward(hidden), logVariance.forward(hidden));
+        var output = network.forward(x);
+        return new DiagonalGaussian(output.narrow(-1, 0, LatentSize), output.narrow(-1, LatentSize, LatentSize));
     }
 }

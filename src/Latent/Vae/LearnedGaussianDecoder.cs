@@ -1,20 +1,18 @@
 using Latent.Distributions;
+using Latent.Nn;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Latent.Vae;
 
 /// <summary>
-/// p(x|z) = N(x; mu(z), diag sigma^2(z)) with a mean and a log-variance per pixel. An optional variance floor
-/// keeps sigma^2 &gt;= floor: log sigma^2 = log(floor + exp(raw)) = log floor + softplus(raw - log floor),
-/// which stops the likelihood from diverging on pixels that are constant (the black MNIST border).
+/// p(x|z) = N(x; mu(z), diag sigma^2(z)) with a mean and a log-variance per feature, both any real numbers (no [0, 1]
+/// assumption). An optional variance floor keeps sigma^2 &gt;= floor: log sigma^2 = log(floor + exp(raw)) =
+/// log floor + softplus(raw - log floor), which stops the likelihood from diverging on constant features (the black MNIST border).
 /// </summary>
-public sealed class LearnedGaussianDecoder : nn.Module<Tensor, IObservationDistribution>, IDecoder
+public sealed class LearnedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDecoder
 {
-    private readonly Sequential trunk;
-    private readonly Linear mean;
-    private readonly Linear logVariance;
+    private readonly Mlp network;
     private readonly double logFloor;
 
     /// <summary>Creates a decoder; <paramref name="varianceFloor"/> = 0 leaves the variance unconstrained.</summary>
@@ -27,10 +25,7 @@ public sealed class LearnedGaussianDecoder : nn.Module<Tensor, IObservationDistr
         OutputSize = outputSize;
         VarianceFloor = varianceFloor;
         logFloor = varianceFloor > 0 ? Math.Log(varianceFloor) : double.NegativeInfinity;
-        trunk = MlpTrunk.Create(latentSize, hiddenSizes, device, dtype);
-        int width = MlpTrunk.OutputWidth(latentSize, hiddenSizes);
-        mean = nn.Linear(width, outputSize, device: device, dtype: dtype);
-        logVariance = nn.Linear(width, outputSize, device: device, dtype: dtype);
+        network = new Mlp([latentSize, .. hiddenSizes, 2 * outputSize], dtype: dtype, device: device);
         RegisterComponents();
     }
 
@@ -43,16 +38,23 @@ public sealed class LearnedGaussianDecoder : nn.Module<Tensor, IObservationDistr
     /// <summary>The smallest variance the decoder can output (0 = none).</summary>
     public double VarianceFloor { get; }
 
-    /// <inheritdoc/>
-    public void InitializeOutputBias(Tensor dataMean) => MlpTrunk.SetBiasToLogitOf(mean, dataMean);
-
-    /// <summary>The Gaussian over pixels for latent codes z.</summary>
-    public override IObservationDistribution forward(Tensor z)
+    /// <summary>Sets the mean's bias to the mean of the data and the log-variance's bias so that the variance starts at the data's (at least twice the floor).</summary>
+    public void InitializeOutputBias(Tensor data)
     {
-        var hidden = trunk.forward(z);
-        var mu = mean.forward(hidden).sigmoid();
-        var raw = logVariance.forward(hidden);
-        var logVar = VarianceFloor > 0 ? nn.functional.softplus(raw - logFloor) + logFloor : raw;
-        return new GaussianObservation(new DiagonalGaussian(mu, logVar));
+        using var scope = NewDisposeScope();
+        var (mean, variance) = DecoderOutput.Statistics(data, OutputSize);
+        DecoderOutput.SetBias(network, 0, mean);
+        var target = variance.to(ScalarType.Float64).clamp_min(Math.Max(2 * VarianceFloor, 1e-6));
+        var raw = VarianceFloor > 0 ? (target - VarianceFloor).log() : target.log();
+        DecoderOutput.SetBias(network, OutputSize, raw);
+    }
+
+    /// <summary>The Gaussian over features for latent codes z.</summary>
+    public override IDistribution forward(Tensor z)
+    {
+        var output = network.forward(z);
+        var raw = output.narrow(-1, OutputSize, OutputSize);
+        var logVariance = VarianceFloor > 0 ? nn.functional.softplus(raw - logFloor) + logFloor : raw;
+        return new DiagonalGaussian(output.narrow(-1, 0, OutputSize), logVariance);
     }
 }

@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace Latent.Vae;
 
 /// <summary>
-/// A variational autoencoder: a Gaussian encoder q(z|x), a standard-normal prior p(z) and any decoder p(x|z)
-/// handed in (Bernoulli, fixed- or learned-variance Gaussian). Provides the ELBO, the importance-weighted bound,
-/// prior samples, reconstructions and latent means.
+/// A variational autoencoder on data vectors: a Gaussian encoder q(z|x), a standard-normal prior p(z) and any decoder
+/// p(x|z) handed in (Bernoulli, fixed- or learned-variance Gaussian). Provides the ELBO, the importance-weighted bound,
+/// prior samples, reconstructions and latent means. <see cref="VaeModel"/> wraps it for data sets of any shape.
 /// </summary>
 public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
 {
     private readonly GaussianEncoder encoder;
-    private readonly nn.Module<Tensor, IObservationDistribution> decoder;
+    private readonly nn.Module<Tensor, IDistribution> decoder;
 
     /// <summary>Composes an encoder and a decoder that agree on the latent and data sizes.</summary>
     public VariationalAutoencoder(GaussianEncoder encoder, IDecoder decoder) : base(nameof(VariationalAutoencoder))
@@ -22,10 +22,27 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         if (encoder.InputSize != decoder.OutputSize)
             throw new LatentException($"encoder input size {encoder.InputSize} differs from decoder output size {decoder.OutputSize}");
         this.encoder = encoder;
-        this.decoder = decoder as nn.Module<Tensor, IObservationDistribution>
+        this.decoder = decoder as nn.Module<Tensor, IDistribution>
             ?? throw new LatentException($"decoder {decoder.GetType().Name} is not a TorchSharp module");
         Decoder = decoder;
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// Builds a freshly initialized VAE for <paramref name="inputSize"/>-dimensional data from <paramref name="options"/>: an encoder
+    /// through <see cref="VaeOptions.Hidden"/>, a decoder through the same widths reversed, and the chosen decoder distribution.
+    /// </summary>
+    public static VariationalAutoencoder Create(VaeOptions options, int inputSize, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    {
+        var encoder = new GaussianEncoder(inputSize, options.Hidden, options.Latent, device, dtype);
+        var reversed = options.Hidden.Reverse().ToArray();
+        IDecoder decoder = options.Decoder switch
+        {
+            DecoderKind.Bernoulli => new BernoulliDecoder(options.Latent, reversed, inputSize, device, dtype),
+            DecoderKind.GaussianFixed => new FixedGaussianDecoder(options.Latent, reversed, inputSize, options.Sigma, device, dtype),
+            _ => new LearnedGaussianDecoder(options.Latent, reversed, inputSize, options.VarianceFloor, device, dtype),
+        };
+        return new VariationalAutoencoder(encoder, decoder);
     }
 
     /// <summary>The inference network q(z|x).</summary>
@@ -51,7 +68,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>p(x|z) for latent codes z [.., LatentSize].</summary>
-    public IObservationDistribution Decode(Tensor z) => decoder.forward(z);
+    public IDistribution Decode(Tensor z) => decoder.forward(z);
 
     /// <summary>The posterior means E_q[z|x], shape [B, LatentSize].</summary>
     public Tensor EncodeMeans(Tensor x) => Encode(x).Mean;
@@ -81,11 +98,8 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         return new ElboTerms(reconstruction, Kl.FromStandardNormal(posterior));
     }
 
-    /// <summary>
-    /// Starts the decoder's mean at <paramref name="dataMean"/> [InputSize] by setting its output bias (Burda et al. 2016 do
-    /// this for MNIST): the early steps then learn structure instead of the average image.
-    /// </summary>
-    public void InitializeOutputBias(Tensor dataMean) => Decoder.InitializeOutputBias(dataMean);
+    /// <summary>Starts the decoder at the per-feature statistics of the training data [N, InputSize] (see <see cref="IDecoder.InitializeOutputBias"/>).</summary>
+    public void InitializeOutputBias(Tensor data) => Decoder.InitializeOutputBias(data);
 
     /// <summary>
     /// Log importance weights log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x) for <paramref name="samples"/>

@@ -1,3 +1,4 @@
+using Latent.Distributions;
 using Latent.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,9 +21,9 @@ public sealed class DecoderTests : TorchTest
         var decoder = Gaussian(kind, latent: 3, output: 7);
         var z = randn(4, 3);
         var x = rand(4, 7);
-        var observation = (GaussianObservation)decoder.call(z);
-        var mean = observation.Distribution.Mean.to(ScalarType.Float64).data<double>().ToArray();
-        var logVariance = observation.Distribution.LogVariance.to(ScalarType.Float64).data<double>().ToArray();
+        var observation = (DiagonalGaussian)decoder.call(z);
+        var mean = observation.Mean.to(ScalarType.Float64).data<double>().ToArray();
+        var logVariance = observation.LogVariance.to(ScalarType.Float64).data<double>().ToArray();
         var pixels = x.to(ScalarType.Float64).data<double>().ToArray();
         var actual = observation.LogProb(x).to(ScalarType.Float64).data<double>().ToArray();
         for (int n = 0; n < 4; n++)
@@ -42,8 +43,8 @@ public sealed class DecoderTests : TorchTest
     public void FixedGaussianDecoderUsesItsSigma()
     {
         var decoder = new FixedGaussianDecoder(2, new[] { 4 }, 5, sigma: 0.25);
-        var observation = (GaussianObservation)decoder.call(zeros(3, 2));
-        var variance = observation.Distribution.LogVariance.exp();
+        var observation = (DiagonalGaussian)decoder.call(zeros(3, 2));
+        var variance = observation.LogVariance.exp();
         Assert.True(variance.allclose(full_like(variance, 0.0625), rtol: 1e-6, atol: 0));
     }
 
@@ -54,8 +55,8 @@ public sealed class DecoderTests : TorchTest
         var decoder = new LearnedGaussianDecoder(2, new[] { 4 }, 5, varianceFloor: 0.01);
         using (no_grad())
             foreach (var parameter in decoder.parameters()) parameter.mul_(50);
-        var observation = (GaussianObservation)decoder.call(randn(100, 2) * 10);
-        var variance = observation.Distribution.LogVariance.exp();
+        var observation = (DiagonalGaussian)decoder.call(randn(100, 2) * 10);
+        var variance = observation.LogVariance.exp();
         Assert.True(variance.min().item<float>() >= 0.01f * (1 - 1e-5f), $"variance {variance.min().item<float>()} fell below the floor");
         Assert.True(observation.LogProb(rand(100, 5)).isfinite().all().item<bool>());
     }
@@ -67,8 +68,8 @@ public sealed class DecoderTests : TorchTest
         var decoder = new BernoulliDecoder(2, new[] { 4 }, 6);
         var z = randn(3, 2);
         var x = rand(3, 6);
-        var observation = (BernoulliObservation)decoder.call(z);
-        var logits = observation.Distribution.Logits.to(ScalarType.Float64).data<double>().ToArray();
+        var observation = (BernoulliLogits)decoder.call(z);
+        var logits = observation.Logits.to(ScalarType.Float64).data<double>().ToArray();
         var pixels = x.to(ScalarType.Float64).data<double>().ToArray();
         var actual = observation.LogProb(x).to(ScalarType.Float64).data<double>().ToArray();
         for (int n = 0; n < 3; n++)
@@ -83,7 +84,7 @@ public sealed class DecoderTests : TorchTest
             Assert.Equal(expected, actual[n], 4);
         }
 
-        var extreme = new BernoulliObservation(new Latent.Distributions.BernoulliLogits(tensor(new[] { 200f, -200f })));
+        var extreme = new BernoulliLogits(tensor(new[] { 200f, -200f }));
         var logProb = extreme.LogProbPerDimension(tensor(new[] { 0f, 1f })).data<float>().ToArray();
         Assert.Equal(-200f, logProb[0], 3);
         Assert.Equal(-200f, logProb[1], 3);
@@ -95,7 +96,7 @@ public sealed class DecoderTests : TorchTest
         manual_seed(54);
         var x = rand(1, 784);
         var mean = (x + 0.5f * randn(1, 784)).requires_grad_();
-        var observation = new GaussianObservation(new Latent.Distributions.DiagonalGaussian(mean, zeros(1, 784)));
+        var observation = new DiagonalGaussian(mean, zeros(1, 784));
 
         var product = observation.LogProbPerDimension(x).exp().prod(-1);
         Assert.Equal(ScalarType.Float32, product.dtype);
@@ -122,19 +123,26 @@ public sealed class DecoderTests : TorchTest
     [InlineData(DecoderKind.GaussianLearned)]
     public void OutputBiasInitialisationMakesTheDecodedMeanTheDataMeanWhenHiddenUnitsAreSilent(DecoderKind kind)
     {
-        var architecture = new VaeArchitecture(6, new[] { 4 }, 2, kind);
-        manual_seed(41);
-        using var model = architecture.Create();
-        var dataMean = new[] { 0.0, 0.0005, 0.1, 0.5, 0.9, 1.0 };
-        model.InitializeOutputBias(tensor(dataMean));
+        using var model = VariationalAutoencoder.Create(new VaeOptions { Hidden = [4], Latent = 2, Decoder = kind, Seed = 41 }, 6);
+        var dataMean = kind == DecoderKind.Bernoulli ? new[] { 0.0, 0.0005, 0.1, 0.5, 0.9, 1.0 } : new[] { -250.0, -1.5, 0.0, 0.25, 3.0, 1e4 };
+        var spread = new[] { 0.0, 0.0, 0.1, 0.0, 2.0, 30.0 };
+        var data = tensor(dataMean.Zip(spread, (m, s) => m - s).Concat(dataMean.Zip(spread, (m, s) => m + s)).ToArray()).reshape(2, 6).to(ScalarType.Float32);
+        model.InitializeOutputBias(data);
         using (no_grad())
         {
             foreach (var (name, parameter) in model.named_parameters())
                 if (name.StartsWith("decoder", StringComparison.Ordinal) && name.EndsWith("weight", StringComparison.Ordinal)) parameter.zero_();
         }
-        var decoded = model.Decode(zeros(1, 2)).Mean.to(ScalarType.Float64).data<double>().ToArray();
-        var expected = dataMean.Select(p => Math.Clamp(p, 1e-3, 1 - 1e-3)).ToArray();
-        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], decoded[i], 5);
-        Assert.Throws<LatentException>(() => model.InitializeOutputBias(zeros(5)));
+        var decoded = model.Decode(zeros(1, 2));
+        var mean = decoded.Mean.to(ScalarType.Float64).data<double>().ToArray();
+        var expected = kind == DecoderKind.Bernoulli ? dataMean.Select(p => Math.Clamp(p, 1e-3, 1 - 1e-3)).ToArray() : dataMean;
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], mean[i], Math.Abs(expected[i]) * 1e-6 + 1e-5);
+        if (kind == DecoderKind.GaussianLearned)
+        {
+            // The variance starts at the data's (spread squared), never below twice the floor.
+            var variance = ((DiagonalGaussian)decoded).LogVariance.exp().to(ScalarType.Float64).data<double>().ToArray();
+            for (int i = 0; i < spread.Length; i++) Assert.Equal(Math.Max(spread[i] * spread[i], 2e-3), variance[i], Math.Max(spread[i] * spread[i], 2e-3) * 1e-4);
+        }
+        Assert.Throws<LatentException>(() => model.InitializeOutputBias(zeros(2, 5)));
     }
 }

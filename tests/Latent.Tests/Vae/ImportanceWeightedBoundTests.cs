@@ -38,7 +38,7 @@ public sealed class ImportanceWeightedBoundTests : TorchTest
 
         const int points = 4001;
         var grid = linspace(-8, 8, points, dtype: ScalarType.Float64).unsqueeze(1);
-        var logits = ((BernoulliObservation)model.Decode(grid)).Distribution.Logits.data<double>().ToArray();
+        var logits = ((Latent.Distributions.BernoulliLogits)model.Decode(grid)).Logits.data<double>().ToArray();
         var zs = grid.squeeze(1).data<double>().ToArray();
         double step = zs[1] - zs[0];
         var expected = new double[3];

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Latent.Tests.Cli;
 
 namespace Latent.Tests.Vae;
@@ -10,25 +11,57 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
 
     private static (int Code, string Error) Run(params string[] args) => CliRunner.Run(args);
 
-    [Fact]
-    public void TrainWritesTheModelAndFiguresAndTheModelSamplesAndEvaluates()
+    private static void AssertFiles(string folder, params string[] files)
     {
-        var train = Path.Combine(directory, "train");
-        var (code, error) = Run("vae", "train", "--latent", "2", "--hidden", "32", "--examples", "256", "--epochs", "1", "--batch-size", "64",
-            "--iwae-k", "5", "--iwae-examples", "20", "--out", train);
-        Assert.True(code == 0, error);
-        foreach (var file in new[] { "model.vae", "checkpoint.bin", "curve.csv", "curves.png", "reconstructions.png", "samples.png", "manifold.png", "latent-means.png", "report.md", "report.html" })
-            Assert.True(File.Exists(Path.Combine(train, file)), $"{file} missing");
-        Assert.Contains("IWAE log p(x) (k=5, 20 images)", File.ReadAllText(Path.Combine(train, "report.md")));
+        foreach (var file in files) Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} missing in {folder}");
+    }
 
-        var sample = Path.Combine(directory, "sample");
-        Assert.Equal(0, Run("vae", "sample", "--model", Path.Combine(train, "model.vae"), "--count", "9", "--out", sample).Code);
-        Assert.True(File.Exists(Path.Combine(sample, "samples.png")));
-        Assert.True(File.Exists(Path.Combine(sample, "manifold.png")));
+    private static JsonObject Metrics(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")))!.AsObject();
+
+    [Fact]
+    public void TrainWithAllDefaultOptionsOnAnImageFolderThenEvalAndSampleTheSavedModel()
+    {
+        // Every option at its default (784-400-20 shape rules, 10 epochs, IWAE k = 1000 on all test images); only the data is tiny (6×6 images).
+        var data = TinyData.WriteIdxFolder(Path.Combine(directory, "idx"));
+        var train = Path.Combine(directory, "train");
+        var (code, error) = Run("vae", "train", "--data", data, "--out", train);
+        Assert.True(code == 0, error);
+        AssertFiles(train, "model/config.json", "model/model.safetensors", "checkpoint.bin", "metrics.json", "curve.csv", "curves.png",
+            "reconstructions.png", "samples.png", "latent-means.png", "report.md", "report.html");
+        Assert.False(File.Exists(Path.Combine(train, "reconstruction-error.png")));
+        var metrics = Metrics(train);
+        double negativeElbo = metrics["test_neg_elbo"]!.GetValue<double>(), logLikelihood = metrics["test_iwae_loglik"]!.GetValue<double>();
+        Assert.True(logLikelihood >= -negativeElbo, $"IWAE {logLikelihood} below ELBO {-negativeElbo}");
+        Assert.Contains("IWAE log p(x) (k=1000, 12 examples)", File.ReadAllText(Path.Combine(train, "report.md")));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(train, "model", "config.json")))!;
+        Assert.Equal("vae", config["kind"]!.GetValue<string>());
+        Assert.Equal("[1,6,6]", config["architecture"]!["input_shape"]!.ToJsonString());
 
         var eval = Path.Combine(directory, "eval");
-        Assert.Equal(0, Run("vae", "eval", "--model", Path.Combine(train, "model.vae"), "--iwae-k", "3", "--examples", "10", "--out", eval).Code);
-        Assert.Contains("IWAE k=3", File.ReadAllText(Path.Combine(eval, "report.md")));
+        (code, error) = Run("vae", "eval", "--model", Path.Combine(train, "model"), "--data", data, "--out", eval);
+        Assert.True(code == 0, error);
+        AssertFiles(eval, "metrics.json", "report.md", "reconstructions.png");
+        Assert.Equal(negativeElbo, Metrics(eval)["test_neg_elbo"]!.GetValue<double>(), 6);
+
+        var sample = Path.Combine(directory, "sample");
+        (code, error) = Run("vae", "sample", "--model", Path.Combine(train, "model"), "--out", sample);
+        Assert.True(code == 0, error);
+        AssertFiles(sample, "samples.png");
+    }
+
+    [Fact]
+    public void ATwoDimensionalLatentAddsTheManifold()
+    {
+        var data = TinyData.WriteIdxFolder(Path.Combine(directory, "idx"));
+        var train = Path.Combine(directory, "train");
+        // Budget options shortened: the figures, not the fit, are under test.
+        var (code, error) = Run("vae", "train", "--data", data, "--latent", "2", "--hidden", "16", "--epochs", "1", "--iwae-k", "0", "--binarization", "dynamic", "--out", train);
+        Assert.True(code == 0, error);
+        AssertFiles(train, "manifold.png", "latent-means.png", "samples.png");
+        Assert.False(Metrics(train).ContainsKey("test_iwae_loglik"));
+        var sample = Path.Combine(directory, "sample");
+        Assert.Equal(0, Run("vae", "sample", "--model", Path.Combine(train, "model"), "--count", "9", "--out", sample).Code);
+        AssertFiles(sample, "samples.png", "manifold.png");
     }
 
     [Theory]
@@ -41,7 +74,10 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
     [InlineData("vae", "train", "--ema", "1")]
     [InlineData("vae", "train", "--objective", "elbo:0")]
     [InlineData("vae", "train", "--bias-init", "zeros")]
-    [InlineData("vae", "eval", "--model", "/no/such/model.vae")]
+    [InlineData("vae", "train", "--examples", "0")]
+    [InlineData("vae", "train", "--data", "/no/such/data")]
+    [InlineData("vae", "eval", "--model", "/no/such/model")]
+    [InlineData("vae", "eval", "--model", "/tmp", "--iwae-examples", "0")]
     [InlineData("vae", "sample")]
     public void BadOptionsAreOneLineErrorsWithExitCode2(params string[] args)
     {
@@ -51,13 +87,14 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
     }
 
     [Fact]
-    public void CorruptModelFileIsAOneLineErrorWithExitCode1()
+    public void AFolderThatIsNotAVaeModelIsAOneLineErrorWithExitCode1()
     {
-        var model = Path.Combine(directory, "corrupt.vae");
-        File.WriteAllBytes(model, new byte[] { 0, 1, 2, 3, 4 });
+        var model = Path.Combine(directory, "not-a-model");
+        Directory.CreateDirectory(model);
         var (code, error) = Run("vae", "sample", "--model", model, "--out", Path.Combine(directory, "s"));
         Assert.Equal(1, code);
         Assert.StartsWith("error: ", error);
-        Assert.Contains("corrupt.vae", error);
+        Assert.Contains("not-a-model: not a saved model", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
     }
 }

@@ -1,0 +1,242 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Latent.Data;
+using Latent.IO;
+using Latent.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Vae;
+
+/// <summary>
+/// A variational autoencoder on a data set of any shape: created from <see cref="VaeOptions"/> and the shape of one example
+/// (vectors [D] or images [C, H, W], flattened), then <see cref="Fit"/>, <see cref="Evaluate"/>, predictions
+/// (<see cref="Encode"/>, <see cref="Reconstruct"/>, <see cref="Sample"/>) and <see cref="Save"/> / <see cref="Load"/>.
+/// Tensors go in and come out in the units of the data set it was fitted on (standardised when that was).
+/// </summary>
+public sealed class VaeModel : IDisposable
+{
+    /// <summary>The model kind in config.json.</summary>
+    public const string Kind = "vae";
+
+    private const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Creates an untrained model for examples of shape <paramref name="exampleShape"/>; the seed in <paramref name="options"/> fixes the initial weights.</summary>
+    public VaeModel(VaeOptions options, IReadOnlyList<long> exampleShape)
+    {
+        Options = options.Validate();
+        if (exampleShape.Count == 0 || exampleShape.Any(size => size < 1))
+            throw new LatentException($"a VAE needs examples of a positive shape, got [{string.Join(", ", exampleShape)}]");
+        ExampleShape = exampleShape.ToArray();
+        InputSize = checked((int)ExampleShape.Aggregate(1L, (a, b) => a * b));
+        RunSeed.Apply(options.Seed);
+        Network = VariationalAutoencoder.Create(options, InputSize);
+    }
+
+    /// <summary>Creates an untrained model for vectors of <paramref name="inputSize"/> features.</summary>
+    public VaeModel(VaeOptions options, int inputSize) : this(options, [inputSize])
+    {
+    }
+
+    /// <summary>The options the model was built and trained with.</summary>
+    public VaeOptions Options { get; }
+
+    /// <summary>The shape of one example: [D] or [C, H, W].</summary>
+    public long[] ExampleShape { get; }
+
+    /// <summary>Number of features per example (the data dimension D the networks see).</summary>
+    public int InputSize { get; }
+
+    /// <summary>True when the examples are images [C, H, W].</summary>
+    public bool IsImage => ExampleShape.Length == 3;
+
+    /// <summary>True once the model has been fitted or loaded (a further <see cref="Fit"/> continues from its weights).</summary>
+    public bool IsTrained { get; private set; }
+
+    /// <summary>The standardisation of the data the model was fitted on (null: none); saved with the model.</summary>
+    public Standardization? Standardization { get; private set; }
+
+    /// <summary>The encoder, prior and decoder on flattened examples (for analyses such as <see cref="GradientVariance"/>).</summary>
+    public VariationalAutoencoder Network { get; }
+
+    /// <summary>A short description such as "784-400-20 bernoulli, elbo".</summary>
+    public override string ToString() => Options.Describe(InputSize);
+
+    /// <summary>
+    /// Trains on the first <see cref="VaeOptions.Examples"/> (default all) training examples of <paramref name="data"/>, recording the
+    /// test −ELBO after every epoch; the model then holds the moving average of its weights when <see cref="VaeOptions.Ema"/> is on.
+    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit.
+    /// </summary>
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null)
+    {
+        if (!data.ExampleShape.SequenceEqual(ExampleShape))
+            throw new LatentException($"{data.Source}: examples have shape [{string.Join(", ", data.ExampleShape)}], the model was made for [{string.Join(", ", ExampleShape)}]");
+        Standardization = data.Standardization;
+        using var scope = NewDisposeScope();
+        var train = CheckData(data.Train.Take(Options.Examples ?? data.Train.Count).Flat(), data.Source);
+        var test = PrepareTest(data.Test, data.Source);
+        using var images = new BinarizedImages(train, Options.Binarization, Options.Seed);
+        if (Options.DataMeanBias && !IsTrained) Network.InitializeOutputBias(train);
+        using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL));
+        var trainer = new TrainerOptions
+        {
+            Epochs = Options.Epochs,
+            BatchSize = Options.BatchSize,
+            Seed = Options.Seed,
+            AverageDecay = Options.Ema > 0 ? Options.Ema : null,
+            CheckpointPath = Options.CheckpointPath,
+            Resume = Options.Resume,
+        };
+        var curve = VaeTraining.Fit(Network, Options.CreateObjective(), images, OptimizerSettings.Adam(Options.LearningRate), trainer,
+            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress);
+        Network.eval();
+        IsTrained = true;
+        return curve;
+    }
+
+    /// <summary>
+    /// The test −ELBO over <paramref name="test"/> and the IWAE log-likelihood estimate with <paramref name="iwaeSamples"/> importance samples
+    /// (default <see cref="VaeOptions.EvalIwaeSamples"/>; 0 skips it) over the first <paramref name="iwaeExamples"/> examples (default
+    /// <see cref="VaeOptions.EvalIwaeExamples"/>, else all); <paramref name="progress"/> receives the fraction of the IWAE estimate done.
+    /// </summary>
+    public VaeMetrics Evaluate(DataPart test, int? iwaeSamples = null, int? iwaeExamples = null, Action<double>? progress = null)
+    {
+        int k = iwaeSamples ?? Options.EvalIwaeSamples;
+        if (k < 0) throw new LatentException($"IWAE samples must be at least 0, got {k}");
+        using var scope = NewDisposeScope();
+        var x = PrepareTest(test, "test data");
+        if (x.shape[0] == 0) throw new LatentException("test data: no examples to evaluate on");
+        using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL));
+        double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
+        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
+        var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
+        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
+        return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0]);
+    }
+
+    /// <summary>The posterior means E_q[z|x] of <paramref name="features"/> [N, …], shape [N, Latent].</summary>
+    public Tensor Encode(Tensor features)
+    {
+        using var noGrad = no_grad();
+        return Network.EncodeMeans(Flatten(features));
+    }
+
+    /// <summary>The decoder mean at the encoder mean for <paramref name="features"/> [N, …], shaped like the input examples.</summary>
+    public Tensor Reconstruct(Tensor features)
+    {
+        using var noGrad = no_grad();
+        return Network.Reconstruct(Flatten(features)).reshape([features.shape[0], .. ExampleShape]);
+    }
+
+    /// <summary>Decoder means of <paramref name="count"/> codes drawn from the prior N(0, I) with a generator seeded by <paramref name="seed"/> (default <see cref="VaeOptions.Seed"/>), shaped [count, …].</summary>
+    public Tensor Sample(long count, long? seed = null)
+    {
+        if (count < 1) throw new LatentException($"sample count must be at least 1, got {count}");
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)(seed ?? Options.Seed));
+        return Network.SamplePrior(count, generator).reshape([count, .. ExampleShape]);
+    }
+
+    /// <summary>The mean squared reconstruction error of each feature over <paramref name="part"/>, float64 [D].</summary>
+    public Tensor ReconstructionErrorPerFeature(DataPart part)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = Flatten(part.Features);
+        return (Network.Reconstruct(x) - x).square().to(ScalarType.Float64).mean([0L]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Writes the model into <paramref name="directory"/> (config.json with the options, input shape, decoder and standardisation
+    /// statistics; model.safetensors with PyTorch-style keys such as encoder.network.layers.0.weight).
+    /// </summary>
+    public void Save(string directory)
+    {
+        var config = new JsonObject
+        {
+            ["architecture"] = new JsonObject
+            {
+                ["input_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
+                ["input_size"] = InputSize,
+                ["latent"] = Options.Latent,
+                ["hidden"] = JsonSerializer.SerializeToNode(Options.Hidden),
+                ["decoder"] = VaeOptions.DecoderName(Options.Decoder),
+            },
+            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+            ["preprocessing"] = new JsonObject { ["standardization"] = JsonSerializer.SerializeToNode(Standardization, Json) },
+        };
+        ModelFolder.Save(directory, Kind, FormatVersion, config, Network.state_dict());
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>; a folder of another kind, version or shape is a one-line error.</summary>
+    public static VaeModel Load(string directory)
+    {
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var source = Path.Combine(directory, ModelFolder.ConfigFile);
+        var architecture = ModelFolder.Read<JsonObject>(config, "architecture", source);
+        var shape = ModelFolder.Read<long[]>(architecture, "input_shape", source);
+        VaeOptions options;
+        Standardization? standardization;
+        try
+        {
+            options = ModelFolder.Read<JsonObject>(config, "options", source).Deserialize<VaeOptions>(Json)!;
+            standardization = ModelFolder.Read<JsonObject>(config, "preprocessing", source)["standardization"]?.Deserialize<Standardization>(Json);
+        }
+        catch (JsonException e)
+        {
+            throw new LatentException($"{source}: unreadable options or preprocessing ({e.Message.Split('\n')[0]})", e);
+        }
+        var model = new VaeModel(options, shape) { Standardization = standardization, IsTrained = true };
+        ModelFolder.LoadInto(directory, model.Network);
+        model.Network.eval();
+        return model;
+    }
+
+    /// <summary><paramref name="raw"/> in the units the model was fitted in: the saved standardisation applied (the same features when there is none).</summary>
+    public DataPart Prepare(DataPart raw) =>
+        Standardization is { } statistics ? new DataPart(statistics.Apply(raw.Features), raw.Labels?.alias()) : raw;
+
+    /// <summary>Releases the network's tensors.</summary>
+    public void Dispose() => Network.Dispose();
+
+    /// <summary>Test features flattened and checked; binarized once (seeded) when training binarizes.</summary>
+    private Tensor PrepareTest(DataPart test, string source)
+    {
+        var x = CheckData(Flatten(test.Features), source);
+        if (Options.Binarization == Binarization.None || x.shape[0] == 0) return x;
+        using var draw = new BinarizedImages(x, Binarization.Static, Options.Seed + 1);
+        return draw.ForEpoch(0).clone();
+    }
+
+    private Tensor Flatten(Tensor features)
+    {
+        if (features.dim() < 1 || features.shape[0] > 0 && features.numel() / features.shape[0] != InputSize)
+            throw new LatentException($"the model takes examples of shape [{string.Join(", ", ExampleShape)}], got a batch of shape [{string.Join(", ", features.shape)}]");
+        return features.reshape(features.shape[0], InputSize);
+    }
+
+    /// <summary>Refuses non-finite features, and features outside [0, 1] where the decoder or binarization needs them there.</summary>
+    private Tensor CheckData(Tensor x, string source)
+    {
+        if (x.numel() == 0) return x;
+        using var noGrad = no_grad();
+        if (!x.isfinite().all().item<bool>()) throw new LatentException($"{source}: features contain NaN or infinite values");
+        if (Options.Decoder != DecoderKind.Bernoulli && Options.Binarization == Binarization.None) return x;
+        double low = x.min().item<float>(), high = x.max().item<float>();
+        if (low < 0 || high > 1)
+            throw new LatentException(Options.Decoder == DecoderKind.Bernoulli
+                ? FormattableString.Invariant($"{source}: the bernoulli decoder needs features in [0, 1], these range over [{low:G4}, {high:G4}]; use a Gaussian decoder (gaussian-learned or gaussian-fixed)")
+                : FormattableString.Invariant($"{source}: binarization needs features in [0, 1], these range over [{low:G4}, {high:G4}]"));
+        return x;
+    }
+
+    /// <summary>Σ_d log scale_d: what standardisation adds to a log-density (0 without standardisation).</summary>
+    private double LogScaleSum() => Standardization?.Scale.Sum(scale => Math.Log(scale)) ?? 0.0;
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Serialization;
+
+namespace Latent.Vae;
+
+/// <summary>
+/// Everything that defines a VAE run, with every default in one place (the CLI reads its defaults from here). The defaults are
+/// the 784-400-20 Bernoulli VAE of Kingma and Welling (2014) and pytorch/examples: ELBO, Adam 1e-3, batch 128, 10 epochs.
+/// </summary>
+public sealed record VaeOptions
+{
+    /// <summary>The defaults.</summary>
+    public static VaeOptions Default { get; } = new();
+
+    /// <summary>Dimension of the latent code z.</summary>
+    public int Latent { get; init; } = 20;
+
+    /// <summary>Encoder hidden layer widths, input side first (ReLU); the decoder uses them reversed. Empty: linear maps.</summary>
+    public int[] Hidden { get; init; } = [400];
+
+    /// <summary>The decoder distribution p(x|z): Bernoulli needs features in [0, 1]; the Gaussians take any real data.</summary>
+    public DecoderKind Decoder { get; init; } = DecoderKind.Bernoulli;
+
+    /// <summary>Observation noise standard deviation of the fixed-variance Gaussian decoder.</summary>
+    public double Sigma { get; init; } = 0.1;
+
+    /// <summary>Smallest variance of the learned-variance Gaussian decoder (0: none).</summary>
+    public double VarianceFloor { get; init; } = 1e-3;
+
+    /// <summary>Training objective: "elbo", "elbo:L" (L samples of z per example) or "iwae:K" (see <see cref="IVaeObjective.Parse"/>).</summary>
+    public string Objective { get; init; } = "elbo";
+
+    /// <summary>Weight of the KL term in the ELBO objective (1: the true ELBO; 0: a plain stochastic autoencoder).</summary>
+    public double KlWeight { get; init; } = 1.0;
+
+    /// <summary>How features in [0, 1] are binarized for training (the test part gets one fixed draw when not None).</summary>
+    public Binarization Binarization { get; init; } = Binarization.None;
+
+    /// <summary>Passes over the training examples.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Examples per step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Decay of the moving average of the weights that evaluation uses and the trained model keeps (0: off).</summary>
+    public double Ema { get; init; } = 0.998;
+
+    /// <summary>Start the decoder's output bias at the training data's per-feature statistics (false: the layer's default).</summary>
+    public bool DataMeanBias { get; init; } = true;
+
+    /// <summary>Importance samples k of the test log-likelihood estimate (0: skip it).</summary>
+    public int EvalIwaeSamples { get; init; } = 1000;
+
+    /// <summary>Test examples the IWAE estimate averages over (null: all).</summary>
+    public int? EvalIwaeExamples { get; init; }
+
+    /// <summary>Train on the first N training examples (null: all).</summary>
+    public int? Examples { get; init; }
+
+    /// <summary>Seed of the initial weights, batch order, sampling noise and binarization draws.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Checkpoint written after every epoch (null: none); not part of the saved model.</summary>
+    [JsonIgnore]
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Continue from <see cref="CheckpointPath"/>; not part of the saved model.</summary>
+    [JsonIgnore]
+    public bool Resume { get; init; }
+
+    /// <summary>The training objective these options name.</summary>
+    public IVaeObjective CreateObjective() =>
+        KlWeight == 1.0 ? IVaeObjective.Parse(Objective)
+        : IVaeObjective.Parse(Objective) is ElboObjective elbo ? new ElboObjective(KlWeight, elbo.Samples)
+        : throw new LatentException($"a KL weight other than 1 needs an ELBO objective, not '{Objective}'");
+
+    /// <summary>Checks every value and throws a one-line error naming the first bad one.</summary>
+    public VaeOptions Validate()
+    {
+        if (Latent < 1) throw new LatentException($"latent dimensions must be at least 1, got {Latent}");
+        if (Hidden.Any(width => width < 1)) throw new LatentException($"hidden widths must be positive, got [{string.Join(", ", Hidden)}]");
+        if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new LatentException($"Gaussian decoder sigma must be a positive number, got {Sigma}");
+        if (!(VarianceFloor >= 0) || double.IsInfinity(VarianceFloor)) throw new LatentException($"variance floor must be a non-negative number, got {VarianceFloor}");
+        CreateObjective();
+        if (Epochs < 1) throw new LatentException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new LatentException($"batch size must be at least 1, got {BatchSize}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new LatentException($"learning rate must be a positive number, got {LearningRate}");
+        if (!(Ema >= 0 && Ema < 1)) throw new LatentException($"weight-average decay must be in [0, 1), got {Ema}");
+        if (EvalIwaeSamples < 0) throw new LatentException($"IWAE samples must be at least 0, got {EvalIwaeSamples}");
+        if (EvalIwaeExamples is < 1) throw new LatentException($"IWAE examples must be at least 1, got {EvalIwaeExamples}");
+        if (Examples is < 1) throw new LatentException($"training examples must be at least 1, got {Examples}");
+        return this;
+    }
+
+    /// <summary>The command-line and config spelling of a decoder: bernoulli, gaussian-fixed or gaussian-learned.</summary>
+    public static string DecoderName(DecoderKind kind) => kind switch
+    {
+        DecoderKind.Bernoulli => "bernoulli",
+        DecoderKind.GaussianFixed => "gaussian-fixed",
+        _ => "gaussian-learned",
+    };
+
+    /// <summary>Parses a decoder name written by <see cref="DecoderName"/>.</summary>
+    public static DecoderKind ParseDecoder(string text) => text switch
+    {
+        "bernoulli" => DecoderKind.Bernoulli,
+        "gaussian-fixed" => DecoderKind.GaussianFixed,
+        "gaussian-learned" => DecoderKind.GaussianLearned,
+        _ => throw new LatentException($"unknown decoder '{text}'; expected bernoulli, gaussian-fixed or gaussian-learned"),
+    };
+
+    /// <summary>A short description such as "784-400-20 bernoulli, elbo".</summary>
+    public string Describe(int inputSize)
+    {
+        var sizes = string.Join("-", new[] { inputSize }.Concat(Hidden).Append(Latent));
+        var decoder = Decoder switch
+        {
+            DecoderKind.Bernoulli => "bernoulli",
+            DecoderKind.GaussianFixed => FormattableString.Invariant($"gaussian-fixed(sigma={Sigma:G3})"),
+            _ => FormattableString.Invariant($"gaussian-learned(floor={VarianceFloor:G3})"),
+        };
+        return $"{sizes} {decoder}, {CreateObjective().Name}";
+    }
+}
