@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Latent.Cli.Commands;
 using Latent.Cli.Infrastructure;
 
@@ -20,10 +21,17 @@ public static class CliApp
         new LmCommand(),
     };
 
-    /// <summary>Builds the root command.</summary>
-    public static RootCommand BuildRoot(ConsoleUi ui)
+    /// <summary>The command's name in help and usage lines, however the program was launched (tool shim, apphost or dotnet Latent.Cli.dll).</summary>
+    public const string Name = "latent";
+
+    /// <summary>Builds the root command (a plain command named <see cref="Name"/>: a RootCommand takes the executable's file name).</summary>
+    public static Command BuildRoot(ConsoleUi ui)
     {
-        var root = new RootCommand("Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, noisy labels, training dynamics, word2vec and language models).");
+        var root = new Command(Name, "Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, noisy labels, training dynamics, word2vec and language models).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Options.Add(CommonOptions.Verbose);
         foreach (var command in Commands) root.Subcommands.Add(command.Build(ui));
         return root;

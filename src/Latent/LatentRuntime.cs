@@ -50,7 +50,7 @@ public static class LatentRuntime
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {
-            throw new LatentException($"libtorch could not be loaded ({FirstLine(Innermost(e).Message)}) — check that the libtorch-cpu-linux-x64 package restored and the build output holds libtorch_cpu.so and libLibTorchSharp.so", e);
+            throw new LatentException($"libtorch could not be loaded ({FirstLine(Innermost(e).Message)}) — the application must reference a libtorch backend package (for the CPU: dotnet add package libtorch-cpu-linux-x64 --version 2.10.0), and its build output must hold libtorch_cpu.so and libLibTorchSharp.so", e);
         }
         finally
         {
@@ -77,14 +77,18 @@ public static class LatentRuntime
     private static extern IntPtr GetNativeEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 
     /// <summary>
-    /// Loads libtorch_cpu.so and libLibTorchSharp.so from the program folder (where the build puts them) so that a
-    /// loader error, such as a missing GLIBCXX version, is reported as the loader states it.
+    /// Loads libtorch_cpu.so and libLibTorchSharp.so from the program folder, or from its runtimes/linux-x64/native folder
+    /// where a build without a runtime identifier puts them, so that a loader error, such as a missing GLIBCXX version, is
+    /// reported as the loader states it.
     /// </summary>
     private static void ProbeNativeLibraries()
     {
+        var folder = new[] { AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native") }
+            .FirstOrDefault(f => File.Exists(Path.Combine(f, "libLibTorchSharp.so")));
+        if (folder is null) return;
         foreach (var name in new[] { "libtorch_cpu.so", "libLibTorchSharp.so" })
         {
-            var path = Path.Combine(AppContext.BaseDirectory, name);
+            var path = Path.Combine(folder, name);
             if (!File.Exists(path)) return;
             try
             {
@@ -94,8 +98,8 @@ public static class LatentRuntime
             {
                 var reason = e.Message.ReplaceLineEndings(" ");
                 var hint = reason.Contains("GLIBCXX", StringComparison.Ordinal)
-                    ? "the system libstdc++ is older than the one TorchSharp was built with; rebuild with 'dotnet build' so that Directory.Build.targets marks that requirement weak in the output copy"
-                    : "check that the libtorch-cpu-linux-x64 package restored completely";
+                    ? "the system libstdc++ is older than the one TorchSharp was built with; reference the Latent package and build or publish with 'dotnet build'/'dotnet publish', so that its build targets (buildTransitive/Latent.targets; in a source checkout src/Latent/build/Latent.targets) mark that requirement weak in the output copy"
+                    : "check that the application's libtorch backend package (such as libtorch-cpu-linux-x64) restored completely";
                 throw new LatentException($"libtorch could not be loaded: {name}: {Tail(reason)} — {hint}", e);
             }
         }

@@ -50,7 +50,8 @@ public class UnpatchedLibraryTests : IDisposable
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("error: libtorch could not be loaded: libLibTorchSharp.so: version `GLIBCXX_3.4.32' not found", lines[0]);
-        Assert.Contains("Directory.Build.targets", lines[0]);
+        Assert.Contains("reference the Latent package", lines[0]);
+        Assert.Contains("buildTransitive/Latent.targets", lines[0]);
         Assert.DoesNotContain("Trace from LoadNativeBackend", stdout);
     }
 }
