@@ -27,11 +27,7 @@ public sealed class SvgpCommand : ICliCommand
         var kernel = new Option<string>("--kernel") { Description = $"kernel spec: names joined by + and * ({string.Join(", ", KernelSpec.Names)})", DefaultValueFactory = _ => Defaults.Kernel };
         var ard = new Option<bool>("--ard") { Description = "one lengthscale per input feature (automatic relevance determination)", DefaultValueFactory = _ => Defaults.Ard };
         var inducing = new Option<string>("--inducing") { Description = "inducing inputs: every:K (every K-th training example), kmeans:M or first:M", DefaultValueFactory = _ => Defaults.Inducing };
-        inducing.Validators.Add(result =>
-        {
-            try { InducingSpec.Parse(result.GetValueOrDefault<string>()); }
-            catch (LatentException e) { result.AddError($"--inducing: {e.Message}"); }
-        });
+        inducing.Validators.Add(r => { if (!InducingSpec.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError($"--inducing must be every:K, kmeans:M or first:M, got '{r.GetValueOrDefault<string>()}'"); });
         var whiten = new Option<bool>("--whiten") { Description = "whitened parameterisation u = Lv of q(u) (--whiten false: q(u) directly)", DefaultValueFactory = _ => Defaults.Whiten };
         var qDiagonal = new Option<bool>("--q-diag") { Description = "diagonal covariance for q(u)", DefaultValueFactory = _ => Defaults.QDiagonal };
         var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "multiclass inverse link", "robustmax", "softmax");
@@ -75,9 +71,8 @@ public sealed class SvgpCommand : ICliCommand
                 var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations);
                 return classifier.Fit(dataset, step => bar.Value = step.Step);
             });
-            var modelDir = Path.Combine(outDir, "model");
-            classifier.Save(modelDir);
-            ui.Wrote(modelDir);
+            classifier.Save(Path.Combine(outDir, "model"));
+            ui.Wrote(Path.Combine(outDir, "model"));
             if (elbos.Count > 0)
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
             ui.Wrote(SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos));

@@ -44,12 +44,10 @@ public sealed class SvgpChapter : ITourChapter
         context.Ui.Info($"test accuracy {metrics.Accuracy:P2}, mean NLPD {metrics.Nlpd:F4}, ECE {metrics.Ece:F4} on {metrics.Count} images");
         using var generator = new Generator((ulong)context.Seed + 1, CPU);
         var study = LinkSamplingStudy.Run(classifier, data.Test.Features, Samples, generator);
-        var model = classifier.Model;
-        var epsilon = 1e-3;
 
         context.Report.Heading(Title)
             .Paragraph($"Setup (GPflow's MNIST model at a smaller scale): {data.Train.Count} MNIST training images, kernel `{options.Kernel}` with one lengthscale per pixel (ARD), " +
-                $"M = {model.InducingCount} inducing inputs ({InducingSpec.Parse(options.Inducing).Describe()}), {data.ClassCount} latent GPs sharing the kernel, RobustMax likelihood (ε = 10⁻³), " +
+                $"M = {classifier.Model.InducingCount} inducing inputs ({InducingSpec.Parse(options.Inducing).Describe()}), {data.ClassCount} latent GPs sharing the kernel, RobustMax likelihood (ε = 10⁻³), " +
                 $"whitened diagonal q(u), lengthscales started at the median pairwise distance {classifier.InitialLengthscale:G3}. Adam (lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}) took {elbos.Count} steps " +
                 $"on minibatches of {options.BatchSize} in {seconds:0.0} s; the ELBO per image went from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps).")
             .Image(SvgpFigures.Elbo(context.PathFor("svgp-elbo.png"), elbos), "Minibatch ELBO per training image (the bound on log p(y) that SVGP maximises).")
@@ -63,7 +61,7 @@ public sealed class SvgpChapter : ITourChapter
         string Row(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)));
         context.Report.Heading("Latent samples through the inverse link vs predict_y", 3)
             .Paragraph($"Test image #{first} (label {Label(data, first)}) is the most ambiguous one. Three of its latent samples f ~ q(f*), each pushed through RobustMax, give these class probabilities: " +
-                $"every sample puts {1 - epsilon:G4} on its arg-max class and ε/(K−1) = {epsilon / (data.ClassCount - 1):G4} on each other class, so a single sample is a hard vote.")
+                $"every sample puts {study.FirstSamples[0].Max():G4} = 1 − ε on its arg-max class and ε/(K−1) = {study.FirstSamples[0].Min():G4} on each other class, so a single sample is a hard vote.")
             .Table(["", $"probabilities of classes {string.Join(", ", classes)}"],
                 study.FirstSamples.Select((row, s) => (IReadOnlyList<string>)[$"sample {s + 1}", Row(row)]).Append(["predict_y", Row(study.Probabilities[first])]))
             .Paragraph($"Averaging many such samples approaches predict_y: the largest difference over {study.Chosen.Length} images and {data.ClassCount} classes falls from " +

@@ -78,13 +78,17 @@ public sealed record SvgpClassifierOptions
 public readonly record struct InducingSpec(string Method, int Value)
 {
     /// <summary>Parses "every:K", "kmeans:M" or "first:M" (K, M ≥ 1); anything else is a one-line error.</summary>
-    public static InducingSpec Parse(string spec)
+    public static InducingSpec Parse(string spec) =>
+        TryParse(spec, out var parsed) ? parsed : throw new LatentException($"inducing spec '{spec}': expected every:K, kmeans:M or first:M with a positive whole number");
+
+    /// <summary>Parses "every:K", "kmeans:M" or "first:M" (K, M ≥ 1); false for anything else.</summary>
+    public static bool TryParse(string? spec, out InducingSpec parsed)
     {
-        var parts = spec.Split(':');
-        if (parts.Length == 2 && parts[0] is "every" or "kmeans" or "first"
-            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1)
-            return new InducingSpec(parts[0], value);
-        throw new LatentException($"inducing spec '{spec}': expected every:K, kmeans:M or first:M with a positive whole number");
+        var parts = (spec ?? "").Split(':');
+        var valid = parts.Length == 2 && parts[0] is "every" or "kmeans" or "first"
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1;
+        parsed = valid ? new InducingSpec(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)) : default;
+        return valid;
     }
 
     /// <summary>The initial inducing inputs [M, D] (float64) chosen from the training inputs <paramref name="x"/> [N, D].</summary>
