@@ -28,7 +28,7 @@ public sealed class SvgpCommand : ICliCommand
         var ard = new Option<bool>("--ard") { Description = "one lengthscale per input feature (automatic relevance determination)", DefaultValueFactory = _ => Defaults.Ard };
         var inducing = new Option<string>("--inducing") { Description = "inducing inputs: every:K (every K-th training example), kmeans:M or first:M", DefaultValueFactory = _ => Defaults.Inducing };
         inducing.Validators.Add(r => { if (!InducingSpec.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError($"--inducing must be every:K, kmeans:M or first:M, got '{r.GetValueOrDefault<string>()}'"); });
-        var whiten = new Option<bool>("--whiten") { Description = "whitened parameterisation u = Lv of q(u) (--whiten false: q(u) directly)", DefaultValueFactory = _ => Defaults.Whiten };
+        var whiten = new Option<bool>("--whiten") { Description = "whitened parameterisation u = Lv of q(u), on by default (--whiten false: q(u) directly)", DefaultValueFactory = _ => Defaults.Whiten };
         var qDiagonal = new Option<bool>("--q-diag") { Description = "diagonal covariance for q(u)", DefaultValueFactory = _ => Defaults.QDiagonal };
         var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "multiclass inverse link", "robustmax", "softmax");
         var batchSize = CliOptions.Int("--batch-size", Defaults.BatchSize, "minibatch size");

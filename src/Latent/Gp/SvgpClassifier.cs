@@ -167,6 +167,7 @@ public sealed class SvgpClassifier : IDisposable
         {
             ["options"] = JsonSerializer.SerializeToNode(Options, Json),
             ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
+            ["feature_count"] = FeatureCount,
             ["class_count"] = ClassCount,
             ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
             ["train_count"] = fitted.DataCount,
