@@ -57,6 +57,17 @@ public class SvgpCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalAppliesTheStandardisationSavedWithTheModel()
+    {
+        var data = TinyImages();
+        var trained = Path.Combine(root, "train");
+        Assert.Equal(0, Run("svgp", "train", "--data", data, "--standardize", "--iterations", "5", "--out", trained));
+        var evaluated = Path.Combine(root, "eval");
+        Assert.Equal(0, Run("svgp", "eval", "--model", Path.Combine(trained, "model"), "--data", data, "--out", evaluated));
+        Assert.Equal(Metric(trained, "test_nlpd"), Metric(evaluated, "test_nlpd"), 9);
+    }
+
+    [Fact]
     public void ContinuationWidensADiagonalQAndDeskewIsKept()
     {
         var data = TinyImages();
