@@ -124,6 +124,28 @@ public class SvgpClassifierTests : IDisposable
     }
 
     [Fact]
+    public void LatentSamplesThroughRobustMaxAreHardVotesWhoseAverageApproachesPredictY()
+    {
+        using var data = Clusters(3, 13);
+        using var classifier = new SvgpClassifier(Small with { Iterations = 30 });
+        classifier.Fit(data);
+        using var generator = new Generator(1, CPU);
+        var study = LinkSamplingStudy.Run(classifier, data.Test.Features, 3000, generator);
+        Assert.Equal(6, study.Chosen.Distinct().Count());
+        Assert.All(study.FirstSamples, sample =>
+        {
+            Assert.Equal(1 - 1e-3, sample.Max(), 12);
+            Assert.Equal(1e-3 / 2, sample.Min(), 12);
+        });
+        Assert.Equal([10, 30, 100, 300, 1000, 3000], study.SampleCounts);
+        Assert.True(study.LargestErrors[^1] < 0.05, $"the average of 3000 samples is {study.LargestErrors[^1]} from predict_y");
+        Assert.True(study.LargestErrors[^1] < study.LargestErrors[0]);
+        var gaps = Enumerable.Range(0, study.Probabilities.Length).Select(i => study.LeadingClasses(i).Gap).ToArray();
+        Assert.All(gaps, gap => Assert.True(gap >= 0));
+        Assert.Equal(study.Probabilities.Length, study.TopProbabilityWhereGap(0, double.PositiveInfinity).Count);
+    }
+
+    [Fact]
     public void MetricsMatchAHandComputation()
     {
         // Confidences 0.95 (right), 0.85 (wrong), 0.62 and 0.68 (both right): bins [0.9, 1), [0.8, 0.9) and [0.6, 0.7).
