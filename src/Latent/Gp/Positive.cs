@@ -6,27 +6,8 @@ namespace Latent.Gp;
 /// <summary>The softplus transform that keeps GP hyperparameters positive: value = log(1 + exp(raw)).</summary>
 internal static class Positive
 {
-    /// <summary>Creates a trainable float64 parameter whose softplus equals the given positive values.</summary>
-    public static TorchSharp.Modules.Parameter Create(double[] values, string what)
-    {
-        foreach (var v in values)
-        {
-            if (!(v > 0) || double.IsInfinity(v)) throw new LatentException($"{what} must be positive and finite, got {v}");
-        }
-        var raw = values.Select(Inverse).ToArray();
-        return new TorchSharp.Modules.Parameter(tensor(raw, dtype: float64), requires_grad: true);
-    }
-
     /// <summary>Maps an unconstrained tensor to its positive value.</summary>
     public static Tensor Forward(Tensor raw) => nn.functional.softplus(raw, 1.0, 20.0);
-
-    /// <summary>Reads the positive values of a raw parameter as doubles.</summary>
-    public static double[] Read(Tensor raw)
-    {
-        using var noGrad = no_grad();
-        using var value = Forward(raw);
-        return value.data<double>().ToArray();
-    }
 
     /// <summary>The elementwise inverse of softplus for a tensor of positive values.</summary>
     public static Tensor InverseOf(Tensor value) => where(value > 20.0, value, value + (-(-value.clamp_max(20.0)).expm1()).log());

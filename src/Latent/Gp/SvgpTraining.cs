@@ -23,7 +23,7 @@ public static class SvgpTraining
         if (finalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP training: final learning rate must be positive, got {final}");
         var n = X.shape[0];
         var batch = Math.Min(batchSize, n);
-        if (naturalGradientStep is { } gamma) Svgp.CheckNaturalGradientStep(gamma);
+        if (naturalGradientStep is { } gamma) NaturalGradient.CheckStepSize(gamma);
         var parameters = model.parameters().Where(p => p.requires_grad && !(naturalGradientStep is not null && model.IsVariational(p))).ToList();
         using var optimizer = optim.Adam(parameters, learningRate);
         var elbos = new List<double>(iterations);
@@ -49,7 +49,7 @@ public static class SvgpTraining
                 var value = elbo.item<double>();
                 if (double.IsNaN(value)) throw new LatentException($"SVGP training: the ELBO became NaN at step {step}; lower the learning rate");
                 (-elbo).backward();
-                if (naturalGradientStep is { } naturalStep) model.NaturalGradientStep(naturalStep);
+                if (naturalGradientStep is { } naturalStep) NaturalGradient.Step(model, naturalStep);
                 optimizer.step();
                 elbos.Add(value);
                 progress?.Invoke(step, value);

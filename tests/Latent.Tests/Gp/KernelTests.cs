@@ -115,8 +115,8 @@ public class KernelTests
         Assert.True(matern.IsArd);
         Assert.Equal(0.01, ((White)((Sum)kernel).Kernels[1]).Variance, 1e-12);
         var keys = kernel.state_dict().Keys.ToList();
-        Assert.Contains("parts.0.rawLengthscales", keys);
-        Assert.Contains("parts.1.rawVariance", keys);
+        Assert.Contains("parts.0.lengthscales.unconstrained", keys);
+        Assert.Contains("parts.1.variance.unconstrained", keys);
         Assert.Equal(3, kernel.parameters().Count());
     }
 

@@ -6,24 +6,24 @@ namespace Latent.Gp.Kernels;
 /// <summary>A kernel that depends on r = ‖(x − x′) / ℓ‖ only, with a variance σ² and one (scalar) or per-dimension (ARD) lengthscales ℓ.</summary>
 public abstract class Stationary : Kernel
 {
-    private readonly TorchSharp.Modules.Parameter rawVariance;
-    private readonly TorchSharp.Modules.Parameter rawLengthscales;
+    private readonly ConstrainedParameter variance;
+    private readonly ConstrainedParameter lengthscales;
 
     /// <summary>Creates the kernel; a single lengthscale is shared by all dimensions, several give ARD.</summary>
     protected Stationary(string name, double variance, double[]? lengthscales, long[]? activeDims) : base(name, activeDims)
     {
-        rawVariance = Positive.Create([variance], $"{name} variance");
-        rawLengthscales = Positive.Create(lengthscales is { Length: > 0 } ? lengthscales : [1.0], $"{name} lengthscale");
+        this.variance = ConstrainedParameter.Positive([variance], $"{name} variance");
+        this.lengthscales = ConstrainedParameter.Positive(lengthscales is { Length: > 0 } ? lengthscales : [1.0], $"{name} lengthscale");
     }
 
     /// <summary>The variance σ² (constrained value).</summary>
-    public double Variance => Positive.Read(rawVariance)[0];
+    public double Variance => variance.Values[0];
 
     /// <summary>The lengthscales ℓ (constrained values): one entry when shared, one per dimension with ARD.</summary>
-    public double[] Lengthscales => Positive.Read(rawLengthscales);
+    public double[] Lengthscales => lengthscales.Values;
 
     /// <summary>Whether each dimension has its own lengthscale.</summary>
-    public bool IsArd => rawLengthscales.shape[0] > 1;
+    public bool IsArd => lengthscales.Shape[0] > 1;
 
     /// <summary>The covariance as a function of the squared scaled distance r² (σ² included).</summary>
     protected abstract Tensor FromSquaredDistance(Tensor variance, Tensor squaredDistance);
@@ -31,20 +31,20 @@ public abstract class Stationary : Kernel
     /// <summary>Expands r² = ‖x/ℓ‖² + ‖x′/ℓ‖² − 2 (x/ℓ)·(x′/ℓ) (one matrix product); for K(X, X) the diagonal is set to exactly zero so rounding cannot leak into r.</summary>
     protected override Tensor Covariance(Tensor X, Tensor? X2)
     {
-        var lengthscales = Positive.Forward(rawLengthscales);
-        if (IsArd && lengthscales.shape[0] != X.shape[1])
-            throw new LatentException($"{GetName()}: {lengthscales.shape[0]} ARD lengthscales but inputs have {X.shape[1]} active columns");
-        var scaled = X / lengthscales;
-        var scaled2 = X2 is null ? scaled : X2 / lengthscales;
+        var scales = lengthscales.Value;
+        if (IsArd && scales.shape[0] != X.shape[1])
+            throw new LatentException($"{GetName()}: {scales.shape[0]} ARD lengthscales but inputs have {X.shape[1]} active columns");
+        var scaled = X / scales;
+        var scaled2 = X2 is null ? scaled : X2 / scales;
         var norms = scaled.square().sum(1, keepdim: true);
         var norms2 = X2 is null ? norms : scaled2.square().sum(1, keepdim: true);
         var squaredDistance = (norms + norms2.transpose(0, 1) - 2 * scaled.matmul(scaled2.transpose(0, 1))).clamp_min(0.0);
         if (X2 is null) squaredDistance = squaredDistance * (1.0 - eye(X.shape[0], dtype: X.dtype, device: X.device));
-        return FromSquaredDistance(Positive.Forward(rawVariance), squaredDistance);
+        return FromSquaredDistance(variance.Value, squaredDistance);
     }
 
     /// <inheritdoc />
-    protected override Tensor DiagonalCovariance(Tensor X) => Positive.Forward(rawVariance).expand(X.shape[0]);
+    protected override Tensor DiagonalCovariance(Tensor X) => variance.Value.expand(X.shape[0]);
 
     /// <summary>r = √r², with the square root's gradient kept finite at r = 0.</summary>
     protected static Tensor Distance(Tensor squaredDistance) => squaredDistance.clamp_min(1e-36).sqrt();

@@ -5,20 +5,20 @@ namespace Latent.Gp.Likelihoods;
 /// <summary>Gaussian observation noise y = f + ε, ε ~ N(0, σ²), with σ² trainable.</summary>
 public sealed class Gaussian : Likelihood
 {
-    private readonly TorchSharp.Modules.Parameter rawVariance;
+    private readonly ConstrainedParameter variance;
 
     /// <summary>Creates the likelihood with noise variance σ².</summary>
     public Gaussian(double variance = 1.0) : base(nameof(Gaussian))
     {
-        rawVariance = Positive.Create([variance], "Gaussian likelihood variance");
+        this.variance = ConstrainedParameter.Positive([variance], "Gaussian likelihood variance");
         RegisterComponents();
     }
 
     /// <summary>The noise variance σ² (constrained value).</summary>
-    public double Variance => Positive.Read(rawVariance)[0];
+    public double Variance => this.variance.Values[0];
 
     /// <summary>The noise variance as a differentiable tensor.</summary>
-    public Tensor VarianceTensor => Positive.Forward(rawVariance);
+    public Tensor VarianceTensor => this.variance.Value;
 
     /// <summary>E[y | f] = f.</summary>
     public override Tensor forward(Tensor f) => f;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Latent.Gp.Models;
 
 /// <summary>Exact GP regression with Gaussian noise (Rasmussen &amp; Williams 2006, Alg. 2.1); its forward returns the latent predictive mean and variance.</summary>
-public sealed class Gpr : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
+public sealed class Gpr : GpModel
 {
     private readonly Kernel kernel;
     private readonly Gaussian likelihood;
@@ -29,7 +29,7 @@ public sealed class Gpr : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
     }
 
     /// <summary>The Gaussian likelihood holding the noise variance.</summary>
-    public Gaussian Likelihood => likelihood;
+    public override Gaussian Likelihood => likelihood;
 
     /// <summary>log p(Y | X) = Σₗ log N(yₗ | m, K + σ²I).</summary>
     public Tensor LogMarginalLikelihood()
@@ -41,11 +41,8 @@ public sealed class Gpr : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         return -0.5 * alpha.square().sum() - outputs * cholesky.diagonal().log().sum() - 0.5 * n * outputs * Math.Log(2 * Math.PI);
     }
 
-    /// <summary>The latent predictive marginals at new inputs.</summary>
-    public override (Tensor Mean, Tensor Variance) forward(Tensor X) => PredictF(X);
-
     /// <summary>The latent posterior mean [N*, L] and variance: [N*, L], or covariance [L, N*, N*] when fullCov.</summary>
-    public (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
+    public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
         var (cholesky, residual) = Factorize();
@@ -57,14 +54,6 @@ public sealed class Gpr : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
             ? (kernel.K(X) - a.transpose(0, 1).matmul(a)).unsqueeze(0).expand(outputs, -1, -1).clone()
             : (kernel.Kdiag(X) - a.square().sum(0L)).unsqueeze(1).expand(-1, outputs).clone();
         return (mean, variance);
-    }
-
-    /// <summary>The predictive mean and variance of noisy observations.</summary>
-    public (Tensor Mean, Tensor Variance) PredictY(Tensor X)
-    {
-        using var noGrad = no_grad();
-        var (mean, variance) = PredictF(X);
-        return likelihood.PredictMeanAndVariance(mean, variance);
     }
 
     private (Tensor Cholesky, Tensor Residual) Factorize()

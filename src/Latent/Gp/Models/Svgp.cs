@@ -11,22 +11,21 @@ namespace Latent.Gp.Models;
 /// q(u) = N(m, S) per latent GP, and the minibatch ELBO (N/B) Σ_batch E_q[log p(y | f)] − KL(q(u) ‖ p(u)).
 /// Its forward returns the latent predictive mean and variance [N, L].
 /// </summary>
-public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
+public sealed class Svgp : GpModel
 {
     private const int PredictionChunk = 2048;
-    private const int MaxStepHalvings = 20;
 
     private readonly Kernel kernel;
     private readonly Likelihood likelihood;
     private readonly MeanFunction meanFunction;
     private readonly TorchSharp.Modules.Parameter inducingInputs;
     private readonly TorchSharp.Modules.Parameter qMean;
-    private readonly TorchSharp.Modules.Parameter qSqrt;
+    private readonly ConstrainedParameter qSqrt;
     private readonly double jitter;
 
     /// <summary>
     /// Creates the model for dataCount training points. q(u) starts at the prior: m = 0 and S = I (whitened) or S = Kmm.
-    /// With a diagonal q the stored square roots pass through softplus; with a full q the lower triangle of qSqrt is the Cholesky factor.
+    /// The square root of S is a constrained parameter: positive with a diagonal q, lower-triangular (the Cholesky factor) with a full q.
     /// </summary>
     public Svgp(Kernel kernel, Likelihood likelihood, Tensor inducingInputs, int latentCount, long dataCount, SvgpOptions? options = null)
         : base(nameof(Svgp))
@@ -53,18 +52,16 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: float64), requires_grad: true);
         using (no_grad())
         {
-            Tensor initialSqrt;
             if (QDiagonal)
             {
                 var scale = Whiten ? ones(m, dtype: float64) : kernel.Kdiag(this.inducingInputs).sqrt();
-                initialSqrt = Positive.InverseOf(scale.unsqueeze(1).expand(m, latentCount));
+                qSqrt = ConstrainedParameter.Positive(scale.unsqueeze(1).expand(m, latentCount), "SVGP: the square roots of q(u)'s variances");
             }
             else
             {
                 var factor = Whiten ? eye(m, dtype: float64) : CholeskyOf(kernel.K(this.inducingInputs));
-                initialSqrt = factor.unsqueeze(0).expand(latentCount, m, m).clone();
+                qSqrt = ConstrainedParameter.LowerTriangular(factor.unsqueeze(0).expand(latentCount, m, m));
             }
-            qSqrt = new TorchSharp.Modules.Parameter(initialSqrt, requires_grad: true);
         }
         RegisterComponents();
     }
@@ -85,7 +82,7 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
     public Kernel Kernel => kernel;
 
     /// <summary>The likelihood.</summary>
-    public Likelihood Likelihood => likelihood;
+    public override Likelihood Likelihood => likelihood;
 
     /// <summary>The number of inducing points M.</summary>
     public long InducingCount => inducingInputs.shape[0];
@@ -110,19 +107,11 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
     public void AssignVariational(Tensor mean, Tensor sqrt)
     {
         if (!mean.shape.SequenceEqual(qMean.shape)) throw new LatentException($"SVGP: variational mean must be [{string.Join(", ", qMean.shape)}], got [{string.Join(", ", mean.shape)}]");
-        if (!sqrt.shape.SequenceEqual(qSqrt.shape)) throw new LatentException($"SVGP: variational sqrt must be [{string.Join(", ", qSqrt.shape)}], got [{string.Join(", ", sqrt.shape)}]");
+        if (!sqrt.shape.SequenceEqual(qSqrt.Shape)) throw new LatentException($"SVGP: variational sqrt must be [{string.Join(", ", qSqrt.Shape)}], got [{string.Join(", ", sqrt.shape)}]");
+        if (QDiagonal && (sqrt <= 0).any().item<bool>()) throw new LatentException("SVGP: diagonal variational square roots must be positive");
         using var noGrad = no_grad();
         qMean.copy_(mean.to(float64));
-        if (QDiagonal)
-        {
-            if ((sqrt <= 0).any().item<bool>()) throw new LatentException("SVGP: diagonal variational square roots must be positive");
-            using var raw = Positive.InverseOf(sqrt.to(float64));
-            qSqrt.copy_(raw);
-        }
-        else
-        {
-            qSqrt.copy_(torch.tril(sqrt.to(float64)));
-        }
+        qSqrt.Assign(sqrt);
     }
 
     /// <summary>
@@ -143,91 +132,13 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
     }
 
     /// <summary>Whether a parameter is one of q(u)'s (m or the square root of S), which a natural-gradient step updates instead of the optimiser.</summary>
-    public bool IsVariational(TorchSharp.Modules.Parameter parameter) => ReferenceEquals(parameter, qMean) || ReferenceEquals(parameter, qSqrt);
+    public bool IsVariational(TorchSharp.Modules.Parameter parameter) => ReferenceEquals(parameter, qMean) || ReferenceEquals(parameter, qSqrt.Unconstrained);
 
-    /// <summary>
-    /// One natural-gradient step of size gamma on q(u), from the gradients of −ELBO that backward left on m and on S's
-    /// factor (Salimbeni et al. 2018). With natural parameters θ₁ = S⁻¹m, θ₂ = −½S⁻¹ and expectation parameters η₁ = m,
-    /// η₂ = S + mmᵀ it sets θ ← θ + γ ∂ELBO/∂η, where ∂ELBO/∂η₁ = ∂ELBO/∂m − 2(∂ELBO/∂S)m and ∂ELBO/∂η₂ = ∂ELBO/∂S.
-    /// With γ = 1 and a Gaussian likelihood one step lands on the optimal q. A diagonal q is a mean-field family, where the
-    /// step is a diagonally preconditioned one and needs a small γ when the inducing outputs are strongly coupled; there a
-    /// step may at most double a variance. With a full q, a step that would leave S indefinite (a likelihood that is not
-    /// log-concave, like RobustMax, can ask for more variance) is retried at half the size. The gradients of m and S are cleared afterwards.
-    /// </summary>
-    public void NaturalGradientStep(double gamma)
-    {
-        CheckNaturalGradientStep(gamma);
-        if (qMean.grad is null || qSqrt.grad is null) throw new LatentException("SVGP: the natural-gradient step needs the gradients of −ELBO (call backward first)");
-        using (var scope = NewDisposeScope())
-        {
-            var (mean, sqrt) = QDiagonal ? DiagonalNaturalStep(gamma) : FullNaturalStep(gamma);
-            using var noGrad = no_grad();
-            qMean.copy_(mean);
-            qSqrt.copy_(sqrt);
-        }
-        qMean.grad.zero_();
-        qSqrt.grad.zero_();
-    }
+    /// <summary>The variational mean m [M, L] itself (trainable), for natural-gradient steps.</summary>
+    internal TorchSharp.Modules.Parameter QMean => qMean;
 
-    /// <summary>Refuses a natural-gradient step size outside (0, 1].</summary>
-    public static void CheckNaturalGradientStep(double gamma)
-    {
-        if (!(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
-    }
-
-    private (Tensor Mean, Tensor RawSqrt) DiagonalNaturalStep(double gamma)
-    {
-        using var noGrad = no_grad();
-        var sqrt = Positive.Forward(qSqrt);
-        var variance = sqrt.square();
-        var elboGradVariance = -qSqrt.grad! / sigmoid(qSqrt) / (2 * sqrt);
-        var elboGradMean = -qMean.grad!;
-        var theta1 = qMean / variance + gamma * (elboGradMean - 2 * qMean * elboGradVariance);
-        var theta2 = minimum(-0.5 / variance + gamma * elboGradVariance, -0.25 / variance);
-        var newVariance = -0.5 / theta2;
-        return (newVariance * theta1, Positive.InverseOf(newVariance.sqrt()));
-    }
-
-    private (Tensor Mean, Tensor Sqrt) FullNaturalStep(double gamma)
-    {
-        var factor = torch.tril(qSqrt.detach());
-        Tensor elboGradCovariance;
-        using (enable_grad())
-        {
-            var covariance = factor.matmul(factor.transpose(1, 2)).requires_grad_(true);
-            var pulledBack = (linalg.cholesky(covariance) * -torch.tril(qSqrt.grad!)).sum();
-            elboGradCovariance = autograd.grad([pulledBack], [covariance])[0];
-        }
-        using var noGrad = no_grad();
-        var mean = qMean.detach().transpose(0, 1).unsqueeze(2);
-        var precision = InverseFromCholesky(factor);
-        var meanStep = -qMean.grad!.transpose(0, 1).unsqueeze(2) - 2 * elboGradCovariance.matmul(mean);
-        for (var halvings = 0; ; halvings++)
-        {
-            var (precisionFactor, info) = linalg.cholesky_ex(Symmetrized(precision - 2 * gamma * elboGradCovariance), check_errors: false);
-            if (info.any().item<bool>())
-            {
-                if (halvings == MaxStepHalvings) throw new LatentException($"SVGP: natural-gradient steps down to size {gamma} left q(u)'s covariance indefinite; lower the step size");
-                gamma /= 2;
-                continue;
-            }
-            var theta1 = precision.matmul(mean) + gamma * meanStep;
-            var newCovariance = InverseFromCholesky(precisionFactor);
-            var newMean = newCovariance.matmul(theta1).squeeze(2).transpose(0, 1);
-            return (newMean, linalg.cholesky(Symmetrized(newCovariance)));
-        }
-    }
-
-    /// <summary>A⁻¹ = L⁻ᵀL⁻¹ for a batch of lower Cholesky factors L of A, [L, M, M].</summary>
-    private static Tensor InverseFromCholesky(Tensor lower)
-    {
-        var identity = eye(lower.shape[^1], dtype: lower.dtype, device: lower.device).expand_as(lower);
-        var inverse = linalg.solve_triangular(lower, identity, upper: false);
-        return inverse.transpose(1, 2).matmul(inverse);
-    }
-
-    /// <summary>(A + Aᵀ) / 2 for a batch of matrices, removing the rounding asymmetry of products before a Cholesky factorisation.</summary>
-    private static Tensor Symmetrized(Tensor a) => 0.5 * (a + a.transpose(1, 2));
+    /// <summary>The square root of S itself (positive [M, L] or lower-triangular [L, M, M]), for natural-gradient steps.</summary>
+    internal ConstrainedParameter QSqrt => qSqrt;
 
     /// <summary>KL(q(u) ‖ p(u)) summed over the latent GPs.</summary>
     public Tensor PriorKl() => GaussKl.Divergence(qMean, CurrentSqrt(), Whiten ? null : KmmCholesky());
@@ -242,11 +153,8 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         return expectations.sum() * ((double)DataCount / X.shape[0]) - kl;
     }
 
-    /// <summary>The latent predictive marginals: mean [N, L] and variance [N, L].</summary>
-    public override (Tensor Mean, Tensor Variance) forward(Tensor X) => PredictF(X);
-
     /// <summary>The latent predictive mean [N, L] and variance: [N, L], or covariance [L, N, N] when fullCov.</summary>
-    public (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
+    public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
         var cholesky = KmmCholesky();
@@ -273,22 +181,6 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         return mean.unsqueeze(0) + correlated.permute(2, 1, 0);
     }
 
-    /// <summary>The predictive mean and variance of y (for MultiClass: class probabilities [N, K]).</summary>
-    public (Tensor Mean, Tensor Variance) PredictY(Tensor X)
-    {
-        using var noGrad = no_grad();
-        var (mean, variance) = PredictF(X);
-        return likelihood.PredictMeanAndVariance(mean, variance);
-    }
-
-    /// <summary>log p(y* | x*, data) per test point [N].</summary>
-    public Tensor PredictLogDensity(Tensor X, Tensor y)
-    {
-        using var noGrad = no_grad();
-        var (mean, variance) = PredictF(X);
-        return likelihood.PredictLogDensity(mean, variance, y);
-    }
-
     /// <summary>The lower Cholesky factor of Kmm + jitter · I.</summary>
     public Tensor KmmCholesky() => CholeskyOf(kernel.K(inducingInputs));
 
@@ -302,7 +194,7 @@ public sealed class Svgp : nn.Module<Tensor, (Tensor Mean, Tensor Variance)>
         return (mean + meanFunction.forward(X), variance);
     }
 
-    private Tensor CurrentSqrt() => QDiagonal ? Positive.Forward(qSqrt) : torch.tril(qSqrt);
+    private Tensor CurrentSqrt() => qSqrt.Value;
 
     private Tensor CholeskyOf(Tensor kmm)
     {

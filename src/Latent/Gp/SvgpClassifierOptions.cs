@@ -1,0 +1,109 @@
+using static TorchSharp.torch;
+
+namespace Latent.Gp;
+
+/// <summary>
+/// Every setting of an <see cref="SvgpClassifier"/>, with its default, in one place (the CLI reads its defaults from here).
+/// The defaults follow GPflow's SVGP: a whitened q(u) with a full covariance, shared Matérn-5/2 + White kernel, RobustMax.
+/// </summary>
+public sealed record SvgpClassifierOptions
+{
+    /// <summary>The defaults.</summary>
+    public static SvgpClassifierOptions Default { get; } = new();
+
+    /// <summary>Kernel spec: names joined by + and * (see <see cref="Kernels.KernelSpec"/>), e.g. "matern52+white".</summary>
+    public string Kernel { get; init; } = "matern52+white";
+
+    /// <summary>One lengthscale per input feature (automatic relevance determination) instead of one shared lengthscale.</summary>
+    public bool Ard { get; init; }
+
+    /// <summary>Inducing inputs: "every:K" (rows 0, K, 2K, … of the training inputs, GPflow's X[::K]), "kmeans:M" or "first:M" (M capped at N).</summary>
+    public string Inducing { get; init; } = "kmeans:100";
+
+    /// <summary>Whitened parameterisation u = Lv of q(u) (GPflow's whiten=True).</summary>
+    public bool Whiten { get; init; } = true;
+
+    /// <summary>Diagonal covariance for q(u) (GPflow's q_diag; false = a full lower-triangular factor per latent GP).</summary>
+    public bool QDiagonal { get; init; }
+
+    /// <summary>The multiclass inverse link: "robustmax" or "softmax" (Monte Carlo).</summary>
+    public string Likelihood { get; init; } = "robustmax";
+
+    /// <summary>Monte Carlo samples per expectation of the softmax likelihood.</summary>
+    public int SoftmaxSamples { get; init; } = 20;
+
+    /// <summary>Optimisation steps.</summary>
+    public int Iterations { get; init; } = 2000;
+
+    /// <summary>Minibatch size (capped at the training-set size).</summary>
+    public int BatchSize { get; init; } = 200;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>When set, the learning rate is cosine-annealed from <see cref="LearningRate"/> to this value by the last step.</summary>
+    public double? FinalLearningRate { get; init; }
+
+    /// <summary>When set, q(u) takes natural-gradient steps of this size in (0, 1] and Adam trains the kernel, likelihood and Z.</summary>
+    public double? NaturalGradientStep { get; init; }
+
+    /// <summary>Stop training after the first step that ends past this wall time (null: no limit).</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The kernel variance the stationary kernels start at (their lengthscale starts at the median pairwise distance).</summary>
+    public double InitialKernelVariance { get; init; } = 5.0;
+
+    /// <summary>Deskew every single-channel image before the GP sees it (training, evaluation and prediction alike); images only.</summary>
+    public bool Deskew { get; init; }
+
+    /// <summary>Seed of inducing-point choice, minibatch order and Monte Carlo draws.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Checks every value; a bad one is a one-line <see cref="LatentException"/>.</summary>
+    public void Validate()
+    {
+        if (Iterations < 0) throw new LatentException($"SVGP: iterations must be ≥ 0, got {Iterations}");
+        if (BatchSize < 1) throw new LatentException($"SVGP: batch size must be ≥ 1, got {BatchSize}");
+        if (!(LearningRate > 0)) throw new LatentException($"SVGP: learning rate must be positive, got {LearningRate}");
+        if (FinalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP: final learning rate must be positive, got {final}");
+        if (NaturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
+        if (!(InitialKernelVariance > 0)) throw new LatentException($"SVGP: initial kernel variance must be positive, got {InitialKernelVariance}");
+        if (SoftmaxSamples < 1) throw new LatentException($"SVGP: softmax samples must be ≥ 1, got {SoftmaxSamples}");
+        if (Likelihood is not ("robustmax" or "softmax")) throw new LatentException($"SVGP: unknown likelihood '{Likelihood}'; use robustmax or softmax");
+        InducingSpec.Parse(Inducing);
+    }
+}
+
+/// <summary>A parsed inducing-input spec: how to pick the initial Z from the training inputs.</summary>
+public readonly record struct InducingSpec(string Method, int Value)
+{
+    /// <summary>Parses "every:K", "kmeans:M" or "first:M" (K, M ≥ 1); anything else is a one-line error.</summary>
+    public static InducingSpec Parse(string spec) =>
+        TryParse(spec, out var parsed) ? parsed : throw new LatentException($"inducing spec '{spec}': expected every:K, kmeans:M or first:M with a positive whole number");
+
+    /// <summary>Parses "every:K", "kmeans:M" or "first:M" (K, M ≥ 1); false for anything else.</summary>
+    public static bool TryParse(string? spec, out InducingSpec parsed)
+    {
+        var parts = (spec ?? "").Split(':');
+        var valid = parts.Length == 2 && parts[0] is "every" or "kmeans" or "first"
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1;
+        parsed = valid ? new InducingSpec(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)) : default;
+        return valid;
+    }
+
+    /// <summary>The initial inducing inputs [M, D] (float64) chosen from the training inputs <paramref name="x"/> [N, D].</summary>
+    public Tensor Choose(Tensor x, Generator generator) => Method switch
+    {
+        "every" => InducingPoints.EveryKth(x, Math.Min(Value, (int)x.shape[0])),
+        "kmeans" => InducingPoints.KMeans(x, Math.Min(Value, (int)x.shape[0]), generator),
+        _ => x.narrow(0, 0, Math.Min(Value, x.shape[0])).to(float64),
+    };
+
+    /// <summary>A phrase for reports, e.g. "every 5th training example".</summary>
+    public string Describe() => Method switch
+    {
+        "every" => Value == 1 ? "every training example" : $"every {Value}-th training example",
+        "kmeans" => $"{Value} k-means centres of the training examples (at most N)",
+        _ => $"the first {Value} training examples",
+    };
+}
