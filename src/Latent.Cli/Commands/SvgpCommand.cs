@@ -1,3 +1,4 @@
+using Latent.Training;
 using System.CommandLine;
 using Latent.Cli.Infrastructure;
 using Latent.Data;

@@ -119,7 +119,7 @@ public sealed class SvgpClassifier : IDisposable
         using var noGrad = no_grad();
         var probabilities = Model.Likelihood.PredictMeanAndVariance(mean, variance).Mean;
         var logDensity = Model.Likelihood.PredictLogDensity(mean, variance, labels);
-        return ClassificationMetrics.From(probabilities, logDensity, labels);
+        return ClassificationMetrics.Compute(probabilities, labels, logDensity);
     }
 
     /// <summary>predict_y: class probabilities [N, C] (exact expectations of the link under q(f)) and their indicator variances p(1 − p).</summary>

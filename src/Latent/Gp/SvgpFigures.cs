@@ -1,3 +1,4 @@
+using Latent.Training;
 using Latent.Reporting;
 
 namespace Latent.Gp;

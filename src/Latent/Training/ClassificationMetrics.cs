@@ -2,17 +2,25 @@ using static TorchSharp.torch;
 
 namespace Latent.Training;
 
+/// <summary>One reliability-diagram bin: its confidence range, how many examples fall in it, their mean confidence and accuracy.</summary>
+public readonly record struct CalibrationBin(double Low, double High, int Count, double Confidence, double Accuracy);
+
 /// <summary>Held-out metrics of a probabilistic classifier: accuracy, negative log predictive density and expected calibration error.</summary>
+/// <param name="Count">Number of evaluated examples.</param>
 /// <param name="Accuracy">Share of examples whose most probable class is the label.</param>
 /// <param name="Nlpd">Mean −log p(y | x) in nats.</param>
-/// <param name="Ece">Expected calibration error over <see cref="CalibrationBins"/> equal-width confidence bins (Guo et al. 2017).</param>
-public sealed record ClassificationMetrics(double Accuracy, double Nlpd, double Ece)
+/// <param name="Ece">Expected calibration error Σ_b (n_b / N) |accuracy_b − confidence_b| over equal-width confidence bins (Guo et al. 2017).</param>
+/// <param name="Bins">The non-empty bins, for a reliability diagram.</param>
+public sealed record ClassificationMetrics(long Count, double Accuracy, double Nlpd, double Ece, IReadOnlyList<CalibrationBin> Bins)
 {
-    /// <summary>Number of confidence bins of the ECE.</summary>
-    public const int CalibrationBins = 15;
+    /// <summary>Number of confidence bins of the ECE unless a caller asks for another.</summary>
+    public const int DefaultBinCount = 15;
 
-    /// <summary>The metrics of class probabilities [N, C] against labels [N] (int64 in 0..C−1).</summary>
-    public static ClassificationMetrics Compute(Tensor probabilities, Tensor labels)
+    /// <summary>
+    /// The metrics of class probabilities [N, C] against labels [N] (int64 in 0..C−1). The NLPD uses <paramref name="logDensity"/>
+    /// log p(yᵢ | xᵢ) [N] when the model computes it directly, else the log of the labels' probabilities.
+    /// </summary>
+    public static ClassificationMetrics Compute(Tensor probabilities, Tensor labels, Tensor? logDensity = null, int binCount = DefaultBinCount)
     {
         if (probabilities.dim() != 2 || labels.dim() != 1 || probabilities.shape[0] != labels.shape[0] || labels.shape[0] == 0)
             throw new LatentException($"classification metrics need probabilities [N, C] and labels [N] with N ≥ 1, got [{string.Join(", ", probabilities.shape)}] and [{string.Join(", ", labels.shape)}]");
@@ -20,12 +28,17 @@ public sealed record ClassificationMetrics(double Accuracy, double Nlpd, double 
         var p = probabilities.to(ScalarType.Float64);
         var (confidence, predicted) = p.max(1);
         var correct = predicted.eq(labels).to(ScalarType.Float64);
-        var nlpd = -p.gather(1, labels.unsqueeze(1)).clamp_min(1e-300).log().mean().item<double>();
-        var bins = (confidence * CalibrationBins).floor().clamp(0, CalibrationBins - 1).to(ScalarType.Int64);
-        var count = bins.bincount(null, CalibrationBins).to(ScalarType.Float64);
-        var gap = (bins.bincount(confidence, CalibrationBins) - bins.bincount(correct, CalibrationBins)).abs();
-        var ece = (gap.sum() / count.sum()).item<double>();
-        return new ClassificationMetrics(correct.mean().item<double>(), nlpd, ece);
+        var logP = logDensity?.to(ScalarType.Float64) ?? p.gather(1, labels.unsqueeze(1)).squeeze(1).clamp_min(1e-300).log();
+        var bin = (confidence * binCount).floor().clamp(0, binCount - 1).to(ScalarType.Int64);
+        var counts = bin.bincount(null, binCount).data<long>().ToArray();
+        var confidenceSums = bin.bincount(confidence, binCount).data<double>().ToArray();
+        var correctSums = bin.bincount(correct, binCount).data<double>().ToArray();
+        long n = labels.shape[0];
+        var bins = Enumerable.Range(0, binCount).Where(b => counts[b] > 0)
+            .Select(b => new CalibrationBin((double)b / binCount, (b + 1.0) / binCount, (int)counts[b], confidenceSums[b] / counts[b], correctSums[b] / counts[b]))
+            .ToList();
+        var ece = bins.Sum(b => b.Count * Math.Abs(b.Accuracy - b.Confidence)) / n;
+        return new ClassificationMetrics(n, correct.mean().item<double>(), -logP.mean().item<double>(), ece, bins);
     }
 
     /// <summary>The metrics.json entries: test_accuracy, test_nlpd, test_ece.</summary>

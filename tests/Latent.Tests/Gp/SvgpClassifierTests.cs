@@ -1,3 +1,4 @@
+using Latent.Training;
 using System.Text.Json.Nodes;
 using Latent.Data;
 using Latent.Gp;
@@ -152,7 +153,7 @@ public class SvgpClassifierTests : IDisposable
         using var probabilities = tensor(new[] { 0.95, 0.05, 0.15, 0.85, 0.62, 0.38, 0.32, 0.68 }, [4, 2], dtype: float64);
         using var labels = tensor(new long[] { 0, 0, 0, 1 });
         using var logDensity = tensor(new[] { Math.Log(0.95), Math.Log(0.15), Math.Log(0.62), Math.Log(0.68) });
-        var metrics = ClassificationMetrics.From(probabilities, logDensity, labels);
+        var metrics = ClassificationMetrics.Compute(probabilities, labels, logDensity, binCount: 10);
         Assert.Equal(0.75, metrics.Accuracy, 12);
         Assert.Equal(-(Math.Log(0.95) + Math.Log(0.15) + Math.Log(0.62) + Math.Log(0.68)) / 4, metrics.Nlpd, 12);
         Assert.Equal(0.25 * 0.05 + 0.25 * 0.85 + 0.5 * (1 - 0.65), metrics.Ece, 12);
