@@ -1,4 +1,5 @@
 #:project ../src/Latent/Latent.csproj
+#:package libtorch-cpu-linux-x64
 #:property PublishAot=false
 // Noisy labels with a learned transition matrix Q, from C# alone.
 // Usage: dotnet run samples/NoisyLabels.cs -- [DATA] [NOISE] [EPOCHS]

@@ -1,4 +1,5 @@
 #:project ../src/Latent/Latent.csproj
+#:package libtorch-cpu-linux-x64
 #:property PublishAot=false
 // A variational autoencoder on your own data, from C# alone: a Gaussian decoder for real-valued vectors (standardised,
 // log-likelihood reported in the data's units), a Bernoulli decoder for images in [0, 1].

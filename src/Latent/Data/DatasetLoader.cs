@@ -11,6 +11,7 @@ public static class DatasetLoader
     /// <summary>Loads, splits and (optionally) standardises the data named by <paramref name="options"/>.</summary>
     public static Dataset Load(DataOptions options)
     {
+        LatentRuntime.Initialize();
         var path = options.Path ?? DataPaths.Mnist();
         var source = options.Path ?? "embedded MNIST";
         var (train, test) = ReadSource(path, options.LabelColumn);
