@@ -239,17 +239,55 @@ public static class ModelFolder
     /// <summary>A required string field of a config, or a one-line error naming the file.</summary>
     public static string ReadString(JsonObject config, string name, string source) => Read<string>(config, name, source);
 
-    /// <summary>A required field of a config converted to <typeparamref name="T"/>, or a one-line error naming the file.</summary>
-    public static T Read<T>(JsonObject config, string name, string source)
+    /// <summary>A required field of a config converted to <typeparamref name="T"/> (with <paramref name="json"/> options), or a one-line error naming the file.</summary>
+    public static T Read<T>(JsonObject config, string name, string source, JsonSerializerOptions? json = null)
     {
         if (config[name] is not { } node) throw new LatentException($"{source}: missing field '{name}'");
+        return Convert<T>(node, name, source, json) ?? throw new LatentException($"{source}: field '{name}' is null");
+    }
+
+    /// <summary>An optional field of a config (absent or null gives null) converted to <typeparamref name="T"/>, or a one-line error naming the file.</summary>
+    public static T? ReadOptional<T>(JsonObject config, string name, string source, JsonSerializerOptions? json = null) where T : class =>
+        config[name] is { } node ? Convert<T>(node, name, source, json) : null;
+
+    /// <summary>The "example_shape" field of a classifier's config: one or more positive sizes.</summary>
+    public static long[] ReadExampleShape(JsonObject config, string source)
+    {
+        var shape = Read<long[]>(config, "example_shape", source);
+        if (shape.Length == 0 || shape.Any(size => size < 1))
+            throw new LatentException($"{source}: field 'example_shape' [{string.Join(", ", shape)}] is not a list of positive sizes");
+        return shape;
+    }
+
+    /// <summary>The "class_names" field of a classifier's config: exactly <paramref name="classCount"/> names.</summary>
+    public static string[] ReadClassNames(JsonObject config, int classCount, string source)
+    {
+        var names = Read<string[]>(config, "class_names", source);
+        if (names.Length != classCount || names.Any(name => name is null))
+            throw new LatentException($"{source}: field 'class_names' holds {names.Length} names for {classCount} classes");
+        return names;
+    }
+
+    /// <summary>
+    /// Refuses, in one line, a config that describes a model of more than the weights file's element count (<paramref name="elements"/> is
+    /// a lower bound on the parameters the config implies), before anything of that size is allocated.
+    /// </summary>
+    public static void RequireWeightCount(string directory, double elements)
+    {
+        long held = ReadWeightShapes(directory).Values.Sum(shape => shape.Aggregate(1L, (a, b) => a * b));
+        if (!(elements <= held))
+            throw new LatentException($"{Path.Combine(directory, ConfigFile)}: describes a model of at least {elements:0} weights but {WeightsFile} holds {held}");
+    }
+
+    private static T? Convert<T>(JsonNode node, string name, string source, JsonSerializerOptions? json)
+    {
         try
         {
-            return node.Deserialize<T>() ?? throw new LatentException($"{source}: field '{name}' is null");
+            return node.Deserialize<T>(json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
         {
-            throw new LatentException($"{source}: field '{name}' is not a valid {typeof(T).Name}", e);
+            throw new LatentException($"{source}: field '{name}' is not a valid {typeof(T).Name} ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 }

@@ -157,11 +157,18 @@ public sealed class NoisyClassifier : IDisposable
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var options = config["options"].Deserialize<NoisyTrainingOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
-        var model = new NoisyClassifier(options, ModelFolder.Read<long[]>(config, "example_shape", source), ModelFolder.Read<int>(config, "class_count", source),
-            ModelFolder.Read<string[]>(config, "class_names", source), config["standardization"].Deserialize<Standardization>())
+        var options = ModelFolder.Read<NoisyTrainingOptions>(config, "options", source, Json);
+        var exampleShape = ModelFolder.ReadExampleShape(config, source);
+        int classCount = ModelFolder.Read<int>(config, "class_count", source);
+        double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
+        ModelFolder.RequireWeightCount(directory, (double)options.HiddenUnits * classCount + (options.ArchitectureFor(exampleShape) == "mlp" ? inputs * options.HiddenUnits : 0));
+        var trueTransition = ModelFolder.ReadOptional<double[]>(config, "true_transition", source);
+        if (trueTransition is not null && trueTransition.Length != (long)classCount * classCount)
+            throw new LatentException($"{source}: field 'true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");
+        var model = new NoisyClassifier(options, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
+            ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source))
         {
-            TrueTransition = config["true_transition"].Deserialize<double[]>(),
+            TrueTransition = trueTransition,
         };
         ModelFolder.LoadInto(directory, model.network);
         return model;

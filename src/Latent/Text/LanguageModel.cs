@@ -172,6 +172,8 @@ public sealed class LanguageModel
         var model = new LanguageModel(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
         int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
+        double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
+        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden));
         model.network = new LstmLanguageModel(size, options, CPU);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();
