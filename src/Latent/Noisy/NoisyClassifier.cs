@@ -153,7 +153,10 @@ public sealed class NoisyClassifier : IDisposable
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static NoisyClassifier Load(string directory)
+    public static NoisyClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static NoisyClassifier Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);

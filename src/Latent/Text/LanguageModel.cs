@@ -156,7 +156,10 @@ public sealed class LanguageModel
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
-    public static LanguageModel Load(string directory)
+    public static LanguageModel Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static LanguageModel Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);

@@ -198,7 +198,7 @@ public sealed class WordVectors
                 }
             }
         }
-        return new WordVectors(words, dimensions, data);
+        return LatentException.Naming(path, () => new WordVectors(words, dimensions, data));
     }
 
     private int RowOf(string word) => index.TryGetValue(word, out int i) ? i : throw new LatentException($"'{word}' is not in the vocabulary");

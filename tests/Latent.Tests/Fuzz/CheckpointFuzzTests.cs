@@ -43,7 +43,7 @@ public sealed class CheckpointFuzzTests : TorchTest, IDisposable
             {
                 var path = Path.Combine(dir, $"case{seed}-{i++}.ckpt");
                 File.WriteAllBytes(path, mutated);
-                run.Case($"{(average is null ? "plain" : "averaged")}: {name}", () => Train(path, resume: true, average));
+                run.Case($"{(average is null ? "plain" : "averaged")}: {name}", () => Train(path, resume: true, average), path);
             }
         }
         run.Finish();

@@ -35,7 +35,7 @@ public sealed class DataReaderFuzzTests : TorchTest, IDisposable
         {
             var path = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, $"case{i++}")).FullName, name);
             File.WriteAllBytes(path, bytes);
-            run.Case(caseName, () => (load ?? Load)(path));
+            run.Case(caseName, () => (load ?? Load)(path), path);
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class DataReaderFuzzTests : TorchTest, IDisposable
             {
                 Load(copy);
                 using var split = Mnist.Load(copy, MnistSplit.Train);
-            });
+            }, copy);
         }
         foreach (var file in files)
         {
@@ -230,7 +230,7 @@ public sealed class DataReaderFuzzTests : TorchTest, IDisposable
             var copy = Path.Combine(dir, $"images{i++}");
             CopyTree(seed, copy);
             corrupt(copy);
-            run.Case(name, () => Load(copy));
+            run.Case(name, () => Load(copy), copy);
         }
         string In(string root, string file) => Path.Combine(root, Path.GetRelativePath(seed, file));
         foreach (var file in new[] { png, jpeg })

@@ -33,20 +33,32 @@ public sealed class FuzzRun
     /// <summary>Cases refused with a one-line <see cref="LatentException"/>.</summary>
     public int CleanErrors { get; private set; }
 
-    /// <summary>Runs one case: <paramref name="load"/> reads the malformed input (and disposes what it loaded).</summary>
-    public void Case(string name, Action load)
+    /// <summary>Cases that failed (another exception type, a multi-line or unnamed message, or a large allocation).</summary>
+    public int Failures => failures.Count;
+
+    /// <summary>
+    /// Runs one case: <paramref name="load"/> reads the malformed input (and disposes what it loaded); a refusal must name
+    /// <paramref name="source"/> (the file or folder read) when one is given.
+    /// </summary>
+    public void Case(string name, Action load, string? source = null)
     {
         Cases++;
         long before = GC.GetAllocatedBytesForCurrentThread();
+        bool loaded;
         try
         {
             using var scope = NewDisposeScope();
             load();
-            Loaded++;
+            loaded = true;
         }
         catch (LatentException e) when (!e.Message.Contains('\n') && !e.Message.Contains('\r') && e.Message.Length > 0)
         {
-            CleanErrors++;
+            if (source is not null && !e.Message.Contains(source, StringComparison.Ordinal))
+            {
+                failures.Add($"{name}: the message does not name {source}: {e.Message}");
+                return;
+            }
+            loaded = false;
         }
         catch (Exception e)
         {
@@ -55,6 +67,8 @@ public sealed class FuzzRun
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         if (allocated > AllocationLimit) failures.Add($"{name}: allocated {allocated >> 20} MB of managed memory");
+        else if (loaded) Loaded++;
+        else CleanErrors++;
     }
 
     /// <summary>Writes the summary row and fails the test when any case failed or fewer than <paramref name="minimumCases"/> ran.</summary>

@@ -32,7 +32,7 @@ public static class ModelFolderFuzz
             var bytes = damage(File.ReadAllBytes(target));
             if (bytes is null) File.Delete(target);
             else File.WriteAllBytes(target, bytes);
-            run.Case($"{file}: {name}", () => load(copy));
+            run.Case($"{file}: {name}", () => load(copy), copy);
         }
 
         Case("unchanged", ModelFolder.ConfigFile, bytes => bytes);

@@ -38,7 +38,7 @@ public sealed class TextFuzzTests : TorchTest, IDisposable
             {
                 CorpusTokens.Load(path);
                 BrownCorpus.Load(path);
-            });
+            }, path);
         }
         Case("empty file", "corpus.txt", Array.Empty<byte>());
         Case("whitespace only", "corpus.txt", Encoding.UTF8.GetBytes(" \n\t\n"));
@@ -57,7 +57,7 @@ public sealed class TextFuzzTests : TorchTest, IDisposable
         var folder = Directory.CreateDirectory(Path.Combine(dir, "folder")).FullName;
         File.WriteAllBytes(Path.Combine(folder, "ca01"), plain);
         File.WriteAllBytes(Path.Combine(folder, "ca02"), gz[..(gz.Length / 2)]);
-        run.Case("a folder with a truncated gzip member", () => CorpusTokens.Load(folder));
+        run.Case("a folder with a truncated gzip member", () => CorpusTokens.Load(folder), folder);
         run.Finish();
     }
 
@@ -83,7 +83,7 @@ public sealed class TextFuzzTests : TorchTest, IDisposable
                 var format = file.EndsWith(".bin", StringComparison.Ordinal) ? WordVectorFormat.Binary : WordVectorFormat.Text;
                 WordVectors.Load(path, format);
                 WordVectors.Read(path);
-            });
+            }, path);
         }
         foreach (var (file, valid) in new[] { ("vectors.txt", text), ("vectors.bin", binary) })
         {
