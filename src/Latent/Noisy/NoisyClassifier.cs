@@ -164,7 +164,9 @@ public sealed class NoisyClassifier : IDisposable
         var exampleShape = ModelFolder.ReadExampleShape(config, source);
         int classCount = ModelFolder.Read<int>(config, "class_count", source);
         double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
-        ModelFolder.RequireWeightCount(directory, (double)options.HiddenUnits * classCount + (options.ArchitectureFor(exampleShape) == "mlp" ? inputs * options.HiddenUnits : 0));
+        // Lower bound on the weights: the output layer, plus the MLP's first layer or the CNN's first 5×5 convolution to 16 channels.
+        ModelFolder.RequireWeightCount(directory, (double)options.HiddenUnits * classCount
+            + (options.ArchitectureFor(exampleShape) == "mlp" ? inputs * options.HiddenUnits : exampleShape[0] * 16.0 * 25));
         var trueTransition = ModelFolder.ReadOptional<double[]>(config, "true_transition", source);
         if (trueTransition is not null && trueTransition.Length != (long)classCount * classCount)
             throw new LatentException($"{source}: field 'true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");

@@ -176,7 +176,7 @@ public sealed class LanguageModel
         int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
         double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
-        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden));
+        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));
         model.network = new LstmLanguageModel(size, options, CPU);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();

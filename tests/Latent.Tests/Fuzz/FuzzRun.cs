@@ -16,6 +16,7 @@ public sealed class FuzzRun
     private readonly string reader;
     private readonly ITestOutputHelper output;
     private readonly List<string> failures = new();
+    private readonly List<string> messages = new();
 
     /// <summary>Starts the tally for <paramref name="reader"/>; <paramref name="output"/> receives its summary row.</summary>
     public FuzzRun(string reader, ITestOutputHelper output)
@@ -59,6 +60,7 @@ public sealed class FuzzRun
                 return;
             }
             loaded = false;
+            messages.Add($"{name} → {e.Message}");
         }
         catch (Exception e)
         {
@@ -76,6 +78,7 @@ public sealed class FuzzRun
     {
         output.WriteLine($"| {reader} | {Cases} | {Loaded} | {CleanErrors} | {failures.Count} |");
         foreach (var failure in failures.Take(20)) output.WriteLine(failure);
+        foreach (var message in messages.Where((_, i) => i % Math.Max(1, messages.Count / 4) == 0).Take(4)) output.WriteLine($"  e.g. {message}");
         Assert.True(failures.Count == 0, $"{reader}: {failures.Count} of {Cases} cases failed:\n{string.Join("\n", failures.Take(20))}");
         Assert.True(Cases >= minimumCases, $"{reader}: only {Cases} cases");
     }

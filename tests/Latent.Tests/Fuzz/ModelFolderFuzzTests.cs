@@ -39,19 +39,21 @@ public sealed class ModelFolderFuzzTests : TorchTest, IDisposable
         run.Finish();
     }
 
-    [Fact]
-    public void NoisyClassifierFolders()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NoisyClassifierFolders(bool images)
     {
-        var run = new FuzzRun("model folder: NoisyClassifier", output);
+        var run = new FuzzRun($"model folder: NoisyClassifier ({(images ? "CNN on images" : "MLP on vectors")})", output);
         ModelFolderFuzz.Run(run, dir, folder =>
         {
-            using var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 12, testCount: 6);
+            using var data = NoisyClassifierTests.Separable(3, images, trainCount: 12, testCount: 6);
             using var model = NoisyClassifier.For(data, NoisyTrainingOptions.Default with { HiddenUnits = 4 });
             model.Save(folder);
         }, folder =>
         {
             using var model = NoisyClassifier.Load(folder);
-        }, seed: 3);
+        }, seed: images ? 6 : 3);
         run.Finish();
     }
 

@@ -69,12 +69,15 @@ public sealed class Mutator
         }
     }
 
-    /// <summary>A text-level mutation: the first occurrence of <paramref name="find"/> in <paramref name="valid"/> (UTF-8) replaced by <paramref name="replacement"/>.</summary>
+    /// <summary>
+    /// A text-level mutation: the first occurrence of <paramref name="find"/> in <paramref name="valid"/> replaced by
+    /// <paramref name="replacement"/> (both ASCII; the other bytes are kept exactly, binary ones included).
+    /// </summary>
     public static (string Name, byte[] Bytes) Replace(byte[] valid, string find, string replacement)
     {
-        var text = Encoding.UTF8.GetString(valid);
+        var text = Encoding.Latin1.GetString(valid);
         int index = text.IndexOf(find, StringComparison.Ordinal);
         if (index < 0) throw new ArgumentException($"seed input lacks '{find}'");
-        return ($"'{find}' → '{replacement}'", Encoding.UTF8.GetBytes(text[..index] + replacement + text[(index + find.Length)..]));
+        return ($"'{find}' → '{replacement}'", Encoding.Latin1.GetBytes(text[..index] + replacement + text[(index + find.Length)..]));
     }
 }
