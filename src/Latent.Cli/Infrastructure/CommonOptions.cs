@@ -31,12 +31,25 @@ public sealed class CommonOptions
         command.Options.Add(Out);
     }
 
-    /// <summary>The output folder for <paramref name="commandName"/>: --out, else runs/NAME-yyyyMMdd-HHmmss; created here.</summary>
+    /// <summary>
+    /// The output folder for <paramref name="commandName"/>: --out, else runs/NAME-yyyyMMdd-HHmmss; created here and checked to be
+    /// writable (by writing and deleting a probe file) before any work starts, so an unwritable --out fails at once in one line.
+    /// </summary>
     public string ResolveOut(ParseResult result, string commandName)
     {
         var dir = result.GetValue(Out) ?? Path.Combine("runs", $"{commandName}-{DateTime.Now:yyyyMMdd-HHmmss}");
         if (File.Exists(dir)) throw new LatentException($"--out: '{dir}' is a file, not a directory");
-        Directory.CreateDirectory(dir);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".latent-write-check-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"--out: cannot write to '{dir}' ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
         return Path.GetFullPath(dir);
     }
 }

@@ -16,6 +16,16 @@ public sealed record Standardization(float[] Mean, float[] Scale)
         return new Standardization(mean.to(ScalarType.Float32).data<float>().ToArray(), scale.to(ScalarType.Float32).data<float>().ToArray());
     }
 
+    /// <summary>This standardisation after checking, for a saved model read from <paramref name="source"/>, that it has <paramref name="featureCount"/> finite means and positive finite scales.</summary>
+    public Standardization Checked(long featureCount, string source)
+    {
+        if (Mean is null || Scale is null || Mean.Length != featureCount || Scale.Length != featureCount)
+            throw new LatentException($"{source}: the standardisation needs {featureCount} means and scales, found {Mean?.Length ?? 0} and {Scale?.Length ?? 0}");
+        if (Mean.Any(m => !float.IsFinite(m)) || Scale.Any(s => !(s > 0 && float.IsFinite(s))))
+            throw new LatentException($"{source}: the standardisation holds a non-finite mean or a scale that is not positive");
+        return this;
+    }
+
     /// <summary>Standardised copy of <paramref name="features"/> [N, …] (same shape).</summary>
     public Tensor Apply(Tensor features)
     {

@@ -3,18 +3,25 @@ namespace Latent.IO;
 /// <summary>Writes files so that a reader never sees a half-written one: write to a temporary sibling, then rename over the target.</summary>
 public static class AtomicFile
 {
-    /// <summary>Runs <paramref name="write"/> against a temporary file next to <paramref name="path"/> and renames it into place.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> against a temporary file next to <paramref name="path"/> and renames it into place; a folder
+    /// that cannot be written (read-only, full disk) is a one-line error naming the file, and the temporary file is removed.
+    /// </summary>
     public static void Write(string path, Action<string> write)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         if (File.Exists(directory)) throw new LatentException($"{directory}: is a file, not a directory");
-        Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             write(temp);
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{full}: cannot write ({e.Message.ReplaceLineEndings(" ")})", e);
         }
         finally
         {

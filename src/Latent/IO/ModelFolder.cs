@@ -66,19 +66,138 @@ public static class ModelFolder
         return config;
     }
 
-    /// <summary>Reads the weights of <paramref name="directory"/>; a missing or unreadable file is a one-line error.</summary>
+    /// <summary>
+    /// Reads the weights of <paramref name="directory"/>. The safetensors header is parsed and checked (JSON object, known dtype
+    /// names, non-negative shapes, data offsets inside the file, byte counts equal to shape × dtype size) before any tensor is
+    /// allocated, so a damaged file is a one-line error naming it and never a huge allocation.
+    /// </summary>
     public static Dictionary<string, Tensor> ReadWeights(string directory)
     {
         var path = Path.Combine(directory, WeightsFile);
         if (!File.Exists(path)) throw new LatentException($"{directory}: no {WeightsFile}");
         try
         {
-            return Safetensors.LoadStateDict(path);
+            using var stream = File.OpenRead(path);
+            var entries = ReadSafetensorsHeader(stream, path);
+            long dataStart = stream.Position;
+            var weights = new Dictionary<string, Tensor>();
+            try
+            {
+                foreach (var entry in entries)
+                {
+                    var bytes = new byte[entry.End - entry.Begin];
+                    stream.Position = dataStart + entry.Begin;
+                    stream.ReadExactly(bytes);
+                    var value = empty(entry.Shape, dtype: entry.Type);
+                    weights.Add(entry.Name, value);
+                    if (bytes.Length > 0) value.bytes = bytes;
+                }
+            }
+            catch
+            {
+                foreach (var value in weights.Values) value.Dispose();
+                throw;
+            }
+            return weights;
         }
-        catch (Exception e) when (e is not LatentException and not OutOfMemoryException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LatentException($"{path}: not a readable safetensors file ({e.Message.Split('\n')[0]})", e);
+            throw new LatentException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
         }
+    }
+
+    /// <summary>The names and shapes of the weights in <paramref name="directory"/>'s safetensors file, from its checked header only.</summary>
+    public static IReadOnlyDictionary<string, long[]> ReadWeightShapes(string directory)
+    {
+        var path = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(path)) throw new LatentException($"{directory}: no {WeightsFile}");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ReadSafetensorsHeader(stream, path).ToDictionary(entry => entry.Name, entry => entry.Shape);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    private sealed record SafetensorsEntry(string Name, ScalarType Type, long[] Shape, long Begin, long End);
+
+    private static readonly Dictionary<string, (ScalarType Type, int Size)> SafetensorsTypes = new()
+    {
+        ["F64"] = (ScalarType.Float64, 8), ["F32"] = (ScalarType.Float32, 4), ["F16"] = (ScalarType.Float16, 2), ["BF16"] = (ScalarType.BFloat16, 2),
+        ["I64"] = (ScalarType.Int64, 8), ["I32"] = (ScalarType.Int32, 4), ["I16"] = (ScalarType.Int16, 2), ["I8"] = (ScalarType.Int8, 1),
+        ["U8"] = (ScalarType.Byte, 1), ["BOOL"] = (ScalarType.Bool, 1),
+    };
+
+    /// <summary>Parses and checks the header of a safetensors file, leaving <paramref name="stream"/> at the start of the data.</summary>
+    private static List<SafetensorsEntry> ReadSafetensorsHeader(Stream stream, string path)
+    {
+        LatentException Bad(string problem) => new($"{path}: not a readable safetensors file ({problem})");
+        var lengthBytes = new byte[8];
+        if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8) throw Bad($"only {stream.Length} bytes, no header length");
+        ulong headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(stream.Length - 8) || headerLength > 100_000_000)
+            throw Bad($"header claims {headerLength} bytes but the file holds {stream.Length}");
+        long dataLength = stream.Length - 8 - (long)headerLength;
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(headerBytes);
+        }
+        catch (JsonException e)
+        {
+            throw Bad($"header is not valid JSON: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw Bad("header is not a JSON object");
+            var entries = new List<SafetensorsEntry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!names.Add(property.Name)) throw Bad($"tensor '{property.Name}' is listed twice");
+                if (property.Name == "__metadata__") continue;
+                entries.Add(ReadEntry(property, dataLength, Bad));
+            }
+            return entries;
+        }
+    }
+
+    private static SafetensorsEntry ReadEntry(JsonProperty property, long dataLength, Func<string, LatentException> bad)
+    {
+        var name = property.Name;
+        var value = property.Value;
+        if (value.ValueKind != JsonValueKind.Object) throw bad($"entry '{name}' is not an object");
+        if (!value.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String
+            || !SafetensorsTypes.TryGetValue(dtypeElement.GetString()!, out var type))
+            throw bad($"tensor '{name}' has no known dtype (expected one of {string.Join(", ", SafetensorsTypes.Keys)})");
+        var shape = Integers(value, "shape", name, bad);
+        var offsets = Integers(value, "data_offsets", name, bad);
+        if (offsets.Length != 2) throw bad($"tensor '{name}' has {offsets.Length} data offsets, expected 2");
+        long count = 1;
+        foreach (var dimension in shape)
+        {
+            if (dimension < 0) throw bad($"tensor '{name}' has a negative dimension in shape [{string.Join(", ", shape)}]");
+            count = dimension == 0 || count <= dataLength / dimension ? count * dimension : throw bad($"tensor '{name}' of shape [{string.Join(", ", shape)}] is larger than the file");
+        }
+        var (begin, end) = (offsets[0], offsets[1]);
+        if (begin < 0 || end < begin || end > dataLength)
+            throw bad($"tensor '{name}' has data offsets [{begin}, {end}] outside the {dataLength} data bytes");
+        if (end - begin != count * type.Size)
+            throw bad($"tensor '{name}' of shape [{string.Join(", ", shape)}] needs {count * type.Size} bytes but its offsets span {end - begin}");
+        return new SafetensorsEntry(name, type.Type, shape, begin, end);
+    }
+
+    private static long[] Integers(JsonElement entry, string field, string name, Func<string, LatentException> bad)
+    {
+        if (!entry.TryGetProperty(field, out var array) || array.ValueKind != JsonValueKind.Array)
+            throw bad($"tensor '{name}' has no '{field}' list");
+        return array.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var number)
+            ? number : throw bad($"tensor '{name}' has a '{field}' entry that is not an integer")).ToArray();
     }
 
     /// <summary>
@@ -120,17 +239,55 @@ public static class ModelFolder
     /// <summary>A required string field of a config, or a one-line error naming the file.</summary>
     public static string ReadString(JsonObject config, string name, string source) => Read<string>(config, name, source);
 
-    /// <summary>A required field of a config converted to <typeparamref name="T"/>, or a one-line error naming the file.</summary>
-    public static T Read<T>(JsonObject config, string name, string source)
+    /// <summary>A required field of a config converted to <typeparamref name="T"/> (with <paramref name="json"/> options), or a one-line error naming the file.</summary>
+    public static T Read<T>(JsonObject config, string name, string source, JsonSerializerOptions? json = null)
     {
         if (config[name] is not { } node) throw new LatentException($"{source}: missing field '{name}'");
+        return Convert<T>(node, name, source, json) ?? throw new LatentException($"{source}: field '{name}' is null");
+    }
+
+    /// <summary>An optional field of a config (absent or null gives null) converted to <typeparamref name="T"/>, or a one-line error naming the file.</summary>
+    public static T? ReadOptional<T>(JsonObject config, string name, string source, JsonSerializerOptions? json = null) where T : class =>
+        config[name] is { } node ? Convert<T>(node, name, source, json) : null;
+
+    /// <summary>The "example_shape" field of a classifier's config: one or more positive sizes.</summary>
+    public static long[] ReadExampleShape(JsonObject config, string source)
+    {
+        var shape = Read<long[]>(config, "example_shape", source);
+        if (shape.Length == 0 || shape.Any(size => size < 1))
+            throw new LatentException($"{source}: field 'example_shape' [{string.Join(", ", shape)}] is not a list of positive sizes");
+        return shape;
+    }
+
+    /// <summary>The "class_names" field of a classifier's config: exactly <paramref name="classCount"/> names.</summary>
+    public static string[] ReadClassNames(JsonObject config, int classCount, string source)
+    {
+        var names = Read<string[]>(config, "class_names", source);
+        if (names.Length != classCount || names.Any(name => name is null))
+            throw new LatentException($"{source}: field 'class_names' holds {names.Length} names for {classCount} classes");
+        return names;
+    }
+
+    /// <summary>
+    /// Refuses, in one line, a config that describes a model of more than the weights file's element count (<paramref name="elements"/> is
+    /// a lower bound on the parameters the config implies), before anything of that size is allocated.
+    /// </summary>
+    public static void RequireWeightCount(string directory, double elements)
+    {
+        long held = ReadWeightShapes(directory).Values.Sum(shape => shape.Aggregate(1L, (a, b) => a * b));
+        if (!(elements <= held))
+            throw new LatentException($"{Path.Combine(directory, ConfigFile)}: describes a model of at least {elements:0} weights but {WeightsFile} holds {held}");
+    }
+
+    private static T? Convert<T>(JsonNode node, string name, string source, JsonSerializerOptions? json)
+    {
         try
         {
-            return node.Deserialize<T>() ?? throw new LatentException($"{source}: field '{name}' is null");
+            return node.Deserialize<T>(json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
         {
-            throw new LatentException($"{source}: field '{name}' is not a valid {typeof(T).Name}", e);
+            throw new LatentException($"{source}: field '{name}' is not a valid {typeof(T).Name} ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 }

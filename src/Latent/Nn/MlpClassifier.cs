@@ -117,13 +117,22 @@ public sealed class MlpClassifier : IDisposable
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static MlpClassifier Load(string directory)
+    public static MlpClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static MlpClassifier Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var options = config["options"].Deserialize<MlpClassifierOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
-        var model = new MlpClassifier(options, ModelFolder.Read<long[]>(config, "example_shape", source), ModelFolder.Read<int>(config, "class_count", source),
-            ModelFolder.Read<string[]>(config, "class_names", source), config["standardization"].Deserialize<Standardization>());
+        var options = ModelFolder.Read<MlpClassifierOptions>(config, "options", source, Json);
+        var exampleShape = ModelFolder.ReadExampleShape(config, source);
+        int classCount = ModelFolder.Read<int>(config, "class_count", source);
+        double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
+        var hidden = options.Hidden ?? throw new LatentException($"{source}: field 'options' lists no hidden sizes");
+        var widths = hidden.Select(h => (double)h).Prepend(inputs).Append(classCount).ToArray();
+        ModelFolder.RequireWeightCount(directory, widths.Zip(widths.Skip(1), (a, b) => a * b).Sum());
+        var model = new MlpClassifier(options, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
+            ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source));
         ModelFolder.LoadInto(directory, model.network);
         return model;
     }

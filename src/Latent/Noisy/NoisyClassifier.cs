@@ -153,15 +153,27 @@ public sealed class NoisyClassifier : IDisposable
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static NoisyClassifier Load(string directory)
+    public static NoisyClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static NoisyClassifier Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var options = config["options"].Deserialize<NoisyTrainingOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
-        var model = new NoisyClassifier(options, ModelFolder.Read<long[]>(config, "example_shape", source), ModelFolder.Read<int>(config, "class_count", source),
-            ModelFolder.Read<string[]>(config, "class_names", source), config["standardization"].Deserialize<Standardization>())
+        var options = ModelFolder.Read<NoisyTrainingOptions>(config, "options", source, Json);
+        var exampleShape = ModelFolder.ReadExampleShape(config, source);
+        int classCount = ModelFolder.Read<int>(config, "class_count", source);
+        double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
+        // Lower bound on the weights: the output layer, plus the MLP's first layer or the CNN's first 5×5 convolution to 16 channels.
+        ModelFolder.RequireWeightCount(directory, (double)options.HiddenUnits * classCount
+            + (options.ArchitectureFor(exampleShape) == "mlp" ? inputs * options.HiddenUnits : exampleShape[0] * 16.0 * 25));
+        var trueTransition = ModelFolder.ReadOptional<double[]>(config, "true_transition", source);
+        if (trueTransition is not null && trueTransition.Length != (long)classCount * classCount)
+            throw new LatentException($"{source}: field 'true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");
+        var model = new NoisyClassifier(options, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
+            ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source))
         {
-            TrueTransition = config["true_transition"].Deserialize<double[]>(),
+            TrueTransition = trueTransition,
         };
         ModelFolder.LoadInto(directory, model.network);
         return model;

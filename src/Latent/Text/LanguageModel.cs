@@ -156,7 +156,10 @@ public sealed class LanguageModel
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
-    public static LanguageModel Load(string directory)
+    public static LanguageModel Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static LanguageModel Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -172,6 +175,8 @@ public sealed class LanguageModel
         var model = new LanguageModel(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
         int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
+        double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
+        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));
         model.network = new LstmLanguageModel(size, options, CPU);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();

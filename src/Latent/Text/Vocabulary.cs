@@ -113,6 +113,6 @@ public sealed class Vocabulary
             counts.Add(count);
         }
         if (words.Count == 0) throw new LatentException($"{path}: vocabulary file is empty");
-        return new Vocabulary(words.ToArray(), counts.ToArray(), words[0] == UnknownToken);
+        return LatentException.Naming(path, () => new Vocabulary(words.ToArray(), counts.ToArray(), words[0] == UnknownToken));
     }
 }

@@ -114,7 +114,10 @@ public sealed class Word2Vec
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static Word2Vec Load(string directory)
+    public static Word2Vec Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static Word2Vec Read(string directory)
     {
         LatentRuntime.Initialize();
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);

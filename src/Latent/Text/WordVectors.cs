@@ -165,6 +165,9 @@ public sealed class WordVectors
             || !int.TryParse(headerParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dimensions)
             || dimensions < 1)
             throw new LatentException($"{path}: header must be 'V D' (word count, vector size)");
+        int bytesPerValue = format == WordVectorFormat.Binary ? sizeof(float) : 2;
+        if ((long)count * dimensions > stream.Length / bytesPerValue)
+            throw new LatentException($"{path}: header promises {count} words of {dimensions} values, more than the {stream.Length}-byte file holds");
         var words = new string[count];
         var data = new float[(long)count * dimensions];
         var buffer = new byte[dimensions * sizeof(float)];
@@ -177,8 +180,9 @@ public sealed class WordVectors
                 words[w] = parts[0];
                 for (int i = 0; i < dimensions; i++)
                 {
-                    if (!float.TryParse(parts[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out data[(long)w * dimensions + i]))
-                        throw new LatentException($"{path}: line {w + 2} value {i + 1} '{parts[i + 1]}' is not a number");
+                    if (!float.TryParse(parts[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out data[(long)w * dimensions + i])
+                        || !float.IsFinite(data[(long)w * dimensions + i]))
+                        throw new LatentException($"{path}: line {w + 2} value {i + 1} '{parts[i + 1]}' is not a finite number");
                 }
             }
             else
@@ -187,10 +191,14 @@ public sealed class WordVectors
                 if (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) != buffer.Length)
                     throw new LatentException($"{path}: file ends inside the vector of word {w + 1} of {count}");
                 for (int i = 0; i < dimensions; i++)
-                    data[(long)w * dimensions + i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(buffer.AsSpan(i * sizeof(float)));
+                {
+                    var value = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(buffer.AsSpan(i * sizeof(float)));
+                    if (!float.IsFinite(value)) throw new LatentException($"{path}: value {i + 1} of word {w + 1} ('{words[w]}') is not a finite number");
+                    data[(long)w * dimensions + i] = value;
+                }
             }
         }
-        return new WordVectors(words, dimensions, data);
+        return LatentException.Naming(path, () => new WordVectors(words, dimensions, data));
     }
 
     private int RowOf(string word) => index.TryGetValue(word, out int i) ? i : throw new LatentException($"'{word}' is not in the vocabulary");

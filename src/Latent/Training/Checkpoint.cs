@@ -62,28 +62,42 @@ public static class Checkpoint
             throw new LatentException($"{path}: not a Latent checkpoint (unreadable header)", e);
         }
         if (magic != Magic) throw new LatentException($"{path}: not a Latent checkpoint");
-        var saved = reader.ReadString();
-        var expected = Signature(model);
-        if (saved != expected)
-            throw new LatentException($"{path}: checkpoint is of a different model ({Describe(saved)}) than the one being trained ({Describe(expected)})");
         try
         {
+            var saved = reader.ReadString();
+            var expected = Signature(model);
+            if (saved != expected)
+                throw new LatentException($"{path}: checkpoint is of a different model ({Describe(saved)}) than the one being trained ({Describe(expected)})");
             int epochs = reader.ReadInt32();
             long step = reader.ReadInt64();
             var curve = LearningCurve.Read(reader);
-            var rngBytes = reader.ReadBytes(reader.ReadInt32());
-            using (var rng = tensor(rngBytes)) set_rng_state(rng);
+            int rngLength = reader.ReadInt32();
+            using (var current = get_rng_state())
+            {
+                if (rngLength != current.numel())
+                    throw new LatentException($"{path}: checkpoint is corrupt (random state of {rngLength} bytes, expected {current.numel()})");
+            }
+            using (var rng = tensor(reader.ReadBytes(rngLength)))
+            {
+                if (rng.numel() != rngLength) throw new EndOfStreamException();
+                set_rng_state(rng);
+            }
             model.load(reader);
             optimizer.load_state_dict(reader);
             var averaged = reader.ReadBoolean();
             if (averaged != (average is not null))
                 throw new LatentException($"{path}: checkpoint was written {(averaged ? "with" : "without")} a parameter average, but this run trains {(averaged ? "without" : "with")} one");
             average?.Load(reader);
+            if (stream.Position != stream.Length) throw new LatentException($"{path}: checkpoint is corrupt ({stream.Length - stream.Position} unexpected bytes at the end)");
             return new State(epochs, step, curve);
         }
         catch (EndOfStreamException e)
         {
             throw new LatentException($"{path}: checkpoint is truncated", e);
+        }
+        catch (Exception e) when (e is not LatentException and not OutOfMemoryException)
+        {
+            throw new LatentException($"{path}: checkpoint is corrupt ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 

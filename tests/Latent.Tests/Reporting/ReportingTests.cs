@@ -64,11 +64,12 @@ public class ReportingTests : IDisposable
     public void AtomicWriteLeavesNothingBehindWhenTheWriterFails()
     {
         var target = Path.Combine(dir, "out.txt");
-        Assert.Throws<IOException>(() => AtomicFile.Write(target, temp =>
+        var e = Assert.Throws<LatentException>(() => AtomicFile.Write(target, temp =>
         {
             File.WriteAllText(temp, "half");
             throw new IOException("disk full");
         }));
+        Assert.Equal($"{target}: cannot write (disk full)", e.Message);
         Assert.Empty(Directory.GetFiles(dir));
         AtomicFile.WriteText(target, "done");
         Assert.Equal("done", File.ReadAllText(target));

@@ -1,0 +1,51 @@
+using Latent.Nn;
+using Latent.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Latent.Tests.Fuzz;
+
+/// <summary>Fuzzes training checkpoints through the Trainer's resume path (<see cref="Checkpoint.Load"/>), with and without a parameter average.</summary>
+public sealed class CheckpointFuzzTests : TorchTest, IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("latent-fuzz-checkpoint-").FullName;
+    private readonly ITestOutputHelper output;
+    private readonly Tensor inputs = rand(16, 3);
+
+    public CheckpointFuzzTests(ITestOutputHelper output) => this.output = output;
+
+    public void Dispose()
+    {
+        inputs.Dispose();
+        Directory.Delete(dir, true);
+    }
+
+    private void Train(string checkpoint, bool resume, double? average)
+    {
+        using var model = new Mlp(new[] { 3, 4, 2 });
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 8, CheckpointPath = checkpoint, Resume = resume, AverageDecay = average };
+        new Trainer(model, OptimizerSettings.Adam(1e-2), options).Fit(16, batch => model.forward(inputs.index_select(0, batch)).square().mean());
+    }
+
+    [Fact]
+    public void CheckpointFiles()
+    {
+        var run = new FuzzRun("checkpoint (Trainer resume, Checkpoint.Load)", output);
+        foreach (var (average, seed) in new[] { ((double?)null, 43), (0.9, 47) })
+        {
+            var valid = Path.Combine(dir, $"seed{seed}.ckpt");
+            Train(valid, resume: false, average);
+            var bytes = File.ReadAllBytes(valid);
+            var cases = new List<(string, byte[])> { ("empty", Array.Empty<byte>()), ("header only", bytes[..24]) };
+            cases.AddRange(new Mutator(seed).Mutate(bytes, 38));
+            int i = 0;
+            foreach (var (name, mutated) in cases)
+            {
+                var path = Path.Combine(dir, $"case{seed}-{i++}.ckpt");
+                File.WriteAllBytes(path, mutated);
+                run.Case($"{(average is null ? "plain" : "averaged")}: {name}", () => Train(path, resume: true, average), path);
+            }
+        }
+        run.Finish();
+    }
+}
