@@ -180,7 +180,10 @@ public sealed class SvgpClassifier : IDisposable
     }
 
     /// <summary>Loads a model folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static SvgpClassifier Load(string directory)
+    public static SvgpClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static SvgpClassifier Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -204,7 +207,10 @@ public sealed class SvgpClassifier : IDisposable
                 ? new Standardization(ModelFolder.Read<float[]>(s, "mean", source), ModelFolder.Read<float[]>(s, "scale", source)) : null,
         };
         if (classifier.ClassCount < 2 || classifier.FeatureCount < 1) throw new LatentException($"{source}: needs at least two classes and one feature");
-        using var placeholder = zeros(ModelFolder.Read<long>(config, "inducing_count", source), classifier.FeatureCount, dtype: float64);
+        long inducing = ModelFolder.Read<long>(config, "inducing_count", source);
+        double m = inducing, c = classifier.ClassCount;
+        ModelFolder.RequireWeightCount(directory, m * classifier.FeatureCount + m * c + (options.QDiagonal ? m * c : m * m * c));
+        using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64);
         classifier.model = classifier.Build(placeholder, ModelFolder.Read<long>(config, "train_count", source), 1.0);
         ModelFolder.LoadInto(directory, classifier.model);
         return classifier;

@@ -176,7 +176,10 @@ public sealed class VaeModel : IDisposable
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; a folder of another kind, version or shape is a one-line error.</summary>
-    public static VaeModel Load(string directory)
+    public static VaeModel Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+
+    /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
+    private static VaeModel Read(string directory)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);

@@ -73,4 +73,44 @@ public sealed class ModelFolderFuzzTests : TorchTest, IDisposable
             Word2Vec.Load(folder);
             WordVectors.Read(folder);
         }, seed: 5);
+
+    [Fact]
+    public void SvgpClassifierFolders() => Fuzz("model folder: SvgpClassifier", folder =>
+    {
+        using var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 12, testCount: 6);
+        using var model = new Latent.Gp.SvgpClassifier(new Latent.Gp.SvgpClassifierOptions { Inducing = "every:4", Iterations = 2, BatchSize = 6 });
+        model.Fit(data.Standardized());
+        model.Save(folder);
+    }, folder =>
+    {
+        using var model = Latent.Gp.SvgpClassifier.Load(folder);
+    }, seed: 7);
+
+    [Fact]
+    public void AnSvgpFolderClaimingManyInducingPointsIsRefusedBeforeAnythingThatSizeIsBuilt()
+    {
+        var folder = Path.Combine(dir, "svgp");
+        using (var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 12, testCount: 6))
+        using (var model = new Latent.Gp.SvgpClassifier(new Latent.Gp.SvgpClassifierOptions { Inducing = "every:4", Iterations = 2, BatchSize = 6 }))
+        {
+            model.Fit(data);
+            model.Save(folder);
+        }
+        var path = Path.Combine(folder, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config["inducing_count"] = 20_000;
+        File.WriteAllText(path, config.ToJsonString());
+        var message = Assert.Throws<LatentException>(() => Latent.Gp.SvgpClassifier.Load(folder)).Message;
+        Assert.StartsWith($"{path}: describes a model of at least 1200180000 weights but model.safetensors holds", message);
+    }
+
+    [Fact]
+    public void VaeModelFolders() => Fuzz("model folder: VaeModel", folder =>
+    {
+        using var model = new Latent.Vae.VaeModel(new Latent.Vae.VaeOptions { Latent = 2, Hidden = [4] }, [6]);
+        model.Save(folder);
+    }, folder =>
+    {
+        using var model = Latent.Vae.VaeModel.Load(folder);
+    }, seed: 8);
 }
