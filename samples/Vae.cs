@@ -22,7 +22,7 @@ var options = VaeOptions.Default with
 using var dataset = DatasetLoader.Load(new DataOptions { Path = path, Standardize = decoder != DecoderKind.Bernoulli });
 Console.WriteLine($"{dataset.Source}: {dataset.Train.Count} training and {dataset.Test.Count} test examples of shape [{string.Join(", ", dataset.ExampleShape)}]");
 
-using var model = new VaeModel(options, dataset.ExampleShape);
+using var model = VaeModel.For(dataset, options);
 model.Fit(dataset, progress => { if (progress.Step == progress.TotalSteps) Console.WriteLine($"trained {progress.Step} steps"); });
 var metrics = model.Evaluate(dataset.Test);
 Console.WriteLine($"{model}: test -ELBO {metrics.TestNegativeElbo:F2} nats, IWAE (k = {metrics.IwaeSamples}) log-likelihood {metrics.TestIwaeLogLikelihood:F2} nats per example on {metrics.IwaeExamples} test examples");

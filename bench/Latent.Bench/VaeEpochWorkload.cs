@@ -42,7 +42,7 @@ public sealed class VaeEpochWorkload : IWorkload
         for (int round = 0; round < rounds; round++)
         {
             RunSeed.Apply(1 + round);
-            var latentModel = VariationalAutoencoder.Create(VaeOptions.Default, (int)images.shape[1]);
+            var latentModel = VariationalAutoencoder.Create(VaeOptions.Default with { Decoder = DecoderKind.Bernoulli }, (int)images.shape[1]);
             RunSeed.Apply(1 + round);
             var baseline = new HandWrittenVae();
             using var baselineOptimizer = optim.Adam(baseline.parameters(), 1e-3);

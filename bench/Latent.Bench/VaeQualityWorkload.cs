@@ -38,7 +38,7 @@ public sealed class VaeQualityWorkload : IWorkload
             Epochs = epochs, Latent = latent, Hidden = hidden, Objective = objective, Binarization = binarization, BatchSize = batchSize, Ema = decay,
             EvalIwaeSamples = iwaeSamples, EvalIwaeExamples = iwaeExamples, Seed = 1,
         };
-        using var model = new VaeModel(options, data.ExampleShape);
+        using var model = VaeModel.For(data, options);
         Console.WriteLine($"{model}, binarization {binarization}, batch {batchSize}, Adam 1e-3, {epochs} epochs, " +
             $"decoder bias at the data mean, {(decay > 0 ? $"test figures from the weight average (decay {decay})" : "no weight averaging")}");
         var watch = Stopwatch.StartNew();

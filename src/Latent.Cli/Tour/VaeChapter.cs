@@ -88,7 +88,7 @@ public sealed class VaeChapter : ITourChapter
     private static Trained Train(ChapterContext context, Dataset data, string label, VaeOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var model = new VaeModel(options, data.ExampleShape);
+        var model = VaeModel.For(data, options);
         var curve = context.Ui.Progress(progress =>
         {
             var bar = progress.AddTask($"{label}: {model}", maxValue: 1);

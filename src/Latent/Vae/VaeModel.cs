@@ -32,6 +32,8 @@ public sealed class VaeModel : IDisposable
     public VaeModel(VaeOptions options, IReadOnlyList<long> exampleShape)
     {
         Options = options.Validate();
+        if (options.Decoder is null)
+            throw new LatentException("the VAE's decoder is not chosen: set VaeOptions.Decoder, or create the model with VaeModel.For(dataset, options), which picks it from the data");
         if (exampleShape.Count == 0 || exampleShape.Any(size => size < 1))
             throw new LatentException($"a VAE needs examples of a positive shape, got [{string.Join(", ", exampleShape)}]");
         ExampleShape = exampleShape.ToArray();
@@ -39,6 +41,9 @@ public sealed class VaeModel : IDisposable
         RunSeed.Apply(options.Seed);
         Network = VariationalAutoencoder.Create(options, InputSize);
     }
+
+    /// <summary>An untrained model for the examples of <paramref name="data"/>, its decoder chosen from the data unless <paramref name="options"/> sets one.</summary>
+    public static VaeModel For(Dataset data, VaeOptions? options = null) => new((options ?? VaeOptions.Default).ForData(data), data.ExampleShape);
 
     /// <summary>Creates an untrained model for vectors of <paramref name="inputSize"/> features.</summary>
     public VaeModel(VaeOptions options, int inputSize) : this(options, [inputSize])

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Latent.Data;
 
 namespace Latent.Vae;
 
@@ -17,8 +18,11 @@ public sealed record VaeOptions
     /// <summary>Encoder hidden layer widths, input side first (ReLU); the decoder uses them reversed. Empty: linear maps.</summary>
     public int[] Hidden { get; init; } = [400];
 
-    /// <summary>The decoder distribution p(x|z): Bernoulli needs features in [0, 1]; the Gaussians take any real data.</summary>
-    public DecoderKind Decoder { get; init; } = DecoderKind.Bernoulli;
+    /// <summary>
+    /// The decoder distribution p(x|z): Bernoulli needs features in [0, 1]; the Gaussians take any real data. Null (the default)
+    /// chooses from the training data (<see cref="ForData"/>): Bernoulli when every feature lies in [0, 1], else the learned-variance Gaussian.
+    /// </summary>
+    public DecoderKind? Decoder { get; init; }
 
     /// <summary>Observation noise standard deviation of the fixed-variance Gaussian decoder.</summary>
     public double Sigma { get; init; } = 0.1;
@@ -94,21 +98,32 @@ public sealed record VaeOptions
         return this;
     }
 
-    /// <summary>The command-line and config spelling of a decoder: bernoulli, gaussian-fixed or gaussian-learned.</summary>
-    public static string DecoderName(DecoderKind kind) => kind switch
+    /// <summary>These options with the decoder chosen from <paramref name="data"/> when it is not set (see <see cref="Decoder"/>).</summary>
+    public VaeOptions ForData(Dataset data)
     {
+        if (Decoder is not null) return this;
+        var features = data.Train.Features;
+        var unitInterval = data.Train.Count > 0 && features.min().item<float>() >= 0 && features.max().item<float>() <= 1;
+        return this with { Decoder = unitInterval ? DecoderKind.Bernoulli : DecoderKind.GaussianLearned };
+    }
+
+    /// <summary>The command-line and config spelling of a decoder: bernoulli, gaussian-fixed, gaussian-learned, or auto (not set).</summary>
+    public static string DecoderName(DecoderKind? kind) => kind switch
+    {
+        null => "auto",
         DecoderKind.Bernoulli => "bernoulli",
         DecoderKind.GaussianFixed => "gaussian-fixed",
         _ => "gaussian-learned",
     };
 
     /// <summary>Parses a decoder name written by <see cref="DecoderName"/>.</summary>
-    public static DecoderKind ParseDecoder(string text) => text switch
+    public static DecoderKind? ParseDecoder(string text) => text switch
     {
+        "auto" => null,
         "bernoulli" => DecoderKind.Bernoulli,
         "gaussian-fixed" => DecoderKind.GaussianFixed,
         "gaussian-learned" => DecoderKind.GaussianLearned,
-        _ => throw new LatentException($"unknown decoder '{text}'; expected bernoulli, gaussian-fixed or gaussian-learned"),
+        _ => throw new LatentException($"unknown decoder '{text}'; expected auto, bernoulli, gaussian-fixed or gaussian-learned"),
     };
 
     /// <summary>A short description such as "784-400-20 bernoulli, elbo".</summary>
@@ -117,6 +132,7 @@ public sealed record VaeOptions
         var sizes = string.Join("-", new[] { inputSize }.Concat(Hidden).Append(Latent));
         var decoder = Decoder switch
         {
+            null => "auto",
             DecoderKind.Bernoulli => "bernoulli",
             DecoderKind.GaussianFixed => FormattableString.Invariant($"gaussian-fixed(sigma={Sigma:G3})"),
             _ => FormattableString.Invariant($"gaussian-learned(floor={VarianceFloor:G3})"),

@@ -40,7 +40,8 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         {
             DecoderKind.Bernoulli => new BernoulliDecoder(options.Latent, reversed, inputSize, device, dtype),
             DecoderKind.GaussianFixed => new FixedGaussianDecoder(options.Latent, reversed, inputSize, options.Sigma, device, dtype),
-            _ => new LearnedGaussianDecoder(options.Latent, reversed, inputSize, options.VarianceFloor, device, dtype),
+            DecoderKind.GaussianLearned => new LearnedGaussianDecoder(options.Latent, reversed, inputSize, options.VarianceFloor, device, dtype),
+            _ => throw new LatentException("the VAE's decoder is not chosen: set VaeOptions.Decoder"),
         };
         return new VariationalAutoencoder(encoder, decoder);
     }

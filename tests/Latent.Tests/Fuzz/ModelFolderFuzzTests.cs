@@ -107,7 +107,7 @@ public sealed class ModelFolderFuzzTests : TorchTest, IDisposable
     [Fact]
     public void VaeModelFolders() => Fuzz("model folder: VaeModel", folder =>
     {
-        using var model = new Latent.Vae.VaeModel(new Latent.Vae.VaeOptions { Latent = 2, Hidden = [4] }, [6]);
+        using var model = new Latent.Vae.VaeModel(new Latent.Vae.VaeOptions { Latent = 2, Hidden = [4], Decoder = Latent.Vae.DecoderKind.Bernoulli }, [6]);
         model.Save(folder);
     }, folder =>
     {

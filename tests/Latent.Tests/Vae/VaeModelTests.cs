@@ -63,7 +63,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
         Assert.Contains("model folder not found", Assert.Throws<LatentException>(() => VaeModel.Load(Path.Combine(directory, "absent"))).Message);
 
         var folder = Path.Combine(directory, "model");
-        using (var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4] }, [10])) model.Save(folder);
+        using (var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4], Decoder = DecoderKind.Bernoulli }, [10])) model.Save(folder);
         var weights = Path.Combine(folder, "model.safetensors");
         File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..40]);
         var message = Assert.Throws<LatentException>(() => VaeModel.Load(folder)).Message;
@@ -76,7 +76,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
     [Fact]
     public void ColourImagesOfAnySizeGetImageFiguresAndAManifoldForATwoDimensionalLatent()
     {
-        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [8], Seed = 2 }, [3, 4, 5]);
+        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [8], Seed = 2, Decoder = DecoderKind.Bernoulli }, [3, 4, 5]);
         var test = new DataPart(TinyModels.Intensities(12, 60, seed: 3).reshape(12, 3, 4, 5), arange(12L) % 3);
         var written = VaeFigures.WriteAll(directory, model, test, seed: 4).Select(f => Path.GetFileName(f.Path)).ToList();
         Assert.Equal(["reconstructions.png", "samples.png", "manifold.png", "latent-means.png"], written);
@@ -86,7 +86,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
     [Fact]
     public void TheDefaultModelHasPyTorchStyleKeysAndTheKingmaWellingParameterCount()
     {
-        using var model = new VaeModel(VaeOptions.Default, [1, 28, 28]);
+        using var model = new VaeModel(VaeOptions.Default with { Decoder = DecoderKind.Bernoulli }, [1, 28, 28]);
         var names = model.Network.state_dict().Keys.ToList();
         Assert.Contains("encoder.network.layers.0.weight", names);
         Assert.Contains("encoder.network.layers.1.bias", names);
@@ -109,7 +109,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
         Assert.Equal(new long[] { 9, 5 }, network.LogImportanceWeights(x, 9, generator).shape);
         Assert.Equal(new long[] { 5 }, network.EstimateLogLikelihood(x, 9, generator, maxRowsPerChunk: 10).shape);
 
-        using var model = new VaeModel(new VaeOptions { Hidden = [12], Latent = 2 }, [3, 2, 5]);
+        using var model = new VaeModel(new VaeOptions { Hidden = [12], Latent = 2, Decoder = DecoderKind.Bernoulli }, [3, 2, 5]);
         var images = TinyModels.Intensities(4, 30, seed: 67).reshape(4, 3, 2, 5);
         Assert.Equal(new long[] { 4, 3, 2, 5 }, model.Reconstruct(images).shape);
         Assert.Equal(new long[] { 4, 2 }, model.Encode(images).shape);
@@ -118,9 +118,26 @@ public sealed class VaeModelTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void AnUnsetDecoderIsChosenFromTheData()
+    {
+        using var vectors = TinyData.Vectors(train: 20, test: 5);
+        var folder = Directory.CreateTempSubdirectory("latent-vae-auto-").FullName;
+        using var images = DatasetLoader.Load(new DataOptions { Path = TinyData.WriteIdxFolder(folder) });
+        Directory.Delete(folder, true);
+        using var forVectors = VaeModel.For(vectors, new VaeOptions { Hidden = [4], Latent = 2 });
+        using var forImages = VaeModel.For(images, new VaeOptions { Hidden = [4], Latent = 2 });
+        using var chosen = VaeModel.For(vectors, new VaeOptions { Hidden = [4], Latent = 2, Decoder = DecoderKind.GaussianFixed });
+        Assert.Equal(DecoderKind.GaussianLearned, forVectors.Options.Decoder);
+        Assert.Equal(DecoderKind.Bernoulli, forImages.Options.Decoder);
+        Assert.Equal(DecoderKind.GaussianFixed, chosen.Options.Decoder);
+        Assert.Null(VaeOptions.Default.Decoder);
+        Assert.Contains("VaeModel.For", Assert.Throws<LatentException>(() => new VaeModel(VaeOptions.Default, [4])).Message);
+    }
+
+    [Fact]
     public void BadInputThrowsALatentException()
     {
-        var network = VariationalAutoencoder.Create(new VaeOptions { Hidden = [12], Latent = 2 }, 30);
+        var network = VariationalAutoencoder.Create(new VaeOptions { Hidden = [12], Latent = 2, Decoder = DecoderKind.Bernoulli }, 30);
         Assert.Throws<LatentException>(() => network.Elbo(zeros(4, 29)));
         Assert.Throws<LatentException>(() => network.ImportanceWeightedBound(zeros(4, 30), 0));
         Assert.Throws<LatentException>(() => new VariationalAutoencoder(new GaussianEncoder(30, new[] { 4 }, 2), new BernoulliDecoder(3, new[] { 4 }, 30)));
@@ -130,10 +147,10 @@ public sealed class VaeModelTests : TorchTest, IDisposable
         Assert.Throws<LatentException>(() => new BinarizedImages(full(new long[] { 2, 3 }, 2.0), Binarization.Static, 1));
         Assert.Throws<LatentException>(() => new VaeModel(new VaeOptions { Latent = 0 }, [4]));
         Assert.Throws<LatentException>(() => new VaeModel(new VaeOptions { Objective = "iwae:5", KlWeight = 0 }, [4]));
-        Assert.Throws<LatentException>(() => new VaeModel(new VaeOptions(), [0]));
+        Assert.Throws<LatentException>(() => new VaeModel(new VaeOptions { Decoder = DecoderKind.Bernoulli }, [0]));
 
         using var vectors = TinyData.Vectors(train: 20, test: 5);
-        using var bernoulli = new VaeModel(new VaeOptions { Hidden = [4], Latent = 2, Epochs = 1 }, vectors.ExampleShape);
+        using var bernoulli = new VaeModel(new VaeOptions { Hidden = [4], Latent = 2, Epochs = 1, Decoder = DecoderKind.Bernoulli }, vectors.ExampleShape);
         var message = Assert.Throws<LatentException>(() => bernoulli.Fit(vectors)).Message;
         Assert.Contains("tiny vectors: the bernoulli decoder needs features in [0, 1]", message);
         Assert.Contains("gaussian-learned", message);

@@ -45,7 +45,7 @@ public sealed class VaeVectorCliTests : TorchTest, IDisposable
         Assert.True(code == 0, error);
         Assert.Equal(6, File.ReadAllLines(Path.Combine(sample, "samples.csv")).Length);
 
-        (code, error) = CliRunner.Run("vae", "train", "--data", csv, "--out", Path.Combine(directory, "bernoulli"));
+        (code, error) = CliRunner.Run("vae", "train", "--data", csv, "--decoder", "bernoulli", "--out", Path.Combine(directory, "bernoulli"));
         Assert.Equal(1, code);
         Assert.Contains("the bernoulli decoder needs features in [0, 1]", error);
     }
