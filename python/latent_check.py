@@ -7,6 +7,7 @@ REQUEST fields: "folder", plus the inputs of its kind
                     "x" [N, D] flattened examples -> "encoder_mean", "encoder_log_variance"
     lstm-lm         "tokens" [T] word indices -> "logits" [T, V] (the logits after each word, state starting at zero)
     mlp-classifier  "x" [N, D] -> "proba" [N, C]
+    svgp            "x" [N, D] -> "f_mean", "f_variance" [N, C]
 and optionally "rewrite_to": a new folder that receives config.json and model.safetensors written by numpy (every weight
 multiplied by "factor", keys in reverse order); the outputs are then those of the new folder.
 """
@@ -51,6 +52,9 @@ def main(request_path):
         out["logits"] = logits.tolist()
     elif kind == "mlp-classifier":
         out["proba"] = lt.numpy_mlp_classifier_proba(folder, np.array(request["x"])).tolist()
+    elif kind == "svgp":
+        mean, variance = lt.numpy_svgp_predict_f(folder, np.array(request["x"]))
+        out["f_mean"], out["f_variance"] = mean.tolist(), variance.tolist()
     else:
         raise SystemExit(f"{folder}: no numpy cross-check for kind '{kind}'")
     json.dump(out, sys.stdout)

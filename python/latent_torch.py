@@ -11,7 +11,8 @@ numpy only (no PyTorch needed):
     numpy_lstm_lm_logits                                       the LSTM language model's next-word logits
     numpy_mlp_classifier_proba                                 the MLP classifier's class probabilities
     word2vec_vectors                                           word2vec's words and input-embedding matrix
-    svgp_arrays                                                the SVGP's inducing inputs, q(u) and kernel hyperparameters
+    svgp_arrays, numpy_svgp_predict_f                          the SVGP's inducing inputs, q(u) and kernel hyperparameters;
+                                                               its latent predictive mean and variance
 
 PyTorch (imported only when these are called):
     load_vae, load_lstm_lm, load_mlp_classifier, load_noisy_classifier, load_word2vec  rebuild the torch.nn module and load
@@ -245,6 +246,81 @@ def svgp_arrays(folder):
         "Z": w["inducingInputs"], "q_mu": w["qMean"], "q_sqrt": q_sqrt, "kernel_spec": options["kernel"], "kernel": kernel,
         "whiten": options["whiten"], "likelihood": options["likelihood"], "standardization": read_standardization(config),
     }
+
+
+_STATIONARY = ("se", "rbf", "matern12", "matern32", "matern52")
+
+
+def _kernel_tree(spec, weights, prefix="kernel."):
+    """The kernel a spec such as "matern52+white" or "se*linear+constant" builds (KernelSpec.Parse), with its softplus'd values."""
+    def single(name, p):
+        name = name.strip().lower()
+        variance = _softplus(weights[p + "variance.unconstrained"])[0]
+        lengthscales = _softplus(weights[p + "lengthscales.unconstrained"]) if name in _STATIONARY else None
+        return (name, variance, lengthscales)
+
+    def term(text, p):
+        factors = text.split("*")
+        return single(factors[0], p) if len(factors) == 1 else ("product", [single(f, f"{p}parts.{i}.") for i, f in enumerate(factors)])
+
+    terms = spec.split("+")
+    return term(terms[0], prefix) if len(terms) == 1 else ("sum", [term(t, f"{prefix}parts.{i}.") for i, t in enumerate(terms)])
+
+
+def _kernel(kernel, X, X2=None, diagonal=False):
+    """K(X, X2) (X2 None: K(X, X), where White adds its variance on the diagonal), or its diagonal [N] with diagonal=True."""
+    name = kernel[0]
+    if name in ("sum", "product"):
+        parts = [_kernel(k, X, X2, diagonal) for k in kernel[1]]
+        return sum(parts[1:], parts[0]) if name == "sum" else np.prod(parts, axis=0)
+    _, variance, lengthscales = kernel
+    n, n2 = X.shape[0], (X if X2 is None else X2).shape[0]
+    if name == "white":
+        return np.full(n, variance) if diagonal else (variance * np.eye(n) if X2 is None else np.zeros((n, n2)))
+    if name == "constant":
+        return np.full(n, variance) if diagonal else np.full((n, n2), variance)
+    if name == "linear":
+        return variance * (X * X).sum(1) if diagonal else variance * X @ (X if X2 is None else X2).T
+    if diagonal:
+        return np.full(n, variance)
+    scaled, scaled2 = X / lengthscales, (X if X2 is None else X2) / lengthscales
+    r2 = ((scaled[:, None, :] - scaled2[None, :, :]) ** 2).sum(-1)
+    r = np.sqrt(np.maximum(r2, 1e-36))
+    if name in ("se", "rbf"):
+        return variance * np.exp(-0.5 * r2)
+    if name == "matern12":
+        return variance * np.exp(-r)
+    if name == "matern32":
+        return variance * (1 + np.sqrt(3) * r) * np.exp(-np.sqrt(3) * r)
+    return variance * (1 + np.sqrt(5) * r + 5.0 / 3.0 * r2) * np.exp(-np.sqrt(5) * r)
+
+
+def numpy_svgp_predict_f(folder, x, jitter=1e-6):
+    """
+    The latent predictive marginals q(f*) of an "svgp" folder: mean and variance [N, C] for inputs x [N, D] in the model's input
+    space (standardised when it was; not for options.deskew). With A = L⁻¹ Kmn (L the Cholesky factor of Kmm + jitter I):
+    variance = Knn − AᵀA + AᵀSA and mean = Aᵀ m when whitened, A replaced by L⁻ᵀ A for both otherwise (Latent.Gp.Conditionals).
+    """
+    config = read_config(folder, "svgp")
+    if config["options"]["deskew"]:
+        raise NotImplementedError("deskewed SVGP inputs: deskew the images as Latent does before calling numpy_svgp_predict_f")
+    w = read_weights(folder)
+    options = config["options"]
+    kernel = _kernel_tree(options["kernel"], w)
+    X = np.asarray(x, dtype=np.float32).reshape(len(x), -1).astype(np.float64)
+    Z, q_mu = w["inducingInputs"], w["qMean"]
+    L = np.linalg.cholesky(_kernel(kernel, Z) + jitter * np.eye(Z.shape[0]))
+    A = np.linalg.solve(L, _kernel(kernel, Z, X))
+    variance = _kernel(kernel, X, diagonal=True) - (A * A).sum(0)
+    if not options["whiten"]:
+        A = np.linalg.solve(L.T, A)
+    mean = A.T @ q_mu
+    if options["q_diagonal"]:
+        variance = variance[:, None] + (A * A).T @ _softplus(w["qSqrt.unconstrained"]) ** 2
+    else:
+        sqrt_a = np.transpose(np.tril(w["qSqrt.unconstrained"]), (0, 2, 1)) @ A
+        variance = variance[:, None] + (sqrt_a ** 2).sum(1).T
+    return mean, variance
 
 
 # ----------------------------------------------------------------------------------------------------------------------

@@ -93,6 +93,28 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
         Report("mlp-classifier", [("class probabilities", MaxDifference(probabilities, numpy["proba"]))]);
     }
 
+    [Theory]
+    [InlineData("matern52+white", true, false, false)]
+    [InlineData("se*linear+constant", false, true, true)]
+    public void NumpyRecomputesTheSvgpLatentPredictions(string kernel, bool whiten, bool diagonal, bool ard)
+    {
+        using var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 12, testCount: 6);
+        using var standardized = data.Standardized();
+        using var model = new Latent.Gp.SvgpClassifier(new Latent.Gp.SvgpClassifierOptions
+        {
+            Kernel = kernel, Whiten = whiten, QDiagonal = diagonal, Ard = ard, Inducing = "every:4", Iterations = 3, BatchSize = 6,
+        });
+        model.Fit(standardized);
+        var folder = Path.Combine(directory, "svgp");
+        model.Save(folder);
+
+        var numpy = RunCheck(new JsonObject { ["folder"] = folder, ["x"] = Json(standardized.Test.Features) });
+
+        var (mean, variance) = model.PredictF(standardized.Test.Features);
+        Report($"svgp ({kernel}, {(whiten ? "whitened" : "not whitened")}, {(diagonal ? "diagonal" : "full")} q)",
+            [("f mean", MaxDifference(mean, numpy["f_mean"])), ("f variance", MaxDifference(variance, numpy["f_variance"]))]);
+    }
+
     [Fact]
     public void AFolderWhoseWeightsNumpyWroteLoadsAndImportsWithTheOutputsNumpyComputes()
     {
@@ -315,6 +337,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
