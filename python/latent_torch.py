@@ -367,7 +367,10 @@ if torch is not None:
             return torch.distributions.Independent(torch.distributions.Normal(mean, (0.5 * log_variance).exp()), 1)
 
     class Decoder(nn.Module):
-        """p(x|z): "bernoulli" (logits), "gaussian-fixed" (mean, sigma fixed) or "gaussian-learned" (mean and floored log-variance)."""
+        """
+        p(x|z): "bernoulli" (logits), "gaussian-fixed" (mean, sigma fixed) or "gaussian-learned" (mean and floored log-variance).
+        The Bernoulli skips PyTorch's argument checks: like Latent's, its log_prob takes features anywhere in [0, 1].
+        """
 
         def __init__(self, latent, hidden, output_size, kind, sigma, variance_floor):
             super().__init__()
@@ -378,7 +381,7 @@ if torch is not None:
             out = self.network(z)
             D = torch.distributions
             if self.kind == "bernoulli":
-                return D.Independent(D.Bernoulli(logits=out), 1)
+                return D.Independent(D.Bernoulli(logits=out, validate_args=False), 1, validate_args=False)
             if self.kind == "gaussian-fixed":
                 return D.Independent(D.Normal(out, torch.full_like(out, self.sigma)), 1)
             mean, raw = out[..., :self.output_size], out[..., self.output_size:]
