@@ -141,6 +141,27 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void AVaeStateDictThatPyTorchSavedImportsAndGivesPyTorchsOutputs()
+    {
+        // Fixtures/torch-vae.pt is torch.save(vae.state_dict()) from real PyTorch, with its outputs in torch-vae.json (Fixtures/make_torch_vae.py).
+        var fixtures = Path.Combine(RepositoryRoot(), "tests", "Latent.Tests", "Interop", "Fixtures");
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(fixtures, "torch-vae.json")))!.AsObject();
+        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [8], Decoder = DecoderKind.GaussianLearned }, 6);
+        model.ImportWeights(Path.Combine(fixtures, "torch-vae.pt"));
+
+        using var z = FromJson(expected["z"]!, [4, 2]);
+        using var x = FromJson(expected["x"]!, [3, 6]);
+        using var noGrad = no_grad();
+        var decoded = (Latent.Distributions.DiagonalGaussian)model.Network.Decode(z);
+        Report("vae (weights saved by PyTorch's torch.save)",
+        [
+            ("decoder mean", MaxDifference(decoded.Mean, expected["decoder_mean"])),
+            ("decoder log-variance", MaxDifference(decoded.LogVariance, expected["decoder_log_variance"])),
+            ("encoder mean", MaxDifference(model.Encode(x), expected["encoder_mean"])),
+        ], reference: "PyTorch");
+    }
+
+    [Fact]
     public void AVaeStateDictSavedByPyBridgeImportsIntoAFreshModelAndAWrongShapeIsRefusedInOneLine()
     {
         var options = new VaeOptions { Latent = 2, Hidden = [8], Seed = 1 };
@@ -191,9 +212,13 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     public void ALanguageModelImportsAPyBridgeStateDictAndATiedProjectionOnlyWhenItIsTheEmbedding()
     {
         var source = FittedLanguageModel(tie: true, layers: 1, seed: 5);
-        var target = FittedLanguageModel(tie: true, layers: 1, seed: 6);
+        var folder = Path.Combine(directory, "lm");
+        source.Save(folder);
+        using (no_grad())
+            foreach (var parameter in source.Network.parameters()) parameter.mul_(0.5);
         var pt = Path.Combine(directory, "lm.pt");
         source.Network.save_py(pt);
+        var target = LanguageModel.Load(folder);
         Assert.NotEqual(source.NextWordLogits("the cat"), target.NextWordLogits("the cat"));
         target.ImportWeights(pt);
         Assert.Equal(source.NextWordLogits("the cat"), target.NextWordLogits("the cat"));
@@ -203,7 +228,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
         var weights = source.Network.state_dict().ToDictionary(p => p.Key, p => p.Value);
         weights["projection.weight"] = source.Network.EmbeddingWeight.clone();
         Safetensors.SaveStateDict(tied, weights);
-        var fresh = FittedLanguageModel(tie: true, layers: 1, seed: 7);
+        var fresh = LanguageModel.Load(folder);
         fresh.ImportWeights(tied);
         Assert.Equal(source.NextWordLogits("the cat"), fresh.NextWordLogits("the cat"));
 
@@ -211,6 +236,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
         Safetensors.SaveStateDict(tied, weights);
         var error = Assert.Throws<LatentException>(() => fresh.ImportWeights(tied));
         Assert.Equal($"{tied}: projection.weight differs from embedding.weight, but the model ties them", error.Message);
+        Assert.Equal(source.NextWordLogits("the cat"), fresh.NextWordLogits("the cat"));
     }
 
     [Fact]
@@ -276,6 +302,8 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
         return randn(shape, generator: generator);
     }
 
+    private static Tensor FromJson(JsonNode values, long[] shape) => tensor(Flatten(values).Select(v => (float)v).ToArray(), shape);
+
     private static float[] Values(Tensor t)
     {
         using (t) return t.contiguous().data<float>().ToArray();
@@ -299,10 +327,10 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     private static IEnumerable<double> Flatten(JsonNode node) =>
         node is JsonArray array ? array.SelectMany(item => Flatten(item!)) : [node.GetValue<double>()];
 
-    private void Report(string model, IReadOnlyList<(string What, double Difference)> differences)
+    private void Report(string model, IReadOnlyList<(string What, double Difference)> differences, string reference = "numpy")
     {
-        foreach (var (what, difference) in differences) output.WriteLine($"{model}: {what}: max |Latent − numpy| = {difference:E2}");
-        foreach (var (what, difference) in differences) Assert.True(difference < Tolerance, $"{model}: {what} differs from numpy's by {difference:E2}");
+        foreach (var (what, difference) in differences) output.WriteLine($"{model}: {what}: max |Latent − {reference}| = {difference:E2}");
+        foreach (var (what, difference) in differences) Assert.True(difference < Tolerance, $"{model}: {what} differs from {reference}'s by {difference:E2}");
     }
 
     /// <summary>Runs python/latent_check.py on a request and returns its JSON outputs.</summary>
