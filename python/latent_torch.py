@@ -14,7 +14,7 @@ numpy only (no PyTorch needed):
     svgp_arrays, numpy_svgp_predict_f                          the SVGP's inducing inputs, q(u) and kernel hyperparameters;
                                                                its latent predictive mean and variance
 
-PyTorch (imported only when these are called):
+PyTorch (needed by these only; the module imports without it):
     load_vae, load_lstm_lm, load_mlp_classifier, load_noisy_classifier, load_word2vec  rebuild the torch.nn module and load
                                                                the weights (strict: every key and shape must match)
     load(folder)                                               any of the above, chosen by config.json's kind
@@ -228,9 +228,10 @@ def svgp_arrays(folder):
     The arrays of an "svgp" folder (float64), with positive hyperparameters mapped through softplus as the model uses them:
       "Z" [M, D] inducing inputs; "q_mu" [M, C] variational mean (whitened coordinates when options.whiten);
       "q_sqrt" [C, M, M] lower-triangular Cholesky factors of S, or [M, C] diagonal square roots when options.q_diagonal;
-      "kernel": the config's kernel spec (e.g. "matern52+white", parts in order, "+" sums and "*" products) and, per part
-      i, its hyperparameters from the keys kernel.parts.{i}.{variance,lengthscales}.unconstrained (a single kernel has
-      kernel.{variance,lengthscales}); "likelihood" ("robustmax" or "softmax"); "standardization" (mean, scale) or None.
+      "kernel_spec": the config's spec (e.g. "matern52+white": "+" sums terms, "*" multiplies factors, parts numbered in order);
+      "kernel": name -> value for every kernel weight, e.g. "parts.0.variance", "parts.0.lengthscales" from the keys
+      kernel.parts.0.variance.unconstrained … ("variance", "lengthscales" for a single kernel; "parts.i.parts.j.…" for a product
+      inside a sum); "whiten"; "likelihood" ("robustmax" or "softmax"); "standardization" (mean, scale) or None.
     """
     config = read_config(folder, "svgp")
     w = read_weights(folder)
