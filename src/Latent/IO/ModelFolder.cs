@@ -75,6 +75,73 @@ public static class ModelFolder
     {
         var path = Path.Combine(directory, WeightsFile);
         if (!File.Exists(path)) throw new LatentException($"{directory}: no {WeightsFile}");
+        return ReadSafetensors(path);
+    }
+
+    /// <summary>
+    /// Reads weights exported from PyTorch (or any other writer) into a name → tensor dictionary: a safetensors file
+    /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>; its header checked as <see cref="ReadWeights"/> does) or a
+    /// state_dict saved by <c>torch.save(model.state_dict(), path)</c> (a zip archive, read by TorchSharp.PyBridge). The format is
+    /// told by the file's first bytes, not its name. Names, shapes and dtypes are left to <see cref="CopyInto"/> to check.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadExportedWeights(string path)
+    {
+        if (Directory.Exists(path)) throw new LatentException($"{path}: is a folder; give the weights file (.safetensors or a torch.save .pt)");
+        if (!File.Exists(path)) throw new LatentException($"{path}: weights file not found");
+        var signature = new byte[4];
+        try
+        {
+            using (var stream = File.OpenRead(path)) stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatentException($"{path}: cannot read ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        return signature is [0x50, 0x4B, 0x03, 0x04] ? ReadPickledStateDict(path) : ReadSafetensors(path);
+    }
+
+    /// <summary>
+    /// Copies weights exported from PyTorch (see <see cref="ReadExportedWeights"/>) into <paramref name="module"/>, after checking that
+    /// the names, shapes and dtypes match its state_dict exactly (PyBridge's own load_py checks names only); a mismatch is one line.
+    /// </summary>
+    public static void ImportInto(string path, nn.Module module)
+    {
+        var weights = ReadExportedWeights(path);
+        try
+        {
+            CopyInto(weights, module.state_dict(), path);
+        }
+        finally
+        {
+            foreach (var value in weights.Values) value.Dispose();
+        }
+    }
+
+    /// <summary>A torch.save'd state_dict read by TorchSharp.PyBridge; anything it cannot read is one line naming the file.</summary>
+    private static Dictionary<string, Tensor> ReadPickledStateDict(string path)
+    {
+        System.Collections.Hashtable table;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            table = PyTorchUnpickler.UnpickleStateDict(stream);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new LatentException($"{path}: not a readable PyTorch state_dict ({e.Message.ReplaceLineEndings(" ")}); save it with torch.save(model.state_dict(), path)", e);
+        }
+        var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in table)
+        {
+            if (entry.Key is string name && entry.Value is Tensor value) weights[name] = value;
+            else if (entry.Value is IDisposable disposable) disposable.Dispose();
+        }
+        return weights;
+    }
+
+    /// <summary>Reads a safetensors file after checking its header (see <see cref="ReadWeights"/>).</summary>
+    private static Dictionary<string, Tensor> ReadSafetensors(string path)
+    {
         try
         {
             using var stream = File.OpenRead(path);

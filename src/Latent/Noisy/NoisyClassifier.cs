@@ -179,6 +179,13 @@ public sealed class NoisyClassifier : IDisposable
         return model;
     }
 
+    /// <summary>
+    /// Replaces the weights (classifier and Q) by those in <paramref name="path"/>, exported from PyTorch: a safetensors file or a
+    /// torch.save'd state_dict with the keys of model.safetensors (classifier.…, noise.…; see python/latent_torch.py). Names, shapes and
+    /// dtypes must match exactly; a mismatch is a one-line error and leaves the weights as they were.
+    /// </summary>
+    public void ImportWeights(string path) => ModelFolder.ImportInto(path, network);
+
     /// <summary>Releases the network.</summary>
     public void Dispose() => network.Dispose();
 }

@@ -183,6 +183,37 @@ public sealed class LanguageModel
         return model;
     }
 
+    /// <summary>
+    /// Replaces the weights of the fitted or loaded model by those in <paramref name="path"/>, exported from PyTorch: a safetensors file
+    /// or a torch.save'd state_dict with the keys of model.safetensors (embedding.weight, lstm.weight_ih_l0 …, projection.bias; see
+    /// python/latent_torch.py). With tied weights a projection.weight equal to embedding.weight (PyTorch's state_dict lists a tied
+    /// matrix twice) is accepted and a different one refused. Names, shapes and dtypes must match exactly; a mismatch is a one-line
+    /// error and leaves the weights as they were.
+    /// </summary>
+    public void ImportWeights(string path)
+    {
+        var target = Network.state_dict();
+        var weights = ModelFolder.ReadExportedWeights(path);
+        try
+        {
+            if (Options.TieWeights && weights.Remove("projection.weight", out var projection))
+            {
+                using (projection)
+                {
+                    bool same = weights.TryGetValue("embedding.weight", out var embedding) && projection.shape.SequenceEqual(embedding.shape)
+                        && projection.dtype == embedding.dtype && projection.allclose(embedding, rtol: 0, atol: 0);
+                    if (!same) throw new LatentException($"{path}: projection.weight differs from embedding.weight, but the model ties them");
+                }
+            }
+            ModelFolder.CopyInto(weights, target, path);
+        }
+        finally
+        {
+            foreach (var value in weights.Values) value.Dispose();
+        }
+        Network.eval();
+    }
+
     private IReadOnlyList<string> Normalise(IReadOnlyList<string> tokens) => Options.Lowercase ? tokens.Select(t => t.ToLowerInvariant()).ToList() : tokens;
 
     private TokenBatches Batches(IReadOnlyList<string> tokens) => new(Vocabulary.Encode(Normalise(tokens)), EvaluationBatchSize, Options.Bptt, CPU);

@@ -202,9 +202,35 @@ public sealed class VaeModel : IDisposable
             throw new LatentException($"{source}: unreadable options or preprocessing ({e.Message.Split('\n')[0]})", e);
         }
         var model = new VaeModel(options, shape) { Standardization = standardization, IsTrained = true };
-        ModelFolder.LoadInto(directory, model.Network);
+        var weights = ModelFolder.ReadWeights(directory);
+        try
+        {
+            // Folders written before the decoder was registered once also hold it under this prefix (the same values as "decoder.").
+            foreach (var name in weights.Keys.Where(name => name.StartsWith("<Decoder>k__BackingField.", StringComparison.Ordinal)).ToList())
+            {
+                weights[name].Dispose();
+                weights.Remove(name);
+            }
+            ModelFolder.CopyInto(weights, model.Network.state_dict(), directory);
+        }
+        finally
+        {
+            foreach (var value in weights.Values) value.Dispose();
+        }
         model.Network.eval();
         return model;
+    }
+
+    /// <summary>
+    /// Replaces the weights by those in <paramref name="path"/>, exported from PyTorch: a safetensors file or a torch.save'd state_dict
+    /// with the keys of model.safetensors (encoder.network.layers.0.weight …; see python/latent_torch.py). Names, shapes and dtypes must
+    /// match this model's exactly; a mismatch is a one-line error and leaves the weights as they were.
+    /// </summary>
+    public void ImportWeights(string path)
+    {
+        ModelFolder.ImportInto(path, Network);
+        Network.eval();
+        IsTrained = true;
     }
 
     /// <summary><paramref name="raw"/> in the units the model was fitted in: the saved standardisation applied (the same features when there is none).</summary>

@@ -24,7 +24,6 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         this.encoder = encoder;
         this.decoder = decoder as nn.Module<Tensor, IDistribution>
             ?? throw new LatentException($"decoder {decoder.GetType().Name} is not a TorchSharp module");
-        Decoder = decoder;
         RegisterComponents();
     }
 
@@ -50,7 +49,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     public GaussianEncoder Encoder => encoder;
 
     /// <summary>The generative network p(x|z).</summary>
-    public IDecoder Decoder { get; }
+    public IDecoder Decoder => (IDecoder)decoder;
 
     /// <summary>Dimension of z.</summary>
     public int LatentSize => encoder.LatentSize;
