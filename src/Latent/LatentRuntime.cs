@@ -21,7 +21,7 @@ public static class LatentRuntime
     /// <summary>The cap applied when the user has not set <see cref="OneDnnIsaVariable"/>.</summary>
     public const string OneDnnIsaCap = "AVX2";
 
-    /// <summary>Loads libtorch, sets its thread count, and returns a one-line description of the backend.</summary>
+    /// <summary>Loads libtorch, sets its thread count, pins glibc's mmap threshold (<see cref="NativeHeap"/>), and returns a one-line description of the backend.</summary>
     public static string Initialize() => Loaded.Value;
 
     /// <summary>The thread count libtorch should use: $LATENT_THREADS when it is a positive integer, else every core.</summary>
@@ -38,6 +38,7 @@ public static class LatentRuntime
     {
         int threads = ThreadCount();
         CapOneDnnIsa();
+        NativeHeap.PinMmapThreshold();
         ProbeNativeLibraries();
         var console = Console.Out;
         try
