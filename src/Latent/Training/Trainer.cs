@@ -47,6 +47,12 @@ public sealed class Trainer
     /// <summary>Generators the loss draws from (beside the global one); checkpoints keep their state so a resumed run draws the same numbers.</summary>
     public IReadOnlyList<Generator> Generators { get; init; } = [];
 
+    /// <summary>Writes the caller's own training state (for example a second optimizer) into every checkpoint, for <see cref="LoadState"/>.</summary>
+    public Action<BinaryWriter>? SaveState { get; init; }
+
+    /// <summary>Reads back, on resume, what <see cref="SaveState"/> wrote.</summary>
+    public Action<BinaryReader>? LoadState { get; init; }
+
     /// <summary>
     /// Trains on <paramref name="exampleCount"/> examples; <paramref name="batchLoss"/> maps a 1-D int64 tensor of
     /// example indices to a scalar loss. Returns the learning curve (including any resumed part).
@@ -60,7 +66,7 @@ public sealed class Trainer
         long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
         if (options.Resume)
         {
-            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators);
+            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators, LoadState);
             (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
             Curve = curve;
             if (step < startEpoch * stepsPerEpoch || step >= (startEpoch + 1) * stepsPerEpoch && startEpoch < options.Epochs)
@@ -92,7 +98,7 @@ public sealed class Trainer
             curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
             if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
             if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
-                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators);
+                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators, SaveState);
             if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && step < totalSteps)
                 throw new TrainingInterruptedException(step, options.CheckpointPath);
         }
@@ -105,7 +111,7 @@ public sealed class Trainer
     private void Interrupt(int epoch, long step, LearningCurve curve)
     {
         if (options.CheckpointPath is not null)
-            Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators);
+            Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators, SaveState);
         throw new TrainingInterruptedException(step, options.CheckpointPath);
     }
 
