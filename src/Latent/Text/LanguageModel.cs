@@ -70,6 +70,8 @@ public sealed class LanguageModel
         {
             Evaluate = () => LanguageModelEvaluation.Perplexity(model, validationBatches),
             Progress = progress,
+            SaveState = truncated.Save,
+            LoadState = truncated.Load,
         };
         return trainer.Fit(batches.ChunkCount, truncated.Loss);
     }

@@ -117,7 +117,7 @@ public static class Checkpoint
                 if (restored.numel() != length) throw new EndOfStreamException();
                 generator.set_state(restored);
             }
-            extra?.Invoke(reader);
+            if (extra is not null) LatentException.Naming(path, () => { extra(reader); return 0; });
             if (stream.Position != stream.Length) throw new LatentException($"{path}: checkpoint is corrupt ({stream.Length - stream.Position} unexpected bytes at the end)");
             return new State(epochs, step, curve);
         }

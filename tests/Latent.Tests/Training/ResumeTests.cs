@@ -3,6 +3,7 @@ using Latent.Gp;
 using Latent.Nn;
 using Latent.Noisy;
 using Latent.Tests.Noisy;
+using Latent.Text;
 using Latent.Tests.Vae;
 using Latent.Training;
 using Latent.Vae;
@@ -84,6 +85,26 @@ public sealed class ResumeTests : TorchTest, IDisposable
             Assert.Throws<TrainingInterruptedException>(() => first.Fit(data, StopAt(stop, 4)));
         using var resumed = new VaeModel(options with { Resume = true }, data.ExampleShape);
         var curve = resumed.Fit(data);
+        Assert.Equal(expected.Steps, curve.Steps);
+        Assert.Equal(expected.Evaluations, curve.Evaluations);
+        AssertSameWeights(straight.Network, resumed.Network);
+    }
+
+    [Fact]
+    public void LanguageModelInterruptedMidEpochCarriesItsRecurrentStateOnToTheSameWeights()
+    {
+        var words = Enumerable.Range(0, 500).Select(i => $"w{(i * 7 + i / 11) % 13}").ToList();
+        var validation = words.Take(100).ToList();
+        // 2 epochs of 3 chunks (batch 4 × bptt 40) instead of the defaults; dropout draws from the global generator the checkpoint keeps.
+        var options = new LanguageModelOptions { EmbeddingSize = 16, HiddenSize = 16, MinCount = 1, Epochs = 2, BatchSize = 4, Bptt = 40, Seed = 5 };
+        var checkpoint = Path.Combine(dir, "lm.bin");
+        var straight = new LanguageModel(options);
+        var expected = straight.Fit(words, validation);
+
+        using var stop = new CancellationTokenSource();
+        Assert.Throws<TrainingInterruptedException>(() => new LanguageModel(options).Fit(words, validation, StopAt(stop, 2), checkpointPath: checkpoint, stop: stop.Token));
+        var resumed = new LanguageModel(options);
+        var curve = resumed.Fit(words, validation, checkpointPath: checkpoint, resume: true);
         Assert.Equal(expected.Steps, curve.Steps);
         Assert.Equal(expected.Evaluations, curve.Evaluations);
         AssertSameWeights(straight.Network, resumed.Network);
