@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Latent.Data;
 using Latent.Nn;
 using Latent.Training;
@@ -23,7 +21,6 @@ public sealed class NoisyLabelExperiment
     private readonly Tensor testLabels;
     private readonly Tensor trueTransition;
     private readonly int classes;
-    private static readonly JsonSerializerOptions RecordJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Holds the data: training images with noisy labels, clean test set, and the true T that made the noise.</summary>
     public NoisyLabelExperiment(Tensor trainImages, Tensor noisyLabels, Tensor testImages, Tensor testLabels, Tensor trueTransition)
@@ -46,16 +43,8 @@ public sealed class NoisyLabelExperiment
         return result;
     }
 
-    /// <summary>
-    /// Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it). With
-    /// <paramref name="checkpointPath"/> the run checkpoints every epoch and when <paramref name="stop"/> interrupts it (see
-    /// <see cref="TrainerOptions.Stop"/>): classifier, Q and their optimizers and averages, the epoch records and the best epoch's
-    /// state; <paramref name="resume"/> continues from it to the same result (the records' wall times aside, and a projection
-    /// probe then covers only the steps of its epoch after the resume), or starts afresh when there is no checkpoint yet (so a
-    /// list of runs resumes the interrupted one and starts those that never began).
-    /// </summary>
-    public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null,
-        string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    /// <summary>Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it).</summary>
+    public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -69,8 +58,7 @@ public sealed class NoisyLabelExperiment
         torch.manual_seed(options.Seed);
         var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition);
         var records = new List<EpochRecord>();
-        var run = new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay, CheckpointPath = checkpointPath, Resume = resume && File.Exists(checkpointPath), Stop = stop };
-        var selectedEpoch = Train(network, options, run, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress);
+        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
         result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = trueTransition.data<double>().ToArray() };
         return network;
@@ -86,8 +74,7 @@ public sealed class NoisyLabelExperiment
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
         using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null);
-        var run = new TrainerOptions { Epochs = options.EstimationEpochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay };
-        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, run, "adam", split.WithoutValidation(), [], null, null);
+        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, "adam", split.WithoutValidation(), [], null, null);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
@@ -121,7 +108,7 @@ public sealed class NoisyLabelExperiment
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
     /// the end. Returns the 1-based epoch whose state the network holds.
     /// </summary>
-    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, TrainerOptions run, string optimizer, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress)
+    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
@@ -141,7 +128,8 @@ public sealed class NoisyLabelExperiment
         ProjectionProbeAccumulator? probe = null;
         var clock = new Stopwatch();
         Trainer? trainer = null;
-        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay }, run)
+        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay },
+            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay })
         {
             BeforeEpoch = index =>
             {
@@ -165,30 +153,6 @@ public sealed class NoisyLabelExperiment
                 transitionAverage?.Update();
             },
             Progress = onProgress,
-            SaveState = writer =>
-            {
-                network.Noise?.save(writer);
-                ((OptimizerHelper?)transitionOptimizer)?.save_state_dict(writer);
-                transitionAverage?.Save(writer);
-                writer.Write(JsonSerializer.Serialize(records, RecordJson));
-                writer.Write(bestEpoch);
-                writer.Write(bestLoss);
-                writer.Write(bestState is not null);
-                foreach (var (name, _) in bestState is null ? [] : network.state_dict()) bestState![name].Save(writer);
-            },
-            LoadState = reader =>
-            {
-                network.Noise?.load(reader);
-                ((OptimizerHelper?)transitionOptimizer)?.load_state_dict(reader);
-                transitionAverage?.Load(reader);
-                records.Clear();
-                records.AddRange(JsonSerializer.Deserialize<List<EpochRecord>>(reader.ReadString(), RecordJson) ?? throw new LatentException("checkpoint: the epoch records are missing"));
-                bestEpoch = reader.ReadInt32();
-                bestLoss = reader.ReadDouble();
-                if (!reader.ReadBoolean()) return;
-                bestState = network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
-                foreach (var tensor in bestState.Values) tensor.Load(reader);
-            },
             Evaluate = () =>
             {
                 double seconds = clock.Elapsed.TotalSeconds;

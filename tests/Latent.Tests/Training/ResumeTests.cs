@@ -1,7 +1,6 @@
 using Latent.Data;
 using Latent.Gp;
 using Latent.Nn;
-using Latent.Noisy;
 using Latent.Tests.Noisy;
 using Latent.Text;
 using Latent.Tests.Vae;
@@ -108,32 +107,6 @@ public sealed class ResumeTests : TorchTest, IDisposable
         Assert.Equal(expected.Steps, curve.Steps);
         Assert.Equal(expected.Evaluations, curve.Evaluations);
         AssertSameWeights(straight.Network, resumed.Network);
-    }
-
-    [Theory]
-    [InlineData(NoiseModel.Softmax)]
-    [InlineData(NoiseModel.Project)]
-    public void NoisyRunInterruptedMidEpochResumesToTheSameEpochsQAndPredictions(NoiseModel noiseModel)
-    {
-        using var data = NoisyClassifierTests.Separable(3, images: false);
-        // 3 epochs of 6 steps instead of the defaults; a validation split (best epoch kept) and moving averages of weights and Q.
-        var options = NoisyTrainingOptions.Default with { Epochs = 3, BatchSize = 25, Seed = 3, Model = noiseModel, ValidationFraction = 0.2, AverageDecay = 0.9 };
-        var checkpoint = Path.Combine(dir, $"noisy-{noiseModel}.bin");
-        using var straight = NoisyClassifier.For(data, options);
-        var expected = straight.Fit(data, "pairflip:0.2");
-
-        using var stop = new CancellationTokenSource();
-        using (var first = NoisyClassifier.For(data, options))
-            Assert.Throws<TrainingInterruptedException>(() => first.Fit(data, "pairflip:0.2", StopAt(stop, 8), checkpoint, stop: stop.Token));
-        using var resumed = NoisyClassifier.For(data, options);
-        var result = resumed.Fit(data, "pairflip:0.2", checkpointPath: checkpoint, resume: true);
-        Assert.Equal(expected.Epochs.Select(e => e with { Seconds = 0 }), result.Epochs.Select(e => e with { Seconds = 0 }));
-        Assert.Equal(expected.SelectedEpoch, result.SelectedEpoch);
-        Assert.Equal(expected.Transition, result.Transition);
-        Assert.Equal(straight.Transition(), resumed.Transition());
-        using var before = straight.PredictProba(data.Test.Features);
-        using var after = resumed.PredictProba(data.Test.Features);
-        Assert.True(before.equal(after).all().item<bool>());
     }
 
     private static readonly SvgpClassifierOptions Svgp = new() { Inducing = "first:12", Iterations = 25, BatchSize = 16, CheckpointEvery = 10, LearningRate = 0.05, FinalLearningRate = 0.005, Seed = 4 };
