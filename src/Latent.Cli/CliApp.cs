@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Runtime.InteropServices;
 using Latent.Cli.Commands;
 using Latent.Cli.Infrastructure;
+using Latent.Training;
 
 namespace Latent.Cli;
 
@@ -40,7 +42,8 @@ public static class CliApp
     /// <summary>Runs the command line and returns the process exit code (0 success, 1 failure, 2 bad usage).</summary>
     public static int Run(string[] args)
     {
-        var ui = new ConsoleUi();
+        using var stop = new CancellationTokenSource();
+        var ui = new ConsoleUi { Stop = stop.Token };
         var parsed = BuildRoot(ui).Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -48,10 +51,18 @@ public static class CliApp
             if (parsed.Errors.Count > 1) Console.Error.WriteLine($"({parsed.Errors.Count - 1} more; see --help)");
             return ExitCodes.BadUsage;
         }
-        bool verbose = parsed.GetValue(CommonOptions.Verbose);
+        bool verbose = parsed.GetValue(CommonOptions.Verbose), resumable = parsed.CommandResult.Command.Options.Any(o => o.Name == "--resume");
+        Action<PosixSignalContext> request = context => { context.Cancel = !stop.IsCancellationRequested; stop.Cancel(); }; // a second signal kills at once
+        using var interrupt = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGINT, request) : null;
+        using var terminate = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        }
+        catch (TrainingInterruptedException e)
+        {
+            Console.Error.WriteLine(e.CheckpointPath is null ? e.Message : $"{e.Message}{Environment.NewLine}resume with: {e.ResumeCommand(Name, args)}");
+            return ExitCodes.Interrupted;
         }
         catch (LatentException e)
         {

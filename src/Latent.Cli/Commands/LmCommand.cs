@@ -32,7 +32,7 @@ public sealed class LmCommand : ICliCommand
         var bptt = CliOptions.Int("--bptt", d.Bptt, "truncated BPTT length");
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "Adam learning rate");
         var testFraction = CliOptions.UnitFraction("--test-fraction", d.TestFraction, "share of a --corpus, at its end, held out for testing (the same share before it validates)");
-        var resume = new Option<bool>("--resume") { Description = "continue from <out>/checkpoint.pt" };
+        var resume = CommonOptions.Resume();
         var command = new Command("train", "Train an LSTM LM; writes the model folder (config.json, model.safetensors, vocabulary.txt), curve.csv, perplexity.png, metrics.json and report.md.")
             { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, testFraction, resume, common.Seed, common.Out };
         command.SetAction(result =>
@@ -43,7 +43,7 @@ public sealed class LmCommand : ICliCommand
                 Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction) };
             var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction));
             var initial = result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null;
-            var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume)); });
+            var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume), ui.Stop); });
             var metrics = lm.Evaluate(split.Test);
             var summary = Invariant($"test perplexity {metrics.Perplexity:0.0}, next-word accuracy {metrics.Accuracy:P1} (train {split.Train.Count:N0} / validation {split.Validation.Count:N0} / test {split.Test.Count:N0} tokens, vocabulary {lm.Vocabulary.Count:N0})");
             var written = lm.Save(outDir).Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Append(Path.Combine(outDir, "curve.csv")).ToList();

@@ -21,7 +21,7 @@ public sealed class MlpCommand : ICliCommand
         var optimizer = CliOptions.Choice("--optimizer", d.Optimizer.ToString().ToLowerInvariant(), "optimizer", "sgd", "momentum", "adam");
         var hidden = CliOptions.Widths("--hidden", string.Join(",", d.Hidden), "hidden layer widths");
         var examples = CliOptions.OptionalCount("--examples", "train on the first N training examples (default: all)");
-        var resume = new Option<bool>("--resume") { Description = "continue from OUT/checkpoint.bin, written after every epoch" };
+        var resume = CommonOptions.Resume();
 
         var command = new Command("mlp", "Train an MLP classifier on your data (checkpoints every epoch; --resume continues a killed run).");
         foreach (var option in new Option[] { epochs, batchSize, lr, optimizer, hidden, examples, resume }) command.Options.Add(option);
@@ -41,7 +41,7 @@ public sealed class MlpCommand : ICliCommand
             var curve = ui.Progress(progress =>
             {
                 var bar = progress.AddTask($"mlp {model.Describe()}", maxValue: 1);
-                return model.Fit(dataset, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume));
+                return model.Fit(dataset, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume), ui.Stop);
             });
             var csv = Path.Combine(outDir, "curve.csv");
             curve.WriteCsv(csv);

@@ -41,9 +41,10 @@ public sealed class SvgpCommand : ICliCommand
         var deskew = new Option<bool>("--deskew") { Description = "deskew every single-channel image first (the classic MNIST preprocessing), training and test alike", DefaultValueFactory = _ => Defaults.Deskew };
         var initFrom = CliOptions.ExistingDirectory("--init-from", "keep training the model saved in this folder (its kernel, inducing, q and deskew options apply; Adam restarts)");
         var fullQ = new Option<bool>("--full-q") { Description = "with --init-from: continue a diagonal-q model with a full q(u) that starts at its diagonal one" };
+        var resume = CommonOptions.Resume();
 
         var command = new Command("train", "Train an SVGP classifier, save it to OUT/model, and write its ELBO curve, calibration plot and metrics.json.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, resume })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -67,11 +68,8 @@ public sealed class SvgpCommand : ICliCommand
             var o = classifier.Options;
             ui.Info($"SVGP on {dataset.Source}: {dataset.Train.Count} training examples of {dataset.FeatureCount} features, {dataset.ClassCount} classes; kernel {o.Kernel}{(o.Ard ? " (ARD)" : "")}, " +
                 $"inducing {o.Inducing}, {o.Likelihood}, {(o.Whiten ? "whitened" : "unwhitened")} {(o.QDiagonal ? "diagonal" : "full")} q(u)" + (from is null ? "" : $", continuing {from} after {classifier.StepsTaken} steps"));
-            var elbos = ui.Progress(progress =>
-            {
-                var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations);
-                return classifier.Fit(dataset, step => bar.Value = step.Step);
-            });
+            var checkpoint = Path.Combine(outDir, "checkpoint.bin");
+            var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop); });
             classifier.Save(Path.Combine(outDir, "model"));
             ui.Wrote(Path.Combine(outDir, "model"));
             if (elbos.Count > 0)

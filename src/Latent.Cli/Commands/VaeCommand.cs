@@ -42,7 +42,7 @@ public sealed class VaeCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", Defaults.LearningRate, "Adam learning rate");
         var examples = OptionalCount("--examples", "use the first N training examples (default: all)");
         var (iwaeK, iwaeExamples) = IwaeOptions();
-        var resume = new Option<bool>("--resume") { Description = "continue from OUT/checkpoint.bin, written after every epoch" };
+        var resume = CommonOptions.Resume();
         var command = new Command("train", "Train a VAE; writes OUT/model, metrics.json (test -ELBO, IWAE log-likelihood), learning curves and figures that fit the data.");
         foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, resume })
             command.Options.Add(option);
@@ -60,7 +60,7 @@ public sealed class VaeCommand : ICliCommand
                 Binarization = Enum.Parse<Binarization>(result.GetValue(binarization)!, ignoreCase: true), Ema = result.GetValue(ema),
                 DataMeanBias = result.GetValue(biasInit) == "data-mean", Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(lr), Examples = result.GetValue(examples), EvalIwaeSamples = result.GetValue(iwaeK),
-                EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume),
+                EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume), Stop = ui.Stop,
             };
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = VaeModel.For(dataset, options);

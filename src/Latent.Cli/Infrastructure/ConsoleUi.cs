@@ -5,6 +5,9 @@ namespace Latent.Cli.Infrastructure;
 /// <summary>What commands print: status lines, progress bars (Spectre.Console) and the files they wrote.</summary>
 public sealed class ConsoleUi
 {
+    /// <summary>Set by Ctrl-C or SIGTERM while a command with --resume runs: its training finishes the step, checkpoints and stops.</summary>
+    public CancellationToken Stop { get; init; }
+
     /// <summary>Prints an informational line.</summary>
     public void Info(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
 

@@ -66,8 +66,11 @@ public sealed class SvgpClassifier : IDisposable
     /// Fits the classifier to <paramref name="data"/>'s training part (labels required, any feature shape and class count ≥ 2):
     /// a first call picks Z and the initial lengthscale and builds the model; later calls keep training it. Returns the
     /// minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives each step (loss = −ELBO/N).
+    /// With <paramref name="checkpointPath"/> a checkpoint is written every <see cref="SvgpClassifierOptions.CheckpointEvery"/> steps, at
+    /// the end and when <paramref name="stop"/> interrupts the fit (<see cref="TrainingInterruptedException"/>); <paramref name="resume"/>
+    /// continues from it to the same model as an uninterrupted fit.
     /// </summary>
-    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null)
+    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         var labels = data.Train.RequireLabels("the SVGP classifier");
         if (data.ClassCount < 2) throw new LatentException($"{data.Source}: the SVGP classifier needs at least two classes, the data has {data.ClassCount}");
@@ -86,7 +89,7 @@ public sealed class SvgpClassifier : IDisposable
         var epochs = (int)Math.Ceiling((double)Options.Iterations * batch / n);
         var elbos = SvgpTraining.Train(model, x, labels, Options.Iterations, Options.BatchSize, Options.LearningRate, generator,
             (step, elbo) => progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n)),
-            Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep);
+            Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep, checkpointPath, resume, Options.CheckpointEvery, stop);
         StepsTaken += elbos.Count;
         return elbos.Select(e => e / n).ToArray();
     }
@@ -102,7 +105,7 @@ public sealed class SvgpClassifier : IDisposable
         Options = Options with
         {
             Iterations = training.Iterations, BatchSize = training.BatchSize, LearningRate = training.LearningRate, FinalLearningRate = training.FinalLearningRate,
-            NaturalGradientStep = training.NaturalGradientStep, TimeLimit = training.TimeLimit,
+            NaturalGradientStep = training.NaturalGradientStep, TimeLimit = training.TimeLimit, CheckpointEvery = training.CheckpointEvery,
         };
         if (!fullCovariance) return;
         if (!Model.QDiagonal) throw new LatentException("SVGP classifier: q(u) already has a full covariance");

@@ -47,6 +47,9 @@ public sealed record SvgpClassifierOptions
     /// <summary>When set, q(u) takes natural-gradient steps of this size in (0, 1] and Adam trains the kernel, likelihood and Z.</summary>
     public double? NaturalGradientStep { get; init; }
 
+    /// <summary>With a checkpoint file, write it every this many steps (and at the end, and on interruption).</summary>
+    public int CheckpointEvery { get; init; } = 200;
+
     /// <summary>Stop training after the first step that ends past this wall time (null: no limit).</summary>
     public TimeSpan? TimeLimit { get; init; }
 
@@ -64,6 +67,7 @@ public sealed record SvgpClassifierOptions
     {
         if (Iterations < 0) throw new LatentException($"SVGP: iterations must be ≥ 0, got {Iterations}");
         if (BatchSize < 1) throw new LatentException($"SVGP: batch size must be ≥ 1, got {BatchSize}");
+        if (CheckpointEvery < 1) throw new LatentException($"SVGP: the checkpoint interval must be ≥ 1 step, got {CheckpointEvery}");
         if (!(LearningRate > 0)) throw new LatentException($"SVGP: learning rate must be positive, got {LearningRate}");
         if (FinalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP: final learning rate must be positive, got {final}");
         if (NaturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");

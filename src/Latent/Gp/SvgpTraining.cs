@@ -1,4 +1,5 @@
 using Latent.Gp.Models;
+using Latent.Training;
 using static TorchSharp.torch;
 
 namespace Latent.Gp;
@@ -12,10 +13,15 @@ public static class SvgpTraining
     /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
     /// With a final learning rate, the rate follows a cosine from learningRate at the first step to finalLearningRate at the last.
     /// With a natural-gradient step size, q(u) takes natural-gradient steps of that size and Adam trains the rest.
+    /// With a checkpoint path, model, Adam, generator, batch order and ELBOs are written atomically every <paramref name="checkpointEvery"/>
+    /// steps, at the end and when <paramref name="stop"/> interrupts the run after a step (then <see cref="TrainingInterruptedException"/>);
+    /// <paramref name="resume"/> continues from that file to the same numbers as an uninterrupted run (the time limit counts from this call).
     /// </summary>
     public static IReadOnlyList<double> Train(Svgp model, Tensor X, Tensor y, int iterations, int batchSize, double learningRate, Generator generator,
-        Action<int, double>? progress = null, TimeSpan? timeLimit = null, double? finalLearningRate = null, double? naturalGradientStep = null)
+        Action<int, double>? progress = null, TimeSpan? timeLimit = null, double? finalLearningRate = null, double? naturalGradientStep = null,
+        string? checkpointPath = null, bool resume = false, int checkpointEvery = 200, CancellationToken stop = default)
     {
+        if (resume && checkpointPath is null) throw new LatentException("SVGP training: resume needs a checkpoint path");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (X.dim() != 2 || y.dim() < 1 || y.shape[0] != X.shape[0]) throw new LatentException($"SVGP training: X [N, D] and y [N, …] must have the same N, got [{string.Join(", ", X.shape)}] and [{string.Join(", ", y.shape)}]");
         if (iterations < 0 || batchSize < 1) throw new LatentException($"SVGP training: iterations must be ≥ 0 and batch size ≥ 1, got {iterations} and {batchSize}");
@@ -29,9 +35,36 @@ public static class SvgpTraining
         var elbos = new List<double>(iterations);
         Tensor? order = null;
         long position = n;
+        if (resume)
+        {
+            var state = Checkpoint.Load(checkpointPath!, model, optimizer, generators: [generator], extra: reader =>
+            {
+                position = reader.ReadInt64();
+                var saved = new long[reader.ReadInt32()];
+                for (var i = 0; i < saved.Length; i++) saved[i] = reader.ReadInt64();
+                if (position < 0 || position > n || saved.Length != 0 && saved.Length != n || saved.Any(row => row < 0 || row >= n))
+                    throw new LatentException($"{checkpointPath}: the checkpoint's batch order does not fit {n} training examples");
+                order = saved.Length == 0 ? null : tensor(saved);
+            });
+            if (state.Step > iterations) throw new LatentException($"{checkpointPath}: the checkpoint is at step {state.Step}, past the {iterations} iterations of this run");
+            elbos.AddRange(state.Curve.Steps.Select(point => point.Value));
+        }
+        void Save()
+        {
+            if (checkpointPath is null) return;
+            var curve = new LearningCurve();
+            curve.Steps.AddRange(elbos.Select((elbo, i) => new CurvePoint(i + 1, (double)(i + 1) * batch / n, elbo)));
+            var rows = order?.data<long>().ToArray() ?? [];
+            Checkpoint.Save(checkpointPath, model, optimizer, new Checkpoint.State(0, elbos.Count, curve), generators: [generator], extra: writer =>
+            {
+                writer.Write(position);
+                writer.Write(rows.Length);
+                foreach (var row in rows) writer.Write(row);
+            });
+        }
         try
         {
-            for (var step = 0; step < iterations; step++)
+            for (var step = elbos.Count; step < iterations; step++)
             {
                 if (position + batch > n)
                 {
@@ -53,7 +86,10 @@ public static class SvgpTraining
                 optimizer.step();
                 elbos.Add(value);
                 progress?.Invoke(step, value);
-                if (clock.Elapsed > timeLimit) break;
+                bool more = step + 1 < iterations && !(clock.Elapsed > timeLimit);
+                if (!more || checkpointEvery > 0 && elbos.Count % checkpointEvery == 0 || stop.IsCancellationRequested) Save();
+                if (!more) break;
+                if (stop.IsCancellationRequested) throw new TrainingInterruptedException(elbos.Count, checkpointPath);
             }
         }
         finally

@@ -59,9 +59,9 @@ public sealed class MlpClassifier : IDisposable
     /// <summary>
     /// Trains on the training part of <paramref name="data"/> (test accuracy recorded after every epoch); with a
     /// <paramref name="checkpointPath"/> a checkpoint is written after every epoch, and <paramref name="resume"/> continues from it.
-    /// Labels outside 0..C−1 are refused before training starts.
+    /// Labels outside 0..C−1 are refused before training starts. <paramref name="stop"/> interrupts it after a step (see <see cref="TrainerOptions.Stop"/>).
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         var train = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
         var labels = CheckLabels(train, data.Source, "training");
@@ -69,7 +69,7 @@ public sealed class MlpClassifier : IDisposable
         var features = Inputs(train.Features);
         var trainer = new Trainer(network, new OptimizerSettings(Options.Optimizer, Options.LearningRate), new TrainerOptions
         {
-            Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume,
+            Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
         })
         {
             Evaluate = () => network.forward(Inputs(data.Test.Features)).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),

@@ -55,7 +55,7 @@ public sealed class LanguageModel
     /// know; <paramref name="checkpointPath"/> saves a checkpoint after each epoch, from which <paramref name="resume"/> continues.
     /// </summary>
     public LearningCurve Fit(IReadOnlyList<string> train, IReadOnlyList<string> validation, Action<TrainingProgress>? progress = null,
-        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false)
+        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true);
@@ -65,11 +65,13 @@ public sealed class LanguageModel
         using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, CPU);
         using var validationBatches = Batches(validation);
         using var truncated = new TruncatedBptt(model, batches);
-        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume };
+        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
         var trainer = new Trainer(model, OptimizerSettings.Adam(Options.LearningRate), trainerOptions)
         {
             Evaluate = () => LanguageModelEvaluation.Perplexity(model, validationBatches),
             Progress = progress,
+            SaveState = truncated.Save,
+            LoadState = truncated.Load,
         };
         return trainer.Fit(batches.ChunkCount, truncated.Loss);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Latent.Text;
@@ -36,6 +37,41 @@ public sealed class TruncatedBptt : IDisposable
         ResetState();
         state = (next.Hidden.detach().DetachFromDisposeScope(), next.Cell.detach().DetachFromDisposeScope());
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
+    }
+
+    /// <summary>Writes the carried recurrent state (for a checkpoint, so that a run resumed mid-epoch carries it on).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(state is not null);
+        if (state is not { } carried) return;
+        foreach (var tensor in new[] { carried.Hidden, carried.Cell })
+        {
+            writer.Write((int)tensor.dtype);
+            writer.Write((int)tensor.dim());
+            foreach (var size in tensor.shape) writer.Write(size);
+            tensor.Save(writer);
+        }
+    }
+
+    /// <summary>Reads back the state <see cref="Save"/> wrote; sizes beyond an LSTM state's are refused as a corrupt checkpoint.</summary>
+    public void Load(BinaryReader reader)
+    {
+        ResetState();
+        if (!reader.ReadBoolean()) return;
+        var parts = new Tensor[2];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var dtype = (ScalarType)reader.ReadInt32();
+            var rank = reader.ReadInt32();
+            if (rank is < 1 or > 3) throw new LatentException($"checkpoint is corrupt (recurrent state of rank {rank})");
+            var shape = new long[rank];
+            for (var d = 0; d < rank; d++) shape[d] = reader.ReadInt64();
+            if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || shape.Any(size => size < 1 || size > 1 << 20) || shape.Aggregate(1L, (a, b) => a * b) > 1 << 26)
+                throw new LatentException($"checkpoint is corrupt (recurrent state {dtype} [{string.Join(", ", shape)}])");
+            parts[i] = zeros(shape, dtype).DetachFromDisposeScope();
+            parts[i].Load(reader);
+        }
+        state = (parts[0], parts[1]);
     }
 
     /// <summary>Frees the carried state.</summary>

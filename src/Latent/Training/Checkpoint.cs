@@ -7,12 +7,12 @@ namespace Latent.Training;
 
 /// <summary>
 /// A training checkpoint: model and optimizer state, the learning curve, the progress counters, the global
-/// random state and any parameter average, in one file written atomically, tagged with the model's signature so a checkpoint of a
+/// random state, any parameter average and any generators (plus a caller's own extra state), in one file written atomically, tagged with the model's signature so a checkpoint of a
 /// different model is refused.
 /// </summary>
 public static class Checkpoint
 {
-    private const string Magic = "LATENT-CHECKPOINT-2";
+    private const string Magic = "LATENT-CHECKPOINT-3";
 
     /// <summary>Where a run stood when its checkpoint was written.</summary>
     public sealed record State(int EpochsCompleted, long Step, LearningCurve Curve);
@@ -26,8 +26,12 @@ public static class Checkpoint
         return text.ToString();
     }
 
-    /// <summary>Writes a checkpoint atomically (temporary file, then rename).</summary>
-    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state, ParameterAverage? average = null) =>
+    /// <summary>
+    /// Writes a checkpoint atomically (temporary file, then rename): with the states of <paramref name="generators"/> and whatever
+    /// <paramref name="extra"/> writes last.
+    /// </summary>
+    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state, ParameterAverage? average = null,
+        IReadOnlyList<Generator>? generators = null, Action<BinaryWriter>? extra = null) =>
         AtomicFile.WriteStream(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -44,10 +48,23 @@ public static class Checkpoint
             optimizer.save_state_dict(writer);
             writer.Write(average is not null);
             average?.Save(writer);
+            writer.Write(generators?.Count ?? 0);
+            foreach (var generator in generators ?? [])
+            {
+                using var generatorState = generator.get_state();
+                var generatorBytes = generatorState.data<byte>().ToArray();
+                writer.Write(generatorBytes.Length);
+                writer.Write(generatorBytes);
+            }
+            extra?.Invoke(writer);
         });
 
-    /// <summary>Restores model, optimizer and random state from <paramref name="path"/> and returns where the run stood.</summary>
-    public static State Load(string path, nn.Module model, OptimizerHelper optimizer, ParameterAverage? average = null)
+    /// <summary>
+    /// Restores model, optimizer, random state and <paramref name="generators"/> from <paramref name="path"/>, lets <paramref name="extra"/>
+    /// read what its counterpart in <see cref="Save"/> wrote, and returns where the run stood.
+    /// </summary>
+    public static State Load(string path, nn.Module model, OptimizerHelper optimizer, ParameterAverage? average = null,
+        IReadOnlyList<Generator>? generators = null, Action<BinaryReader>? extra = null)
     {
         if (!File.Exists(path)) throw new LatentException($"{path}: no checkpoint to resume from");
         using var stream = File.OpenRead(path);
@@ -88,6 +105,19 @@ public static class Checkpoint
             if (averaged != (average is not null))
                 throw new LatentException($"{path}: checkpoint was written {(averaged ? "with" : "without")} a parameter average, but this run trains {(averaged ? "without" : "with")} one");
             average?.Load(reader);
+            int generatorCount = reader.ReadInt32();
+            if (generatorCount != (generators?.Count ?? 0))
+                throw new LatentException($"{path}: checkpoint holds {generatorCount} random generators, this run has {generators?.Count ?? 0}");
+            foreach (var generator in generators ?? [])
+            {
+                using var current = generator.get_state();
+                int length = reader.ReadInt32();
+                if (length != current.numel()) throw new LatentException($"{path}: checkpoint is corrupt (generator state of {length} bytes, expected {current.numel()})");
+                using var restored = tensor(reader.ReadBytes(length));
+                if (restored.numel() != length) throw new EndOfStreamException();
+                generator.set_state(restored);
+            }
+            if (extra is not null) LatentException.Naming(path, () => { extra(reader); return 0; });
             if (stream.Position != stream.Length) throw new LatentException($"{path}: checkpoint is corrupt ({stream.Length - stream.Position} unexpected bytes at the end)");
             return new State(epochs, step, curve);
         }

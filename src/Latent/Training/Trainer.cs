@@ -7,7 +7,9 @@ namespace Latent.Training;
 /// <summary>
 /// Owns the training loop: seeded shuffled mini-batches of example indices, one dispose scope per step,
 /// NaN/Inf detection before the update, loss recording, optional gradient clipping, periodic evaluation,
-/// an optional moving average of the parameters, and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from.
+/// an optional moving average of the parameters, and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from;
+/// <see cref="TrainerOptions.Stop"/> interrupts it after a step with a mid-epoch checkpoint, from which the resumed run reaches
+/// the same weights as an uninterrupted one.
 /// </summary>
 public sealed class Trainer
 {
@@ -42,6 +44,15 @@ public sealed class Trainer
     /// <summary>Called at the start of each epoch with its index (for example to re-binarize data).</summary>
     public Action<int>? BeforeEpoch { get; init; }
 
+    /// <summary>Generators the loss draws from (beside the global one); checkpoints keep their state so a resumed run draws the same numbers.</summary>
+    public IReadOnlyList<Generator> Generators { get; init; } = [];
+
+    /// <summary>Writes the caller's own training state (for example a second optimizer) into every checkpoint, for <see cref="LoadState"/>.</summary>
+    public Action<BinaryWriter>? SaveState { get; init; }
+
+    /// <summary>Reads back, on resume, what <see cref="SaveState"/> wrote.</summary>
+    public Action<BinaryReader>? LoadState { get; init; }
+
     /// <summary>
     /// Trains on <paramref name="exampleCount"/> examples; <paramref name="batchLoss"/> maps a 1-D int64 tensor of
     /// example indices to a scalar loss. Returns the learning curve (including any resumed part).
@@ -52,13 +63,15 @@ public sealed class Trainer
         int startEpoch = 0;
         long step = 0;
         var curve = Curve = new LearningCurve();
+        long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
         if (options.Resume)
         {
-            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average);
+            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators, LoadState);
             (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
             Curve = curve;
+            if (step < startEpoch * stepsPerEpoch || step >= (startEpoch + 1) * stepsPerEpoch && startEpoch < options.Epochs)
+                throw new LatentException($"{options.CheckpointPath}: checkpoint at step {step} of epoch {startEpoch + 1} does not fit {stepsPerEpoch} steps per epoch");
         }
-        long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var parameters = model.parameters().ToArray();
 
@@ -67,9 +80,9 @@ public sealed class Trainer
             BeforeEpoch?.Invoke(epoch);
             model.train();
             using var order = EpochOrder(exampleCount, epoch);
-            double epochLossSum = 0;
-            long epochSteps = 0;
-            for (long start = 0; start < exampleCount && step < totalSteps; start += options.BatchSize)
+            long epochSteps = step - epoch * stepsPerEpoch;
+            double epochLossSum = curve.Steps.Where(p => p.Step > epoch * stepsPerEpoch).Sum(p => p.Value);
+            for (long start = epochSteps * options.BatchSize; start < exampleCount && step < totalSteps; start += options.BatchSize)
             {
                 double loss = TrainStep(order, start, Math.Min(options.BatchSize, exampleCount - start), batchLoss, parameters, step, epoch);
                 step++;
@@ -79,16 +92,27 @@ public sealed class Trainer
                 curve.Steps.Add(new CurvePoint(step, epochPosition, loss));
                 if (options.EvaluateEverySteps > 0 && step % options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochPosition);
                 Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, step, totalSteps, loss));
+                if (options.Stop.IsCancellationRequested && epochSteps < stepsPerEpoch && step < totalSteps) Interrupt(epoch, step, curve);
             }
             double epochEnd = epoch + (double)epochSteps / stepsPerEpoch;
             curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
             if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
             if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
-                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average);
+                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators, SaveState);
+            if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && step < totalSteps)
+                throw new TrainingInterruptedException(step, options.CheckpointPath);
         }
         average?.CopyIntoParameters();
         model.eval();
         return curve;
+    }
+
+    /// <summary>Writes the mid-epoch checkpoint (epoch not yet complete) and stops the run.</summary>
+    private void Interrupt(int epoch, long step, LearningCurve curve)
+    {
+        if (options.CheckpointPath is not null)
+            Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators, SaveState);
+        throw new TrainingInterruptedException(step, options.CheckpointPath);
     }
 
     private double TrainStep(Tensor order, long start, long length, Func<Tensor, Tensor> batchLoss, Parameter[] parameters, long step, int epoch)

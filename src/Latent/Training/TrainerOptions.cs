@@ -30,11 +30,17 @@ public sealed record TrainerOptions
     /// </summary>
     public double? AverageDecay { get; init; }
 
-    /// <summary>Checkpoint file written atomically after every epoch (null: no checkpoints).</summary>
+    /// <summary>Checkpoint file written atomically after every epoch and on interruption (null: no checkpoints).</summary>
     public string? CheckpointPath { get; init; }
 
     /// <summary>Continue from <see cref="CheckpointPath"/> instead of starting afresh.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>
+    /// Asks the run to stop: checked after every step, it finishes that step, writes the checkpoint (mid-epoch when need be) and
+    /// throws <see cref="TrainingInterruptedException"/>.
+    /// </summary>
+    public CancellationToken Stop { get; init; }
 
     /// <summary>Checks the options and throws a one-line error naming a bad value.</summary>
     public TrainerOptions Validate()

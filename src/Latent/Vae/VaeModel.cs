@@ -98,9 +98,10 @@ public sealed class VaeModel : IDisposable
             AverageDecay = Options.Ema > 0 ? Options.Ema : null,
             CheckpointPath = Options.CheckpointPath,
             Resume = Options.Resume,
+            Stop = Options.Stop,
         };
         var curve = VaeTraining.Fit(Network, Options.CreateObjective(), images, OptimizerSettings.Adam(Options.LearningRate), trainer,
-            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress);
+            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress, generators: [evaluationNoise]);
         Network.eval();
         IsTrained = true;
         return curve;

@@ -74,6 +74,10 @@ public sealed record VaeOptions
     [JsonIgnore]
     public bool Resume { get; init; }
 
+    /// <summary>Interrupts training after a step, with a checkpoint (see <see cref="Training.TrainerOptions.Stop"/>); not part of the saved model.</summary>
+    [JsonIgnore]
+    public CancellationToken Stop { get; init; }
+
     /// <summary>The training objective these options name.</summary>
     public IVaeObjective CreateObjective() =>
         KlWeight == 1.0 ? IVaeObjective.Parse(Objective)

@@ -9,7 +9,8 @@ public static class VaeTraining
 {
     /// <summary>
     /// Fits <paramref name="model"/> on <paramref name="data"/> (dynamic binarization draws new pixels before every epoch).
-    /// The sampling noise of z comes from a generator seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run.
+    /// The sampling noise of z comes from a generator seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
+    /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
     /// </summary>
     public static LearningCurve Fit(
         VariationalAutoencoder model,
@@ -18,7 +19,8 @@ public static class VaeTraining
         OptimizerSettings optimizer,
         TrainerOptions options,
         Func<double>? evaluate = null,
-        Action<TrainingProgress>? progress = null)
+        Action<TrainingProgress>? progress = null,
+        IReadOnlyList<Generator>? generators = null)
     {
         using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL));
         var epochData = data.ForEpoch(0);
@@ -32,6 +34,7 @@ public static class VaeTraining
             },
             Evaluate = evaluate,
             Progress = progress,
+            Generators = [generator, .. generators ?? []],
         };
         try
         {
