@@ -164,7 +164,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     [Fact]
     public void AVaeStateDictSavedByPyBridgeImportsIntoAFreshModelAndAWrongShapeIsRefusedInOneLine()
     {
-        var options = new VaeOptions { Latent = 2, Hidden = [8], Seed = 1 };
+        var options = new VaeOptions { Latent = 2, Hidden = [8], Seed = 1, Decoder = DecoderKind.Bernoulli };
         using var source = new VaeModel(options, 6);
         var pt = Path.Combine(directory, "vae.pt");
         source.Network.save_py(pt);
@@ -242,7 +242,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     [Fact]
     public void FilesThatAreNotWeightsAreRefusedInOneLine()
     {
-        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4] }, 6);
+        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4], Decoder = DecoderKind.Bernoulli }, 6);
         var zip = Path.Combine(directory, "broken.pt");
         File.WriteAllBytes(zip, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]);
         var text = Path.Combine(directory, "notes.safetensors");
@@ -263,7 +263,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     [Fact]
     public void AVaeFolderHoldsEachWeightOnceUnderPyTorchKeysAndOlderFoldersWithTheDuplicateDecoderStillLoad()
     {
-        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4] }, 6);
+        using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [4], Decoder = DecoderKind.Bernoulli }, 6);
         var folder = Path.Combine(directory, "vae");
         model.Save(folder);
         string[] expected =
