@@ -9,26 +9,8 @@ public sealed class GaussHermite
     private readonly double[] weights;
 
     /// <summary>Computes the n-point rule by the Golub–Welsch method: the nodes are the eigenvalues of the Hermite Jacobi matrix, the weights √π times the squared first components of its eigenvectors.</summary>
-    public GaussHermite(int points)
-    {
-        if (points < 1 || points > 200) throw new LatentException($"Gauss-Hermite needs between 1 and 200 points, got {points}");
-        var jacobi = new double[points * points];
-        for (var k = 1; k < points; k++)
-        {
-            var offDiagonal = Math.Sqrt(k / 2.0);
-            jacobi[(k - 1) * points + k] = offDiagonal;
-            jacobi[k * points + k - 1] = offDiagonal;
-        }
-        using var matrix = tensor(jacobi, [points, points], dtype: float64);
-        var (values, vectors) = linalg.eigh(matrix);
-        using (values)
-        using (vectors)
-        {
-            nodes = values.data<double>().ToArray();
-            using var first = vectors[0];
-            weights = first.data<double>().Select(v => Math.Sqrt(Math.PI) * v * v).ToArray();
-        }
-    }
+    public GaussHermite(int points) =>
+        (nodes, weights) = GolubWelsch.Rule("Gauss-Hermite", points, k => Math.Sqrt(k / 2.0), Math.Sqrt(Math.PI));
 
     /// <summary>The number of points n.</summary>
     public int Points => nodes.Length;

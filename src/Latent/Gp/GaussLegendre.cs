@@ -9,26 +9,8 @@ public sealed class GaussLegendre
     private readonly double[] weights;
 
     /// <summary>Computes the n-point rule by the Golub–Welsch method: nodes are the eigenvalues of the Legendre Jacobi matrix (off-diagonal k/√(4k² − 1)), weights 2 times the squared first components of its eigenvectors.</summary>
-    public GaussLegendre(int points)
-    {
-        if (points < 1 || points > 200) throw new LatentException($"Gauss-Legendre needs between 1 and 200 points, got {points}");
-        var jacobi = new double[points * points];
-        for (var k = 1; k < points; k++)
-        {
-            var offDiagonal = k / Math.Sqrt(4.0 * k * k - 1.0);
-            jacobi[(k - 1) * points + k] = offDiagonal;
-            jacobi[k * points + k - 1] = offDiagonal;
-        }
-        using var matrix = tensor(jacobi, [points, points], dtype: float64);
-        var (values, vectors) = linalg.eigh(matrix);
-        using (values)
-        using (vectors)
-        {
-            nodes = values.data<double>().ToArray();
-            using var first = vectors[0];
-            weights = first.data<double>().Select(v => 2.0 * v * v).ToArray();
-        }
-    }
+    public GaussLegendre(int points) =>
+        (nodes, weights) = GolubWelsch.Rule("Gauss-Legendre", points, k => k / Math.Sqrt(4.0 * k * k - 1.0), 2.0);
 
     /// <summary>The number of points n.</summary>
     public int Points => nodes.Length;
