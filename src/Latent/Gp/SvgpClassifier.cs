@@ -138,7 +138,9 @@ public sealed class SvgpClassifier : IDisposable
         using var x = Inputs(features, "prediction inputs", fitting: false);
         using var converted = x.to(fitted.Dtype);
         var (mean, variance) = fitted.PredictF(converted);
-        return fitted.Dtype == float64 ? (mean, variance) : (mean.to(float64), variance.to(float64));
+        if (fitted.Dtype == float64) return (mean, variance);
+        using (mean)
+        using (variance) return (mean.to(float64), variance.to(float64));
     }
 
     /// <summary>Samples of the latent functions [count, N, C] (float64), drawn from the marginals of q(f*).</summary>
@@ -229,10 +231,11 @@ public sealed class SvgpClassifier : IDisposable
 
     private Svgp Build(Tensor inducing, long dataCount, double lengthscale)
     {
+        var dtype = Options.Dtype == "float32" ? float32 : float64;
         var kernel = KernelSpec.Parse(Options.Kernel, FeatureCount, Options.Ard, Options.InitialKernelVariance, lengthscale);
         MulticlassLink link = Options.Likelihood == "softmax" ? new Softmax(Options.SoftmaxSamples, generator) : new RobustMax();
         return new Svgp(kernel, new MultiClass(ClassCount, link), inducing, ClassCount, dataCount,
-            new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal, Dtype = Options.ScalarType, Jitter = SvgpOptions.JitterFor(Options.ScalarType) });
+            new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal, Dtype = dtype, Jitter = SvgpOptions.JitterFor(dtype) });
     }
 
     /// <summary>Features [N, …] as float32 [N, D], deskewed when the options ask for it; checks the shape against the model's.</summary>

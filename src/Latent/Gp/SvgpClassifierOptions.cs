@@ -76,9 +76,6 @@ public sealed record SvgpClassifierOptions
         if (Dtype is not ("float64" or "float32")) throw new LatentException($"SVGP: unknown floating-point type '{Dtype}'; use float64 or float32");
         InducingSpec.Parse(Inducing);
     }
-
-    /// <summary>The libtorch type of <see cref="Dtype"/>.</summary>
-    public ScalarType ScalarType => Dtype == "float32" ? ScalarType.Float32 : ScalarType.Float64;
 }
 
 /// <summary>A parsed inducing-input spec: how to pick the initial Z from the training inputs.</summary>
