@@ -25,6 +25,8 @@ public static class Conditionals
             throw new LatentException($"conditional: q sqrt must be [{m}, {latents}] or [{latents}, {m}, {m}], got [{string.Join(", ", qSqrt.shape)}]");
 
         var a = linalg.solve_triangular(kmmCholesky, kmn, upper: false);
+        if (diagonalQ && !fullCov && whiten)
+            return (a.transpose(0, 1).matmul(qMean), knn.unsqueeze(1) + a.square().transpose(0, 1).matmul(qSqrt.square() - 1.0));
         Tensor variance = fullCov ? knn - a.transpose(0, 1).matmul(a) : knn - a.square().sum(0L);
         if (!whiten) a = linalg.solve_triangular(kmmCholesky.transpose(0, 1), a, upper: true);
         var mean = a.transpose(0, 1).matmul(qMean);

@@ -16,7 +16,7 @@ public enum Constraint
 /// <summary>
 /// A GP parameter with a constraint (GPflow's Parameter with a transform): the optimiser sees the trainable tensor
 /// "unconstrained" (its state-dict key), the model reads <see cref="Value"/> through the constraint. Kernels, likelihoods and
-/// q(u) declare these instead of wiring raw fields and transforms by hand. Values are float64.
+/// q(u) declare these instead of wiring raw fields and transforms by hand. Values start as float64 (a module's <c>to(float32)</c> converts them).
 /// </summary>
 public sealed class ConstrainedParameter : nn.Module
 {
@@ -75,7 +75,8 @@ public sealed class ConstrainedParameter : nn.Module
         {
             using var noGrad = no_grad();
             using var value = Value;
-            return value.contiguous().data<double>().ToArray();
+            using var doubles = value.to(float64);
+            return doubles.contiguous().data<double>().ToArray();
         }
     }
 
@@ -92,7 +93,7 @@ public sealed class ConstrainedParameter : nn.Module
     {
         if (!value.shape.SequenceEqual(Shape)) throw new LatentException($"parameter value must be [{string.Join(", ", Shape)}], got [{string.Join(", ", value.shape)}]");
         using var noGrad = no_grad();
-        using var converted = value.detach().to(float64);
+        using var converted = value.detach().to(unconstrained.dtype);
         if (Constraint == Constraint.Positive) CheckPositive(converted, "a positive parameter");
         using var storage = Constraint == Constraint.Positive ? Gp.Positive.InverseOf(converted) : torch.tril(converted);
         unconstrained.copy_(storage);

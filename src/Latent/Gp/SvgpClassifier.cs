@@ -13,7 +13,8 @@ namespace Latent.Gp;
 /// <summary>
 /// A multiclass sparse variational GP classifier on any data set (GPflow's SVGP with a MultiClass likelihood): C latent GPs
 /// sharing one kernel over the flattened features [N, D]. Create it from options, <see cref="Fit"/> it, then
-/// <see cref="Evaluate"/>, predict, <see cref="Save"/> and <see cref="Load"/>. The GP algebra runs in float64.
+/// <see cref="Evaluate"/>, predict, <see cref="Save"/> and <see cref="Load"/>. The GP algebra runs in float64, or float32 when the
+/// options ask for it; predictions are returned in float64 either way.
 /// </summary>
 public sealed class SvgpClassifier : IDisposable
 {
@@ -133,22 +134,27 @@ public sealed class SvgpClassifier : IDisposable
         return Model.Likelihood.PredictMeanAndVariance(mean, variance);
     }
 
-    /// <summary>The latent predictive marginals q(f*): mean and variance [N, C] for features [N, …].</summary>
+    /// <summary>The latent predictive marginals q(f*): mean and variance [N, C] (float64) for features [N, …].</summary>
     public (Tensor Mean, Tensor Variance) PredictF(Tensor features)
     {
         var fitted = Model;
         using var x = Inputs(features, "prediction inputs", fitting: false);
-        using var x64 = x.to(float64);
-        return fitted.PredictF(x64);
+        using var converted = x.to(fitted.Dtype);
+        var (mean, variance) = fitted.PredictF(converted);
+        if (fitted.Dtype == float64) return (mean, variance);
+        using (mean)
+        using (variance) return (mean.to(float64), variance.to(float64));
     }
 
-    /// <summary>Samples of the latent functions [count, N, C], drawn from the marginals of q(f*).</summary>
+    /// <summary>Samples of the latent functions [count, N, C] (float64), drawn from the marginals of q(f*).</summary>
     public Tensor PredictFSamples(Tensor features, int count, Generator? sampler = null)
     {
         var fitted = Model;
         using var x = Inputs(features, "prediction inputs", fitting: false);
-        using var x64 = x.to(float64);
-        return fitted.PredictFSamples(x64, count, sampler ?? generator, fullCov: false);
+        using var converted = x.to(fitted.Dtype);
+        var samples = fitted.PredictFSamples(converted, count, sampler ?? generator, fullCov: false);
+        if (fitted.Dtype == float64) return samples;
+        using (samples) return samples.to(float64);
     }
 
     /// <summary>Latent values or samples [..., C] pushed through the inverse link: the class probabilities each one alone implies.</summary>
@@ -228,10 +234,11 @@ public sealed class SvgpClassifier : IDisposable
 
     private Svgp Build(Tensor inducing, long dataCount, double lengthscale)
     {
+        var dtype = Options.Dtype == "float32" ? float32 : float64;
         var kernel = KernelSpec.Parse(Options.Kernel, FeatureCount, Options.Ard, Options.InitialKernelVariance, lengthscale);
         MulticlassLink link = Options.Likelihood == "softmax" ? new Softmax(Options.SoftmaxSamples, generator) : new RobustMax();
         return new Svgp(kernel, new MultiClass(ClassCount, link), inducing, ClassCount, dataCount,
-            new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal });
+            new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal, Dtype = dtype, Jitter = SvgpOptions.JitterFor(dtype) });
     }
 
     /// <summary>Features [N, …] as float32 [N, D], deskewed when the options ask for it; checks the shape against the model's.</summary>

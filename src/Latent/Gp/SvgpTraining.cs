@@ -1,5 +1,6 @@
 using Latent.Gp.Models;
 using Latent.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Latent.Gp;
@@ -8,7 +9,7 @@ namespace Latent.Gp;
 public static class SvgpTraining
 {
     /// <summary>
-    /// Runs the given number of Adam steps on −ELBO; X [N, D] may be float32 (each batch is converted to float64), y is indexed by row.
+    /// Runs the given number of Adam steps on −ELBO; X [N, D] may be float32 or float64 (each batch is converted to the model's type), y is indexed by row.
     /// Returns the minibatch ELBO estimate of every step taken; progress receives (step, ELBO) after each step.
     /// With a time limit, training stops after the first step that ends past it (so fewer steps may be returned).
     /// With a final learning rate, the rate follows a cosine from learningRate at the first step to finalLearningRate at the last.
@@ -78,8 +79,8 @@ public static class SvgpTraining
                 if (finalLearningRate is { } last)
                     optimizer.ParamGroups.First().LearningRate = CosineRate(learningRate, last, step, iterations);
                 optimizer.zero_grad();
-                var elbo = model.Elbo(X.index_select(0, rows).to(float64), y.index_select(0, rows));
-                var value = elbo.item<double>();
+                var elbo = model.Elbo(X.index_select(0, rows).to(model.Dtype), y.index_select(0, rows));
+                var value = elbo.ToDouble();
                 if (double.IsNaN(value)) throw new LatentException($"SVGP training: the ELBO became NaN at step {step}; lower the learning rate");
                 (-elbo).backward();
                 if (naturalGradientStep is { } naturalStep) NaturalGradient.Step(model, naturalStep);

@@ -109,6 +109,33 @@ public class SvgpClassifierTests : IDisposable
     }
 
     [Fact]
+    public void Float32TrainsCloseToFloat64AndKeepsItsTypeThroughSaveAndLoad()
+    {
+        using var data = Clusters(3, 11);
+        using var double64 = new SvgpClassifier(Small);
+        using var single = new SvgpClassifier(Small with { Dtype = "float32" });
+        var elbos64 = double64.Fit(data);
+        var elbos32 = single.Fit(data);
+        Assert.All(single.Model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        // Same seed, data and steps: float32 rounding (~1e-7 relative) and its 1e-4 jitter may move the optimisation a little, not its outcome.
+        Assert.Equal(elbos64.TakeLast(10).Average(), elbos32.TakeLast(10).Average(), 0.01 * Math.Abs(elbos64.TakeLast(10).Average()));
+        var (metrics64, metrics32) = (double64.Evaluate(data.Test), single.Evaluate(data.Test));
+        Assert.True(Math.Abs(metrics64.Accuracy - metrics32.Accuracy) <= 1.0 / data.Test.Count + 1e-12, $"accuracy {metrics32.Accuracy} (float32) vs {metrics64.Accuracy}");
+        Assert.Equal(metrics64.Nlpd, metrics32.Nlpd, 0.02);
+        var (probabilities, _) = single.PredictY(data.Test.Features);
+        Assert.Equal(ScalarType.Float64, probabilities.dtype);
+
+        single.Save(Path.Combine(root, "float32"));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "float32", ModelFolder.ConfigFile)))!;
+        Assert.Equal("float32", config["options"]!["dtype"]!.GetValue<string>());
+        using var loaded = SvgpClassifier.Load(Path.Combine(root, "float32"));
+        Assert.Equal("float32", loaded.Options.Dtype);
+        Assert.All(loaded.Model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        Assert.True(loaded.PredictY(data.Test.Features).Mean.allclose(probabilities, rtol: 0, atol: 1e-6), "a reloaded float32 model must predict the same");
+        Assert.Contains("float16", Assert.Throws<LatentException>(() => new SvgpClassifier(Small with { Dtype = "float16" })).Message);
+    }
+
+    [Fact]
     public void BadInputsAreRefusedInOneLine()
     {
         var folder = Path.Combine(root, "vae");

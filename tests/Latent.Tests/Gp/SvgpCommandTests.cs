@@ -68,11 +68,11 @@ public class SvgpCommandTests : IDisposable
     }
 
     [Fact]
-    public void ContinuationWidensADiagonalQAndDeskewIsKept()
+    public void ContinuationWidensADiagonalQAndDeskewAndFloat32AreKept()
     {
         var data = TinyImages();
         var trained = Path.Combine(root, "train");
-        Assert.Equal(0, Run("svgp", "train", "--data", data, "--q-diag", "--deskew", "--inducing", "every:5", "--iterations", "3", "--out", trained));
+        Assert.Equal(0, Run("svgp", "train", "--data", data, "--q-diag", "--deskew", "--inducing", "every:5", "--dtype", "float32", "--iterations", "3", "--out", trained));
         var continued = Path.Combine(root, "continued");
         Assert.Equal(0, Run("svgp", "train", "--data", data, "--init-from", Path.Combine(trained, "model"), "--full-q", "--iterations", "4", "--natgrad", "0.01", "--out", continued));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(continued, "model", "config.json")))!;
@@ -80,6 +80,7 @@ public class SvgpCommandTests : IDisposable
         Assert.False(config["options"]!["q_diagonal"]!.GetValue<bool>());
         Assert.True(config["options"]!["deskew"]!.GetValue<bool>());
         Assert.Equal("every:5", config["options"]!["inducing"]!.GetValue<string>());
+        Assert.Equal("float32", config["options"]!["dtype"]!.GetValue<string>());
     }
 
     [Fact]
@@ -89,6 +90,7 @@ public class SvgpCommandTests : IDisposable
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--likelihood", "probit"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--lr-final", "-1"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--natgrad", "1.5"));
+        Assert.Equal(ExitCodes.BadUsage, Run("svgp", "train", "--dtype", "float16"));
         Assert.Equal(ExitCodes.BadUsage, Run("svgp", "eval"));
         Assert.Contains("no config.json", Assert.Throws<LatentException>(() => Run("svgp", "eval", "--model", root, "--out", Path.Combine(root, "out"))).Message);
         Assert.Throws<LatentException>(() => Run("svgp", "train", "--full-q", "--out", Path.Combine(root, "full")));

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Latent.Gp.Kernels;
 
-/// <summary>A covariance function k(x, x′) evaluated on the rows of float64 input matrices [N, D].</summary>
+/// <summary>A covariance function k(x, x′) evaluated on the rows of input matrices [N, D] of its parameters' type (float64, or float32 after <c>to(float32)</c>).</summary>
 public abstract class Kernel : nn.Module<Tensor, Tensor>
 {
     private readonly long[]? activeDims;
@@ -66,6 +66,7 @@ public abstract class Kernel : nn.Module<Tensor, Tensor>
     private void Validate(Tensor X, string what)
     {
         if (X.dim() != 2) throw new LatentException($"{GetName()}: {what} must be a matrix [N, D], got {X.dim()} dimensions");
-        if (X.dtype != float64) throw new LatentException($"{GetName()}: {what} must be float64, got {X.dtype}");
+        var dtype = parameters().Select(p => p.dtype).FirstOrDefault(float64);
+        if (X.dtype != dtype) throw new LatentException($"{GetName()}: {what} must be {dtype} like the kernel's parameters, got {X.dtype}");
     }
 }

@@ -28,17 +28,22 @@ public abstract class Stationary : Kernel
     /// <summary>The covariance as a function of the squared scaled distance r² (σ² included).</summary>
     protected abstract Tensor FromSquaredDistance(Tensor variance, Tensor squaredDistance);
 
-    /// <summary>Expands r² = ‖x/ℓ‖² + ‖x′/ℓ‖² − 2 (x/ℓ)·(x′/ℓ) (one matrix product); for K(X, X) the diagonal is set to exactly zero so rounding cannot leak into r.</summary>
+    /// <summary>
+    /// Expands r² = ‖x/ℓ‖² + ‖x′/ℓ‖² − 2 (x ∘ ℓ⁻²)·x′ with the ARD weights ℓ⁻² folded into one side of the single matrix product
+    /// (so backward needs no product for an X2 that needs no gradient, such as a minibatch); for K(X, X) the diagonal is set to
+    /// exactly zero so rounding cannot leak into r.
+    /// </summary>
     protected override Tensor Covariance(Tensor X, Tensor? X2)
     {
         var scales = lengthscales.Value;
         if (IsArd && scales.shape[0] != X.shape[1])
             throw new LatentException($"{GetName()}: {scales.shape[0]} ARD lengthscales but inputs have {X.shape[1]} active columns");
-        var scaled = X / scales;
-        var scaled2 = X2 is null ? scaled : X2 / scales;
-        var norms = scaled.square().sum(1, keepdim: true);
-        var norms2 = X2 is null ? norms : scaled2.square().sum(1, keepdim: true);
-        var squaredDistance = (norms + norms2.transpose(0, 1) - 2 * scaled.matmul(scaled2.transpose(0, 1))).clamp_min(0.0);
+        var weights = scales.square().reciprocal();
+        var weighted = X * weights;
+        var norms = (X * weighted).sum(1, keepdim: true);
+        var other = X2 ?? X;
+        var norms2 = X2 is null ? norms.transpose(0, 1) : X2.square().matmul(weights.expand(X2.shape[1])).unsqueeze(0);
+        var squaredDistance = addmm(norms2, weighted, other.transpose(0, 1), beta: 1, alpha: -2).add_(norms).clamp_min(0.0);
         if (X2 is null) squaredDistance = squaredDistance * (1.0 - eye(X.shape[0], dtype: X.dtype, device: X.device));
         return FromSquaredDistance(variance.Value, squaredDistance);
     }

@@ -21,7 +21,8 @@ public sealed class ConstantMean : MeanFunction
         get
         {
             using var noGrad = no_grad();
-            return constants.data<double>().ToArray();
+            using var doubles = constants.to(float64);
+            return doubles.data<double>().ToArray();
         }
     }
 

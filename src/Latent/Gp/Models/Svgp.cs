@@ -26,6 +26,7 @@ public sealed class Svgp : GpModel
     /// <summary>
     /// Creates the model for dataCount training points. q(u) starts at the prior: m = 0 and S = I (whitened) or S = Kmm.
     /// The square root of S is a constrained parameter: positive with a diagonal q, lower-triangular (the Cholesky factor) with a full q.
+    /// With a float32 <see cref="SvgpOptions.Dtype"/> the whole model, the given kernel and likelihood included, is converted to float32.
     /// </summary>
     public Svgp(Kernel kernel, Likelihood likelihood, Tensor inducingInputs, int latentCount, long dataCount, SvgpOptions? options = null)
         : base(nameof(Svgp))
@@ -34,6 +35,7 @@ public sealed class Svgp : GpModel
         if (inducingInputs.dim() != 2 || inducingInputs.shape[0] < 1) throw new LatentException($"SVGP: inducing inputs must be a non-empty matrix [M, D], got [{string.Join(", ", inducingInputs.shape)}]");
         if (latentCount < 1) throw new LatentException($"SVGP: needs at least one latent GP, got {latentCount}");
         if (dataCount < 1) throw new LatentException($"SVGP: the training-set size must be positive, got {dataCount}");
+        if (options.Dtype is not (ScalarType.Float64 or ScalarType.Float32)) throw new LatentException($"SVGP: the floating-point type must be float64 or float32, got {options.Dtype}");
         using (var nan = inducingInputs.isnan().any())
         {
             if (nan.item<bool>()) throw new LatentException("SVGP: inducing inputs contain NaN");
@@ -44,26 +46,29 @@ public sealed class Svgp : GpModel
         jitter = options.Jitter;
         Whiten = options.Whiten;
         QDiagonal = options.QDiagonal;
+        Dtype = options.Dtype;
         LatentCount = latentCount;
         DataCount = dataCount;
+        if (Dtype != ScalarType.Float64) kernel.to(Dtype);
 
         var m = inducingInputs.shape[0];
-        this.inducingInputs = new TorchSharp.Modules.Parameter(inducingInputs.detach().to(float64).clone(), requires_grad: options.TrainInducingInputs);
-        qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: float64), requires_grad: true);
+        this.inducingInputs = new TorchSharp.Modules.Parameter(inducingInputs.detach().to(Dtype).clone(), requires_grad: options.TrainInducingInputs);
+        qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: Dtype), requires_grad: true);
         using (no_grad())
         {
             if (QDiagonal)
             {
-                var scale = Whiten ? ones(m, dtype: float64) : kernel.Kdiag(this.inducingInputs).sqrt();
+                var scale = Whiten ? ones(m, dtype: Dtype) : kernel.Kdiag(this.inducingInputs).sqrt();
                 qSqrt = ConstrainedParameter.Positive(scale.unsqueeze(1).expand(m, latentCount), "SVGP: the square roots of q(u)'s variances");
             }
             else
             {
-                var factor = Whiten ? eye(m, dtype: float64) : CholeskyOf(kernel.K(this.inducingInputs));
+                var factor = Whiten ? eye(m, dtype: Dtype) : CholeskyOf(kernel.K(this.inducingInputs));
                 qSqrt = ConstrainedParameter.LowerTriangular(factor.unsqueeze(0).expand(latentCount, m, m));
             }
         }
         RegisterComponents();
+        if (Dtype != ScalarType.Float64) this.to(Dtype); // q(u)'s constrained storage starts as float64; the likelihood and mean function follow
     }
 
     /// <summary>Whether q(u) is parameterised in whitened coordinates.</summary>
@@ -71,6 +76,9 @@ public sealed class Svgp : GpModel
 
     /// <summary>Whether q(u) has a diagonal covariance.</summary>
     public bool QDiagonal { get; }
+
+    /// <summary>The floating-point type of the parameters and of the inputs the model reads (float64 or float32).</summary>
+    public ScalarType Dtype { get; }
 
     /// <summary>The number of latent GPs L.</summary>
     public int LatentCount { get; }
@@ -110,7 +118,7 @@ public sealed class Svgp : GpModel
         if (!sqrt.shape.SequenceEqual(qSqrt.Shape)) throw new LatentException($"SVGP: variational sqrt must be [{string.Join(", ", qSqrt.Shape)}], got [{string.Join(", ", sqrt.shape)}]");
         if (QDiagonal && (sqrt <= 0).any().item<bool>()) throw new LatentException("SVGP: diagonal variational square roots must be positive");
         using var noGrad = no_grad();
-        qMean.copy_(mean.to(float64));
+        qMean.copy_(mean.to(Dtype));
         qSqrt.Assign(sqrt);
     }
 
@@ -121,7 +129,7 @@ public sealed class Svgp : GpModel
     public Svgp WithFullCovariance()
     {
         if (!QDiagonal) throw new LatentException("SVGP: q(u) already has a full covariance");
-        var options = new SvgpOptions { Whiten = Whiten, QDiagonal = false, TrainInducingInputs = inducingInputs.requires_grad, MeanFunction = meanFunction, Jitter = jitter };
+        var options = new SvgpOptions { Whiten = Whiten, QDiagonal = false, TrainInducingInputs = inducingInputs.requires_grad, MeanFunction = meanFunction, Jitter = jitter, Dtype = Dtype };
         using var z = InducingInputs;
         var full = new Svgp(kernel, likelihood, z, LatentCount, DataCount, options);
         using var mean = VariationalMean;
@@ -143,7 +151,7 @@ public sealed class Svgp : GpModel
     /// <summary>KL(q(u) ‖ p(u)) summed over the latent GPs.</summary>
     public Tensor PriorKl() => GaussKl.Divergence(qMean, CurrentSqrt(), Whiten ? null : KmmCholesky());
 
-    /// <summary>The minibatch estimate of the ELBO: (N / B) Σ_batch E_q[log p(y | f)] − KL. X is [B, D] float64.</summary>
+    /// <summary>The minibatch estimate of the ELBO: (N / B) Σ_batch E_q[log p(y | f)] − KL. X is [B, D] in <see cref="Dtype"/>.</summary>
     public Tensor Elbo(Tensor X, Tensor y)
     {
         var cholesky = KmmCholesky();
@@ -172,11 +180,11 @@ public sealed class Svgp : GpModel
         var rows = mean.shape[0];
         if (!fullCov)
         {
-            var noise = randn([count, rows, LatentCount], dtype: float64, device: mean.device, generator: generator);
+            var noise = randn([count, rows, LatentCount], dtype: mean.dtype, device: mean.device, generator: generator);
             return mean.unsqueeze(0) + variance.sqrt().unsqueeze(0) * noise;
         }
-        var factor = linalg.cholesky(variance + jitter * eye(rows, dtype: float64, device: mean.device));
-        var standard = randn([LatentCount, rows, count], dtype: float64, device: mean.device, generator: generator);
+        var factor = linalg.cholesky(variance + jitter * eye(rows, dtype: mean.dtype, device: mean.device));
+        var standard = randn([LatentCount, rows, count], dtype: mean.dtype, device: mean.device, generator: generator);
         var correlated = factor.matmul(standard);
         return mean.unsqueeze(0) + correlated.permute(2, 1, 0);
     }
