@@ -92,7 +92,7 @@ public sealed class VaeCommand : ICliCommand
             long seed = result.GetValue(common.Seed);
             using var vae = VaeModel.Load(result.GetValue(model)!);
             using var dataset = DatasetLoader.Load(data.Read(result, seed) with { Standardize = false });
-            var test = vae.Prepare(dataset.Test);
+            var test = vae.Preprocessed(dataset.Test);
             Finish(ui, outDir, vae, Evaluate(ui, vae, test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed);
             return ExitCodes.Success;
         });

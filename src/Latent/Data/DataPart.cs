@@ -40,6 +40,10 @@ public sealed class DataPart : IDisposable
     /// <summary>The examples at <paramref name="indices"/> (int64 [K]), copied.</summary>
     public DataPart Select(Tensor indices) => new(Features.index_select(0, indices), Labels?.index_select(0, indices));
 
+    /// <summary>These examples in the units a model was fitted in: <paramref name="standardization"/> applied to the features (the same tensors when null).</summary>
+    public DataPart StandardizedBy(Standardization? standardization) =>
+        standardization is null ? new DataPart(Features.alias(), Labels?.alias()) : new DataPart(standardization.Apply(Features), Labels?.alias());
+
     /// <summary>Releases the native tensors.</summary>
     public void Dispose()
     {

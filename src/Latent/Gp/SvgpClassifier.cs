@@ -165,8 +165,7 @@ public sealed class SvgpClassifier : IDisposable
     }
 
     /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
-    public DataPart Preprocessed(DataPart raw) =>
-        new(Standardization is { } s ? s.Apply(raw.Features) : raw.Features.alias(), raw.Labels?.alias());
+    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
 
     /// <summary>Writes the model folder: config.json (kind "svgp", options, shapes, class names, standardisation, steps) and model.safetensors.</summary>
     public void Save(string directory)

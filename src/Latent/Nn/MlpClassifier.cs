@@ -53,6 +53,9 @@ public sealed class MlpClassifier : IDisposable
     /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
     public Standardization? Standardization { get; }
 
+    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
+    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
+
     /// <summary>Layer widths, input first, e.g. "784-256-128-10".</summary>
     public string Describe() => string.Join("-", network.Widths);
 

@@ -62,6 +62,9 @@ public sealed class NoisyClassifier : IDisposable
     /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
     public Standardization? Standardization { get; }
 
+    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
+    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
+
     /// <summary>"cnn" or "mlp".</summary>
     public string Architecture { get; }
 

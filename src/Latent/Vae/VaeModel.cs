@@ -234,9 +234,8 @@ public sealed class VaeModel : IDisposable
         IsTrained = true;
     }
 
-    /// <summary><paramref name="raw"/> in the units the model was fitted in: the saved standardisation applied (the same features when there is none).</summary>
-    public DataPart Prepare(DataPart raw) =>
-        Standardization is { } statistics ? new DataPart(statistics.Apply(raw.Features), raw.Labels?.alias()) : raw;
+    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
+    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
 
     /// <summary>Releases the network's tensors.</summary>
     public void Dispose() => Network.Dispose();

@@ -33,6 +33,22 @@ public sealed class MlpClassifierTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void ASavedModelAppliesItsStandardisationToRawData()
+    {
+        var csv = Latent.Tests.Data.TinyDataFiles.Csv(dir);
+        using var standardized = DatasetLoader.Load(new DataOptions { Path = csv, Standardize = true, Seed = 1 });
+        using var model = MlpClassifier.For(standardized, MlpClassifierOptions.Default with { Epochs = 2 });
+        model.Fit(standardized);
+        var expected = model.Evaluate(standardized.Test).ToDictionary();
+        model.Save(Path.Combine(dir, "model"));
+        using var loaded = MlpClassifier.Load(Path.Combine(dir, "model"));
+        using var raw = DatasetLoader.Load(new DataOptions { Path = csv, Seed = 1 });
+        using var prepared = loaded.Preprocessed(raw.Test);
+        Assert.Equal(expected, loaded.Evaluate(prepared).ToDictionary());
+        Assert.NotEqual(expected, loaded.Evaluate(raw.Test).ToDictionary());
+    }
+
+    [Fact]
     public void LabelsOutsideTheClassRangeAreOneLineErrorsBeforeTraining()
     {
         using var data = NoisyClassifierTests.Separable(4, images: false, classCount: 3);

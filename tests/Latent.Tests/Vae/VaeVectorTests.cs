@@ -83,7 +83,7 @@ public sealed class VaeVectorTests : TorchTest, IDisposable
         model.Save(Path.Combine(directory, "model"));
         using var loaded = VaeModel.Load(Path.Combine(directory, "model"));
         Assert.True(loaded.IsTrained);
-        var prepared = loaded.Prepare(raw.Test);
+        var prepared = loaded.Preprocessed(raw.Test);
         Assert.True(prepared.Features.allclose(data.Test.Features, rtol: 1e-5, atol: 1e-5));
         Assert.Equal(model.Evaluate(data.Test), loaded.Evaluate(prepared));
 
