@@ -12,7 +12,7 @@ internal static class Word2VecProfile
 {
     private const int Pairs = 2_000_000;
 
-    /// <summary>Prints the profile of a fit of <paramref name="model"/> on <paramref name="tokens"/> that took <paramref name="wallSeconds"/>.</summary>
+    /// <summary>Prints the profile of a fit of <paramref name="model"/> on <paramref name="tokens"/> that took <paramref name="wallSeconds"/> (NaN: not measured).</summary>
     public static void Print(Word2Vec model, IReadOnlyList<string> tokens, double wallSeconds)
     {
         var settings = model.Options;
@@ -71,6 +71,7 @@ internal static class Word2VecProfile
         Console.WriteLine($"  pairs per epoch ≈ {pairsPerEpoch:N0} ({kept:N0} of {corpus.Length:N0} tokens kept by subsampling × 2 × mean window {meanWindow}); {pairs:N0} over {Word2VecOptions.Default.Epochs} epochs");
         Console.WriteLine($"  per pair: drawing {settings.Negative} noise words + window {sample * 1e9:F0} ns; NegativeSampling.Step ({settings.Negative + 1} dots + updates) {step * 1e9:F0} ns, " +
                           $"of which the {settings.Negative + 1} dots alone (same rows) {dots * 1e9:F0} ns; per token: subsampling draw {keep * 1e9:F1} ns");
-        Console.WriteLine($"  predicted wall on {settings.Threads} threads = {predicted:F2} s (sampling {pairs * sample / settings.Threads:F2} s, step {pairs * step / settings.Threads:F2} s) vs measured {wallSeconds:F2} s (vocabulary build and Hogwild contention make the difference)");
+        string measured = double.IsFinite(wallSeconds) ? $" vs measured {wallSeconds:F2} s (vocabulary build, Hogwild contention and the machine's other load make the difference)" : "";
+        Console.WriteLine($"  predicted wall on {settings.Threads} threads = {predicted:F2} s (sampling {pairs * sample / settings.Threads:F2} s, step {pairs * step / settings.Threads:F2} s){measured}");
     }
 }
