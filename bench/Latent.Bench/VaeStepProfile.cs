@@ -8,11 +8,14 @@ namespace Latent.Bench;
 
 /// <summary>
 /// Where a 784-400-20 VAE step's time goes: the hand-written step cut into timed sections (libtorch on CPU runs each op
-/// synchronously, so a stopwatch around a section measures its kernels), the same layers' matmuls alone, and libtorch's fixed
-/// cost per op measured on a one-element tensor, from which the op count that explains the rest follows.
+/// synchronously, so a stopwatch around a section measures its kernels), and, interleaved with the steps so that
+/// all share the machine's load, the same layers' matmuls alone, one elementwise pass over the parameters, and libtorch's fixed cost
+/// per op on a one-element tensor, from which the op count that explains the rest follows.
 /// </summary>
 internal static class VaeStepProfile
 {
+    private const int TinyOps = 50;
+
     private static readonly string[] Sections =
         ["batch (index_select)", "encoder forward", "sample z + decoder forward", "loss terms (BCE, KL, mean)", "backward", "Adam step", "zero_grad", "EMA update (0.998)", "loss.item + dispose scope"];
 
@@ -32,6 +35,13 @@ internal static class VaeStepProfile
         using var average = new ParameterAverage(parameters, 0.998);
         using var generator = new Generator(9);
         using var order = randperm(images.shape[0], generator: generator);
+        var xs = images.narrow(0, 0, batchSize);
+        var weights = layers.Select(l => l.weight!.detach()).ToArray();
+        var inputs = new[] { xs, randn(batchSize, 400), randn(batchSize, 400), randn(batchSize, 20), randn(batchSize, 400) };
+        var gradients = weights.Select(w => randn(batchSize, w.shape[0])).ToArray();
+        var copies = parameters.Select(p => p.detach().clone()).ToArray();
+        using var one = ones(1);
+        var references = new double[4];
         var seconds = new double[Sections.Length];
         var watch = new Stopwatch();
         void Lap(int section)
@@ -41,7 +51,11 @@ internal static class VaeStepProfile
         }
         for (int step = -10; step < steps; step++)
         {
-            if (step == 0) Array.Clear(seconds);
+            if (step == 0)
+            {
+                Array.Clear(seconds);
+                Array.Clear(references);
+            }
             watch.Restart();
             var scope = NewDisposeScope();
             var x = images.index_select(0, order.narrow(0, (long)(step + 10) * batchSize % (images.shape[0] - batchSize), batchSize));
@@ -68,36 +82,32 @@ internal static class VaeStepProfile
             loss.item<float>();
             scope.Dispose();
             Lap(8);
-        }
-        double total = seconds.Sum() / steps;
-
-        using var matmulScope = NewDisposeScope();
-        var xs = images.narrow(0, 0, batchSize);
-        var weights = layers.Select(l => l.weight!.detach()).ToArray();
-        var inputs = new[] { xs, randn(batchSize, 400), randn(batchSize, 400), randn(batchSize, 20), randn(batchSize, 400) };
-        var gradients = weights.Select(w => randn(batchSize, w.shape[0])).ToArray();
-        double matmuls = TimePerCall(() =>
-        {
-            using var s = NewDisposeScope();
-            for (int i = 0; i < weights.Length; i++)
+            references[0] += Seconds(() =>
             {
-                inputs[i].matmul(weights[i].t());
-                gradients[i].t().matmul(inputs[i]);
-                if (i > 0) gradients[i].matmul(weights[i]);
-            }
-        }, steps);
-        var copies = parameters.Select(p => p.detach().clone()).ToArray();
-        double pass = TimePerCall(() =>
-        {
-            foreach (var c in copies) c.mul_(1.0);
-        }, steps);
-        using var one = ones(1);
-        double perOp = TimePerCall(() => one.add_(1), 20_000);
-        double perAllocatingOp = TimePerCall(() =>
-        {
-            using var s = NewDisposeScope();
-            _ = one + 1;
-        }, 20_000);
+                using var s = NewDisposeScope();
+                for (int i = 0; i < weights.Length; i++)
+                {
+                    inputs[i].matmul(weights[i].t());
+                    gradients[i].t().matmul(inputs[i]);
+                    if (i > 0) gradients[i].matmul(weights[i]);
+                }
+            });
+            references[1] += Seconds(() =>
+            {
+                foreach (var c in copies) c.mul_(1.0);
+            });
+            references[2] += Seconds(() =>
+            {
+                for (int i = 0; i < TinyOps; i++) one.add_(1);
+            }) / TinyOps;
+            references[3] += Seconds(() =>
+            {
+                using var s = NewDisposeScope();
+                for (int i = 0; i < TinyOps; i++) _ = one + 1;
+            }) / TinyOps;
+        }
+        double matmuls = references[0] / steps, pass = references[1] / steps, perOp = references[2] / steps, perAllocatingOp = references[3] / steps;
+        double total = seconds.Sum() / steps;
 
         Console.WriteLine($"profile of the hand-written step [{Word2VecBrownWorkload.Load()}], {steps} steps of batch {batchSize}, {get_num_threads()} libtorch thread(s):");
         for (int i = 0; i < Sections.Length; i++)
@@ -114,11 +124,10 @@ internal static class VaeStepProfile
                           $"the {(total - matmuls) * 1e3:F3} ms outside the matmuls are worth {(total - matmuls) / perAllocatingOp:F0} such ops");
     }
 
-    private static double TimePerCall(Action action, int calls)
+    private static double Seconds(Action action)
     {
-        for (int i = 0; i < Math.Min(calls, 100); i++) action();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < calls; i++) action();
-        return clock.Elapsed.TotalSeconds / calls;
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

@@ -19,15 +19,15 @@ public sealed class Word2VecBrownWorkload : IWorkload
     public string Name => "word2vec-brown";
 
     /// <inheritdoc />
-    public string Description => "skip-gram on Brown (95% train, 5 epochs, 2 threads): Latent vs gensim in the same run, held-out loss of both [--rounds 2] [--baseline] [--profile-only]";
+    public string Description => "skip-gram on Brown (95% train, 5 epochs, 2 threads): Latent vs gensim in the same run, held-out loss of both [--rounds 2] [--threads 2] [--baseline] [--profile-only]";
 
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        Arguments.RejectUnknown(args, "--rounds", "--baseline", "--profile-only");
+        Arguments.RejectUnknown(args, "--rounds", "--baseline", "--profile-only", "--threads");
         int rounds = Arguments.Int(args, "--rounds", 2);
         var tokens = BrownCorpus.LoadEmbedded().Words.Select(w => w.ToLowerInvariant()).ToList();
-        var settings = new Word2VecOptions();
+        var settings = new Word2VecOptions { Threads = Arguments.Int(args, "--threads", Word2VecOptions.Default.Threads) };
         int split = tokens.Count * 95 / 100;
         var heldOut = tokens.GetRange(split, tokens.Count - split);
         var train = tokens.GetRange(0, split);
