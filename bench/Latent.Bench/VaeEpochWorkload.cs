@@ -11,7 +11,7 @@ namespace Latent.Bench;
 /// <summary>
 /// Seconds per MNIST epoch (60k, batch 128, Adam 1e-3) of the 784-400-20 Bernoulli VAE through Latent versus a
 /// minimal hand-written TorchSharp loop with the same math, the two interleaved every few batches; plus the fraction of the measured
-/// fp32 matmul peak that an epoch reaches.
+/// fp32 matmul peak that an epoch reaches. First, <see cref="VaeStepProfile"/> prints where a step's time goes.
 /// </summary>
 public sealed class VaeEpochWorkload : IWorkload
 {
@@ -22,7 +22,7 @@ public sealed class VaeEpochWorkload : IWorkload
     public string Name => "vae-epoch";
 
     /// <inheritdoc/>
-    public string Description => "s/epoch, 784-400-20 Bernoulli VAE on MNIST: Latent vs hand-written TorchSharp loop [--rounds 1] [--data DIR] [--threads N]";
+    public string Description => "s/epoch, 784-400-20 Bernoulli VAE on MNIST: Latent vs hand-written TorchSharp loop [--rounds 1] [--profile-steps 200] [--profile-only] [--data DIR] [--threads N]";
 
     /// <inheritdoc/>
     public void Run(string[] args)
@@ -38,6 +38,8 @@ public sealed class VaeEpochWorkload : IWorkload
         Console.WriteLine($"measured fp32 matmul peak (best of 2048x2048 torch.mm): {peak:F1} GFLOP/s");
 
         double flops = EpochMatmulFlops(images.shape[0]);
+        VaeStepProfile.Print(images, BatchSize, Arguments.Int(args, "--profile-steps", 200), peak, EpochMatmulFlops(BatchSize));
+        if (args.Contains("--profile-only")) return;
         using var trainData = new BinarizedImages(images, Binarization.None, seed: 1);
         for (int round = 0; round < rounds; round++)
         {

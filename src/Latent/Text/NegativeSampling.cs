@@ -31,8 +31,7 @@ public static class NegativeSampling
             if (f >= MaxExp) g = (label - 1) * rate;
             else if (f < -MaxExp) g = label * rate;
             else g = (label - SigmoidTable[(int)((f + MaxExp) * (TableSize / MaxExp / 2))]) * rate;
-            VectorMath.Axpy(g, output, outputOffset, inputGradient, 0, stride);
-            VectorMath.Axpy(g, input, inputOffset, output, outputOffset, stride);
+            VectorMath.AccumulateAndUpdate(g, input, inputOffset, output, outputOffset, inputGradient, stride);
         }
         VectorMath.Axpy(1f, inputGradient, 0, input, inputOffset, stride);
     }

@@ -58,6 +58,9 @@ public sealed class Word2Vec
     /// <summary>The input (syn0) vectors: the word vectors word2vec.c saves.</summary>
     public WordVectors Vectors => vectors ??= new(Vocabulary.Words, Options.Dimensions, Unpad(input));
 
+    /// <summary>The output (syn1neg) vectors that negative sampling scores the input vectors against.</summary>
+    public WordVectors OutputVectors => new(Vocabulary.Words, Options.Dimensions, Unpad(output));
+
     /// <summary>
     /// Builds the vocabulary of <paramref name="tokens"/> (lowercased first when <see cref="Word2VecOptions.Lowercase"/> is set)
     /// and trains skip-gram vectors on them from a fresh seeded start; <paramref name="progress"/> receives the fraction done.

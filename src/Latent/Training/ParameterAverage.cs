@@ -28,11 +28,11 @@ public sealed class ParameterAverage : IDisposable
     /// <summary>How many updates the average has seen.</summary>
     public long Updates { get; private set; }
 
-    /// <summary>Folds the current parameter values into the average (call after each optimizer step).</summary>
+    /// <summary>Folds the current parameter values into the average (call after each optimizer step): s ← β s + (1 − β) θ as one lerp pass.</summary>
     public void Update()
     {
         using var noGrad = no_grad();
-        for (int i = 0; i < parameters.Length; i++) sums[i].mul_(Decay).add_(parameters[i], alpha: 1 - Decay);
+        for (int i = 0; i < parameters.Length; i++) sums[i].lerp_(parameters[i], 1 - Decay);
         Updates++;
     }
 

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using Latent.Text;
+
+namespace Latent.Bench;
+
+/// <summary>
+/// Runs gensim's skip-gram word2vec (Debian's python3-gensim) on the same tokens and settings in a child process and reads back
+/// its input (wv) and output (syn1neg) vectors; <see cref="Find"/> says when no Python with gensim is installed.
+/// </summary>
+internal sealed class GensimWord2Vec
+{
+    private const string Script = """
+        import sys, time
+        from gensim.models import Word2Vec
+        from gensim.models.keyedvectors import KeyedVectors
+        corpus, out, d, window, min_count, negative, sample, alpha, epochs, workers, seed, sentence = sys.argv[1:13]
+        with open(corpus, encoding="utf-8") as f:
+            sentences = [line.split() for line in f]
+        start = time.perf_counter()
+        model = Word2Vec(sentences, sg=1, hs=0, vector_size=int(d), window=int(window), min_count=int(min_count), negative=int(negative),
+                         sample=float(sample), alpha=float(alpha), min_alpha=float(alpha) * 1e-4, epochs=int(epochs), workers=int(workers),
+                         seed=int(seed))
+        seconds = time.perf_counter() - start
+        model.wv.save_word2vec_format(out + ".input.txt")
+        output = KeyedVectors(int(d))
+        output.add_vectors(model.wv.index_to_key, model.syn1neg)
+        output.save_word2vec_format(out + ".output.txt")
+        print(f"{seconds:.6f}")
+        """;
+
+    private readonly string python;
+
+    private GensimWord2Vec(string python, string version)
+    {
+        this.python = python;
+        Version = version;
+    }
+
+    /// <summary>gensim's version string.</summary>
+    public string Version { get; }
+
+    /// <summary>The first of python3 on PATH and /usr/bin/python3 that imports gensim, or null (with the reason in <paramref name="why"/>).</summary>
+    public static GensimWord2Vec? Find(out string why)
+    {
+        why = "neither python3 on PATH nor /usr/bin/python3 imports gensim (install Debian's python3-gensim to compare)";
+        foreach (var candidate in new[] { "python3", "/usr/bin/python3" })
+        {
+            try
+            {
+                var (code, text) = RunProcess(candidate, ["-c", "import gensim; print(gensim.__version__)"]);
+                if (code == 0) return new GensimWord2Vec(candidate, text.Trim());
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="tokens"/> cut into sentences of <see cref="Word2VecOptions.MaxSentenceLength"/> tokens (as Latent cuts them)
+    /// and returns gensim's own training seconds (vocabulary build included, file reading excluded) and its input and output vectors.
+    /// </summary>
+    public (double Seconds, WordVectors Input, WordVectors Output) Train(IReadOnlyList<string> tokens, Word2VecOptions settings)
+    {
+        var directory = Directory.CreateTempSubdirectory("latent-gensim-");
+        try
+        {
+            var corpus = Path.Combine(directory.FullName, "corpus.txt");
+            using (var writer = new StreamWriter(corpus))
+            {
+                for (int start = 0; start < tokens.Count; start += settings.MaxSentenceLength)
+                    writer.WriteLine(string.Join(' ', Enumerable.Range(start, Math.Min(settings.MaxSentenceLength, tokens.Count - start)).Select(i => tokens[i])));
+            }
+            var script = Path.Combine(directory.FullName, "train.py");
+            File.WriteAllText(script, Script);
+            var output = Path.Combine(directory.FullName, "vectors");
+            string[] arguments = [script, corpus, output, .. new object[] { settings.Dimensions, settings.Window, settings.MinCount, settings.Negative, settings.Sample,
+                settings.StartingAlpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.MaxSentenceLength }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
+            var (code, text) = RunProcess(python, arguments);
+            if (code != 0) throw new LatentException($"gensim failed (exit {code}): {text.Trim().Split('\n')[^1]}");
+            double seconds = double.Parse(text.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+            return (seconds, WordVectors.Load(output + ".input.txt", WordVectorFormat.Text), WordVectors.Load(output + ".output.txt", WordVectorFormat.Text));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static (int Code, string Output) RunProcess(string file, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+}
