@@ -26,7 +26,7 @@ public sealed class UnwritableOutTests : TorchTest, IDisposable
         {
             var (code, error) = CliRunner.Run([.. command, "--data", data, "--out", outDir]);
             Assert.Equal(1, code);
-            Assert.Equal(1, error.TrimEnd().Split('\n').Length);
+            Assert.Single(error.TrimEnd().Split('\n'));
             Assert.StartsWith($"error: --out: cannot write to '{outDir}'", error);
         }
         Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToArray());
