@@ -66,7 +66,7 @@ public sealed class NoisyCommand : ICliCommand
             {
                 NoisyFigures.WriteCsv(Path.Combine(outDir, "noisy.csv"), pairs),
                 NoisyFigures.SaveAccuracyPng(Path.Combine(outDir, "accuracy.png"), pairs, $"Clean test accuracy ({result.GetValue(noise)} noise)"),
-                NoisyFigures.SaveTransitionsPng(Path.Combine(outDir, "transitions.png"), pairs),
+                NoisyFigures.SaveTransitionsPng(Path.Combine(outDir, "transitions.png"), pairs, dataset.ClassNames),
                 MetricsFile.Write(outDir, primary.Metrics),
             }.Concat(runs.Select(r => Path.Combine(outDir, r.Name)))) ui.Wrote(path);
             return ExitCodes.Success;

@@ -29,16 +29,16 @@ public static class NoisyFigures
         return chart.SavePng(path);
     }
 
-    /// <summary>Saves heatmaps of the true T, the realised noise and each run's learned or fixed Q (columns: true class), sized to C.</summary>
-    public static string SaveTransitionsPng(string path, IReadOnlyList<(string Name, NoisyTrainingResult Result)> runs)
+    /// <summary>Saves heatmaps of the true T, the realised noise and each run's learned or fixed Q (columns: true class), sized to C, labelled by <paramref name="classNames"/> when given.</summary>
+    public static string SaveTransitionsPng(string path, IReadOnlyList<(string Name, NoisyTrainingResult Result)> runs, IReadOnlyList<string>? classNames = null)
     {
         var first = runs[0].Result;
         int classes = first.Classes;
         var charts = new List<IChart>();
-        if (first.TrueTransition is { } truth) charts.Add(new HeatmapChart("true T", Matrix(truth, classes), "noisy label", "true label"));
-        if (first.RealisedTransition is { } realised) charts.Add(new HeatmapChart("realised noise", Matrix(realised, classes), "noisy label", "true label"));
+        if (first.TrueTransition is { } truth) charts.Add(new HeatmapChart("true T", Matrix(truth, classes), "noisy label", "true label", classNames));
+        if (first.RealisedTransition is { } realised) charts.Add(new HeatmapChart("realised noise", Matrix(realised, classes), "noisy label", "true label", classNames));
         foreach (var (name, result) in runs.Where(r => r.Result.Model != NoiseModel.None))
-            charts.Add(new HeatmapChart($"{name}: max|Q−T| {result.Selected.MaxAbsErrorToTrue:G3}", Matrix(result.Transition, classes), "noisy label", "true label"));
+            charts.Add(new HeatmapChart($"{name}: max|Q−T| {result.Selected.MaxAbsErrorToTrue:G3}", Matrix(result.Transition, classes), "noisy label", "true label", classNames));
         int panel = Math.Clamp(220 + 30 * classes, 360, 1200);
         return Figure.SavePng(path, charts, Math.Min(3, charts.Count), panel + 80, panel);
     }

@@ -11,6 +11,25 @@ public class ReportingTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     [Fact]
+    public void HeatmapsLabelTheirRowsAndColumnsByNameOrIndex()
+    {
+        var matrix = new[,] { { 0.6, 0.1, 0.3 }, { 0.3, 0.6, 0.1 }, { 0.1, 0.3, 0.6 } };
+        var named = new HeatmapChart("T", matrix, "noisy label", "true label", ["eight", "five", "three"]);
+        static string[] Ticks(HeatmapChart chart, bool bottom)
+        {
+            var plot = chart.Build();
+            plot.GetImageBytes(300, 300);
+            var axis = bottom ? (ScottPlot.IAxis)plot.Axes.Bottom : plot.Axes.Left;
+            return axis.TickGenerator.Ticks.Where(t => t.IsMajor).OrderBy(t => bottom ? t.Position : -t.Position).Select(t => t.Label).ToArray();
+        }
+        Assert.Equal(["eight", "five", "three"], Ticks(named, bottom: true));
+        Assert.Equal(["eight", "five", "three"], Ticks(named, bottom: false));
+        Assert.Equal(["0", "1", "2"], Ticks(new HeatmapChart("T", matrix), bottom: true));
+        using (var png = SKBitmap.Decode(Figure.SavePng(Path.Combine(dir, "t.png"), [named], 1, 300, 300))) Assert.Equal(300, png.Width);
+        Assert.Contains("2 names for a 3×3 matrix", Assert.Throws<LatentException>(() => new HeatmapChart("T", matrix, names: ["a", "b"])).Message);
+    }
+
+    [Fact]
     public void LineChartsAndFiguresArePngsOfTheRequestedSize()
     {
         var chart = new LineChart("loss", "step", "loss") { LogY = true }
