@@ -57,4 +57,20 @@ public class DiscreteDistributionTests : TorchTest
         double fraction = d.Sample(generator).to(ScalarType.Float64).mean().item<double>();
         Assert.Equal(0.75, fraction, 2);
     }
+
+    [Fact]
+    public void CategoricalFollowsTheDistributionContract()
+    {
+        IDistribution d = new CategoricalLogits(tensor(new[,] { { 0.0, 1.0, 2.0 }, { 2.0, 0.0, -1.0 } }).requires_grad_());
+        Assert.Equal(0, d.EventDimensions);
+        Assert.False(d.HasRSample);
+        Assert.Throws<LatentException>(() => d.RSample());
+        using var classes = tensor(new long[] { 2, 0 });
+        Assert.True(d.LogProb(classes).eq(d.LogProbPerDimension(classes)).all().item<bool>());
+        Assert.Equal([2L], d.LogProb(classes).shape);
+        var sample = d.Sample(new Generator(1));
+        Assert.False(sample.requires_grad);
+        Assert.Equal([2L], sample.shape);
+        Assert.True(d.Mean.isnan().all().item<bool>());
+    }
 }
