@@ -33,9 +33,6 @@ public sealed class MnistData : IDisposable
     public MnistData Take(long count) =>
         new(Images.narrow(0, 0, Math.Min(count, Count)), Labels.narrow(0, 0, Math.Min(count, Count)), Rows, Columns);
 
-    /// <summary>A deskewed copy (see <see cref="Deskew"/>): every image sheared upright and centred on its centre of mass.</summary>
-    public MnistData Deskewed() => new(Deskew.Images(Images, Rows, Columns), Labels.clone(), Rows, Columns);
-
     /// <summary>Releases the native tensors.</summary>
     public void Dispose()
     {
