@@ -36,9 +36,10 @@ public sealed class NoisyCommand : ICliCommand
         var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose confident predictions estimate T for --q forward");
         var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
+        var resume = CommonOptions.Resume("continue a stopped run: each noise model from its checkpoint in --out (models without one start afresh)");
 
         var train = new Command("train", "Train on your data with injected label noise; report clean-test accuracy per epoch, learned Q beside the true T, and metrics.json.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, resume }) train.Options.Add(option);
         data.AddTo(train);
         common.AddTo(train);
         train.SetAction(result =>
@@ -55,7 +56,8 @@ public sealed class NoisyCommand : ICliCommand
             {
                 var bar = progress.AddTask(name, maxValue: 1);
                 using var model = NoisyClassifier.For(dataset, options with { Model = Models[name] });
-                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step));
+                var checkpoint = Path.Combine(outDir, $"checkpoint-{name}.bin");
+                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume) && File.Exists(checkpoint), ui.Stop);
                 model.Save(Path.Combine(outDir, name));
                 return (Name: name, Result: fit, Metrics: model.Evaluate(dataset.Test).ToDictionary());
             }).ToList());

@@ -21,72 +21,39 @@ public static class CliOptions
         }
     }
 
-    /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
-    public static Option<int> Int(string name, int defaultValue, string description, int minimum = 1)
+    /// <summary>Adds to <paramref name="option"/> the check that a converted value satisfies <paramref name="valid"/>, else "NAME must be REQUIREMENT, got VALUE".</summary>
+    private static Option<T> Requiring<T>(Option<T> option, Func<T, bool> valid, string requirement)
     {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
-            if (TryGet(result, out int value) && value < minimum) result.AddError($"{name} must be at least {minimum}, got {value}");
+            if (TryGet(result, out T value) && !valid(value)) result.AddError($"{option.Name} must be {requirement}, got {Convert.ToString(value, CultureInfo.InvariantCulture)}");
         });
         return option;
     }
+
+    /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int> Int(string name, int defaultValue, string description, int minimum = 1) =>
+        Requiring(new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue }, value => value >= minimum, $"at least {minimum}");
 
     /// <summary>A floating-point option that must be finite and strictly positive.</summary>
-    public static Option<double> PositiveDouble(string name, double defaultValue, string description)
-    {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (TryGet(result, out double value) && (!(value > 0) || double.IsInfinity(value))) result.AddError($"{name} must be a positive number, got {value.ToString(CultureInfo.InvariantCulture)}");
-        });
-        return option;
-    }
+    public static Option<double> PositiveDouble(string name, double defaultValue, string description) =>
+        Requiring(new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue }, value => value > 0 && double.IsFinite(value), "a positive number");
 
     /// <summary>A floating-point option that must be finite and at least 0 (a penalty weight where 0 means off).</summary>
-    public static Option<double> NonNegativeDouble(string name, double defaultValue, string description)
-    {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (TryGet(result, out double value) && !(value >= 0 && double.IsFinite(value))) result.AddError($"{name} must be a non-negative number, got {value.ToString(CultureInfo.InvariantCulture)}");
-        });
-        return option;
-    }
+    public static Option<double> NonNegativeDouble(string name, double defaultValue, string description) =>
+        Requiring(new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue }, value => value >= 0 && double.IsFinite(value), "a non-negative number");
 
     /// <summary>An optional floating-point option that, when given, must be finite and strictly positive (null when absent).</summary>
-    public static Option<double?> OptionalPositiveDouble(string name, string description)
-    {
-        var option = new Option<double?>(name) { Description = description };
-        option.Validators.Add(result =>
-        {
-            if (TryGet(result, out double? value) && value is { } given && (!(given > 0) || double.IsInfinity(given)))
-                result.AddError($"{name} must be a positive number, got {given.ToString(CultureInfo.InvariantCulture)}");
-        });
-        return option;
-    }
+    public static Option<double?> OptionalPositiveDouble(string name, string description) =>
+        Requiring(new Option<double?>(name) { Description = description }, value => value is not { } given || given > 0 && double.IsFinite(given), "a positive number");
 
     /// <summary>An optional count (a cap such as --examples) that, when given, must be at least 1 (null when absent: no cap).</summary>
-    public static Option<long?> OptionalCount(string name, string description)
-    {
-        var option = new Option<long?>(name) { Description = description };
-        option.Validators.Add(result =>
-        {
-            if (TryGet(result, out long? value) && value is < 1) result.AddError($"{name} must be at least 1, got {value}");
-        });
-        return option;
-    }
+    public static Option<long?> OptionalCount(string name, string description) =>
+        Requiring(new Option<long?>(name) { Description = description }, value => value is not < 1, "at least 1");
 
     /// <summary>A floating-point option in [0, 1): a share of something, or a moving-average decay where 0 means off.</summary>
-    public static Option<double> UnitFraction(string name, double defaultValue, string description)
-    {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (TryGet(result, out double value) && !(value >= 0 && value < 1)) result.AddError($"{name} must be in [0, 1), got {value.ToString(CultureInfo.InvariantCulture)}");
-        });
-        return option;
-    }
+    public static Option<double> UnitFraction(string name, double defaultValue, string description) =>
+        Requiring(new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue }, value => value >= 0 && value < 1, "in [0, 1)");
 
     /// <summary>A string option restricted to <paramref name="choices"/> (listed in help and in the error).</summary>
     public static Option<string> Choice(string name, string defaultValue, string description, params string[] choices)

@@ -15,7 +15,7 @@ public sealed class CommonOptions
     public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print stack traces of unexpected errors", Recursive = true };
 
     /// <summary>A fresh --resume option for a command that checkpoints into --out.</summary>
-    public static Option<bool> Resume() => new("--resume") { Description = "continue a stopped run from the checkpoint in --out" };
+    public static Option<bool> Resume(string description = "continue a stopped run from the checkpoint in --out") => new("--resume") { Description = description };
 
     /// <summary>Creates the options and validates that --out is not an existing file.</summary>
     public CommonOptions()

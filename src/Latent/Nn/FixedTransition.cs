@@ -12,7 +12,7 @@ public sealed class FixedTransition : NoiseAdaptation
     public FixedTransition(Tensor transition) : base(nameof(FixedTransition))
     {
         Data.LabelNoise.Validate(transition, "fixed T");
-        this.transition = transition.to(ScalarType.Float32).clone();
+        this.transition = transition.to(ScalarType.Float32).contiguous().clone();
         RegisterComponents();
     }
 

@@ -43,8 +43,13 @@ public sealed class NoisyLabelExperiment
         return result;
     }
 
-    /// <summary>Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it).</summary>
-    public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null)
+    /// <summary>
+    /// Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it). With a
+    /// <paramref name="checkpointPath"/> a checkpoint is written after every epoch and when <paramref name="stop"/> interrupts the run
+    /// (see <see cref="TrainerOptions.Stop"/>); <paramref name="resume"/> continues from it to the uninterrupted run's weights, Q and records.
+    /// </summary>
+    public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null,
+        Action<TrainingProgress>? onProgress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -58,7 +63,10 @@ public sealed class NoisyLabelExperiment
         torch.manual_seed(options.Seed);
         var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition);
         var records = new List<EpochRecord>();
-        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress);
+        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress, new TrainerOptions
+        {
+            Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
+        });
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
         result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = trueTransition.data<double>().ToArray() };
         return network;
@@ -74,7 +82,8 @@ public sealed class NoisyLabelExperiment
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
         using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null);
-        Train(network, options with { Epochs = options.EstimationEpochs, ValidationFraction = 0 }, "adam", split.WithoutValidation(), [], null, null);
+        Train(network, options, "adam", split.WithoutValidation(), [], null, null,
+            new TrainerOptions { Epochs = options.EstimationEpochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay });
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
@@ -106,9 +115,11 @@ public sealed class NoisyLabelExperiment
     /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
-    /// the end. Returns the 1-based epoch whose state the network holds.
+    /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
+    /// state beside what the trainer keeps. Returns the 1-based epoch whose state the network holds.
     /// </summary>
-    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records, Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress)
+    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
+        Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
@@ -125,18 +136,44 @@ public sealed class NoisyLabelExperiment
         var bestLoss = double.PositiveInfinity;
         Dictionary<string, Tensor>? bestState = null;
         bool learnQ = false;
-        ProjectionProbeAccumulator? probe = null;
+        ProjectionProbeAccumulator? probe = null, resumedProbe = null;
         var clock = new Stopwatch();
+        double resumedSeconds = 0;
         Trainer? trainer = null;
-        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay },
-            new TrainerOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay })
+        trainer = new Trainer(network.Classifier, OptimizerSettings.Adam(options.LearningRate) with { WeightDecay = options.WeightDecay }, trainerOptions)
         {
             BeforeEpoch = index =>
             {
                 epoch = index + 1;
                 learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
-                probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? new ProjectionProbeAccumulator() : null;
+                probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? resumedProbe ?? new ProjectionProbeAccumulator() : null;
+                resumedProbe = null;
                 clock.Restart();
+            },
+            SaveState = writer =>
+            {
+                writer.Write(clock.Elapsed.TotalSeconds + resumedSeconds);
+                WriteProbe(writer, probe);
+                network.Noise?.save(writer);
+                ((OptimizerHelper?)transitionOptimizer)?.save_state_dict(writer);
+                transitionAverage?.Save(writer);
+                EpochRecord.WriteAll(writer, records);
+                writer.Write(bestEpoch);
+                writer.Write(bestLoss);
+                WriteState(writer, bestState);
+            },
+            LoadState = reader =>
+            {
+                resumedSeconds = reader.ReadDouble();
+                resumedProbe = ReadProbe(reader);
+                network.Noise?.load(reader);
+                ((OptimizerHelper?)transitionOptimizer)?.load_state_dict(reader);
+                transitionAverage?.Load(reader);
+                records.Clear();
+                records.AddRange(EpochRecord.ReadAll(reader));
+                bestEpoch = reader.ReadInt32();
+                bestLoss = reader.ReadDouble();
+                bestState = ReadState(reader, network);
             },
             AfterStep = () =>
             {
@@ -155,9 +192,10 @@ public sealed class NoisyLabelExperiment
             Progress = onProgress,
             Evaluate = () =>
             {
-                double seconds = clock.Elapsed.TotalSeconds;
                 var displaced = transitionAverage?.SwapIn() ?? [];
-                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, seconds, probe?.Average(), split);
+                var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, clock.Elapsed.TotalSeconds + resumedSeconds, probe?.Average(), split);
+                (probe, resumedSeconds) = (null, 0);
+                clock.Reset();
                 if (record.ValidationLoss < bestLoss)
                 {
                     bestLoss = record.ValidationLoss;
@@ -182,6 +220,54 @@ public sealed class NoisyLabelExperiment
         DisposeState(bestState);
         return bestEpoch;
     }
+
+    /// <summary>Writes the best epoch's state (a presence flag, then each tensor by name) into a checkpoint.</summary>
+    private static void WriteState(BinaryWriter writer, Dictionary<string, Tensor>? state)
+    {
+        writer.Write(state is not null);
+        if (state is null) return;
+        writer.Write(state.Count);
+        foreach (var (name, tensor) in state)
+        {
+            writer.Write(name);
+            tensor.Save(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote into fresh copies of <paramref name="network"/>'s state tensors (names and shapes checked).</summary>
+    private static Dictionary<string, Tensor>? ReadState(BinaryReader reader, NoisyLabelClassifier network)
+    {
+        if (!reader.ReadBoolean()) return null;
+        var current = network.state_dict();
+        int count = reader.ReadInt32();
+        if (count != current.Count) throw new LatentException($"the best epoch's state holds {count} tensors, the network has {current.Count}");
+        var state = new Dictionary<string, Tensor>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var name = reader.ReadString();
+                if (!current.TryGetValue(name, out var like) || state.ContainsKey(name)) throw new LatentException($"the best epoch's state names '{name}', which the network does not have");
+                var copy = like.detach().clone().DetachFromDisposeScope();
+                state[name] = copy;
+                copy.Load(reader);
+            }
+        }
+        catch
+        {
+            DisposeState(state);
+            throw;
+        }
+        return state;
+    }
+
+    private static void WriteProbe(BinaryWriter writer, ProjectionProbeAccumulator? probe)
+    {
+        writer.Write(probe is not null);
+        probe?.Save(writer);
+    }
+
+    private static ProjectionProbeAccumulator? ReadProbe(BinaryReader reader) => reader.ReadBoolean() ? ProjectionProbeAccumulator.Load(reader) : null;
 
     private static void DisposeState(Dictionary<string, Tensor>? state)
     {

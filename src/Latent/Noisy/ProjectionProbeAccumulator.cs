@@ -30,6 +30,20 @@ internal sealed class ProjectionProbeAccumulator
         count++;
     }
 
+    /// <summary>Writes the running sums and count (for checkpoints).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        foreach (var sum in new[] { ratio, stepCosine, momentumCosine, offSimplex, pinned }) writer.Write(sum);
+        writer.Write(count);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote.</summary>
+    public static ProjectionProbeAccumulator Load(BinaryReader reader) => new()
+    {
+        ratio = reader.ReadDouble(), stepCosine = reader.ReadDouble(), momentumCosine = reader.ReadDouble(), offSimplex = reader.ReadDouble(),
+        pinned = reader.ReadDouble(), count = reader.ReadInt32(),
+    };
+
     /// <summary>The averages over the recorded steps (zeros when none was recorded).</summary>
     public ProjectionProbe Average()
     {

@@ -71,18 +71,22 @@ public sealed class InterruptTests : IDisposable
         }
     }
 
-    private static void AssertSameResult(string expected, string actual)
+    private static void AssertSameResult(string expected, string actual, params string[] models)
     {
         Assert.Equal(File.ReadAllText(Path.Combine(expected, "metrics.json")), File.ReadAllText(Path.Combine(actual, "metrics.json")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(expected, "model", "model.safetensors")), File.ReadAllBytes(Path.Combine(actual, "model", "model.safetensors")));
+        foreach (var model in models.DefaultIfEmpty("model"))
+            Assert.Equal(File.ReadAllBytes(Path.Combine(expected, model, "model.safetensors")), File.ReadAllBytes(Path.Combine(actual, model, "model.safetensors")));
     }
 
-    /// <summary>Starts <paramref name="args"/> --out OUT, interrupts it with SIGINT once its first checkpoint exists, checks what it printed, then resumes it to the end.</summary>
-    private void InterruptAndResume(string[] args, string name)
+    /// <summary>
+    /// Starts <paramref name="args"/> --out OUT, interrupts it with SIGINT once <paramref name="checkpointFile"/> exists, checks what it
+    /// printed and that OUT holds only <paramref name="leftBehind"/> (default: the checkpoint), then resumes it to the end.
+    /// </summary>
+    private void InterruptAndResume(string[] args, string name, string checkpointFile = "checkpoint.bin", params string[] leftBehind)
     {
         var outDir = Path.Combine(dir, name);
         string[] run = [.. args, "--out", outDir];
-        var checkpoint = Path.Combine(outDir, "checkpoint.bin");
+        var checkpoint = Path.Combine(outDir, checkpointFile);
         using (var child = new Child(run))
         {
             WaitFor(checkpoint);
@@ -92,7 +96,7 @@ public sealed class InterruptTests : IDisposable
             var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Matches($"^interrupted after step [0-9]+; checkpoint written to {checkpoint}$", lines[^2]);
             Assert.Equal($"resume with: latent {string.Join(' ', run)} --resume", lines[^1]);
-            Assert.Equal(["checkpoint.bin"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+            Assert.Equal(leftBehind.DefaultIfEmpty(checkpointFile).Order(), Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         }
         var resumed = Run([.. run, "--resume"]);
         Assert.True(resumed.Code == 0, resumed.Error);
@@ -133,5 +137,19 @@ public sealed class InterruptTests : IDisposable
         InterruptAndResume(args, "sigint");
         Assert.True(uninterrupted.Finish().Code == 0);
         AssertSameResult(straight, Path.Combine(dir, "sigint"));
+    }
+
+    [Fact]
+    public void NoisyTrainSurvivesSigintInItsSecondModelAndResumesBothToTheUninterruptedResult()
+    {
+        var data = TinyDataFiles.Csv(dir, count: 200);
+        // 100 epochs instead of the default 10, so that the second noise model is still training when the signal arrives; the first
+        // one's model folder and final checkpoint stay (ResumeTests shows that a resumed fit continues from its checkpoint exactly).
+        string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "100"];
+        var straight = Path.Combine(dir, "straight");
+        using var uninterrupted = new Child([.. args, "--out", straight]);
+        InterruptAndResume(args, "sigint", "checkpoint-softmax.bin", "checkpoint-none.bin", "checkpoint-softmax.bin", "none");
+        Assert.True(uninterrupted.Finish().Code == 0);
+        AssertSameResult(straight, Path.Combine(dir, "sigint"), "none", "softmax");
     }
 }

@@ -1,4 +1,6 @@
 using Latent.Nn;
+using Latent.Noisy;
+using Latent.Tests.Noisy;
 using Latent.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -45,6 +47,33 @@ public sealed class CheckpointFuzzTests : TorchTest, IDisposable
                 File.WriteAllBytes(path, mutated);
                 run.Case($"{(average is null ? "plain" : "averaged")}: {name}", () => Train(path, resume: true, average), path);
             }
+        }
+        run.Finish();
+    }
+
+    [Fact]
+    public void NoisyLabelCheckpointFiles()
+    {
+        var run = new FuzzRun("checkpoint (noisy train resume: Q, its optimizer, records, best epoch)", output);
+        using var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 60, testCount: 10);
+        // Two epochs of 3 steps with the projected Q under Adam and an average: every part of the extra state is present.
+        var options = NoisyTrainingOptions.Default with { Epochs = 2, BatchSize = 20, Model = NoiseModel.Project, TransitionOptimizer = "adam", AverageDecay = 0.9, FrozenEpochs = 0, HiddenUnits = 8 };
+        void Fit(string checkpoint, bool resume)
+        {
+            using var model = NoisyClassifier.For(data, options);
+            model.Fit(data, "symmetric:0.2", checkpointPath: checkpoint, resume: resume);
+        }
+        var valid = Path.Combine(dir, "noisy.ckpt");
+        Fit(valid, resume: false);
+        var bytes = File.ReadAllBytes(valid);
+        var cases = new List<(string, byte[])> { ("empty", Array.Empty<byte>()) };
+        cases.AddRange(new Mutator(53).Mutate(bytes, 60));
+        int i = 0;
+        foreach (var (name, mutated) in cases)
+        {
+            var path = Path.Combine(dir, $"noisy-case{i++}.ckpt");
+            File.WriteAllBytes(path, mutated);
+            run.Case(name, () => Fit(path, resume: true), path);
         }
         run.Finish();
     }

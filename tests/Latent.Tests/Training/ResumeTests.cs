@@ -1,6 +1,7 @@
 using Latent.Data;
 using Latent.Gp;
 using Latent.Nn;
+using Latent.Noisy;
 using Latent.Tests.Noisy;
 using Latent.Text;
 using Latent.Tests.Vae;
@@ -107,6 +108,38 @@ public sealed class ResumeTests : TorchTest, IDisposable
         Assert.Equal(expected.Steps, curve.Steps);
         Assert.Equal(expected.Evaluations, curve.Evaluations);
         AssertSameWeights(straight.Network, resumed.Network);
+    }
+
+    [Theory]
+    [InlineData(NoiseModel.Softmax, 14, null)]
+    [InlineData(NoiseModel.Project, 20, 0.9)]
+    [InlineData(NoiseModel.Forward, 12, 0.9)]
+    public void NoisyInterruptedResumesWithQItsOptimizerAndTheBestEpochToTheSameModelAndRecords(NoiseModel noiseModel, long stopAfter, double? average)
+    {
+        using var data = NoisyClassifierTests.Separable(3, images: false);
+        // 4 epochs of 6 steps (135 training examples after the validation split, batches of 25) instead of the defaults; Adam on the
+        // projected Q so its probe runs too. Step 12 ends epoch 2 (the epoch-end checkpoint), steps 14 and 20 lie inside one. At this
+        // learning rate the noisy validation loss is lowest in epoch 2 or 3, so the best epoch's state must come back from the checkpoint.
+        var options = NoisyTrainingOptions.Default with
+        {
+            Epochs = 4, BatchSize = 25, LearningRate = 0.01, Seed = 5, Model = noiseModel, TransitionOptimizer = "adam", EstimationEpochs = 1, AverageDecay = average,
+        };
+        var checkpoint = Path.Combine(dir, $"noisy-{noiseModel}.bin");
+        using var straight = NoisyClassifier.For(data, options);
+        var expected = straight.Fit(data, "pairflip:0.3");
+
+        using var stop = new CancellationTokenSource();
+        using (var first = NoisyClassifier.For(data, options))
+            Assert.Equal(stopAfter, Assert.Throws<TrainingInterruptedException>(() => first.Fit(data, "pairflip:0.3", StopAt(stop, stopAfter), checkpoint, stop: stop.Token)).Step);
+        using var resumed = NoisyClassifier.For(data, options);
+        var actual = resumed.Fit(data, "pairflip:0.3", checkpointPath: checkpoint, resume: true);
+        Assert.Equal(expected.SelectedEpoch, actual.SelectedEpoch);
+        Assert.Equal(expected.Epochs.Select(r => r with { Seconds = 0 }), actual.Epochs.Select(r => r with { Seconds = 0 }));
+        Assert.Equal(expected.Transition, actual.Transition);
+        Assert.Equal(straight.Transition(), resumed.Transition());
+        using var before = straight.PredictProba(data.Test.Features);
+        using var after = resumed.PredictProba(data.Test.Features);
+        Assert.True(before.equal(after).all().item<bool>());
     }
 
     private static readonly SvgpClassifierOptions Svgp = new() { Inducing = "first:12", Iterations = 25, BatchSize = 16, CheckpointEvery = 10, LearningRate = 0.05, FinalLearningRate = 0.005, Seed = 4 };
