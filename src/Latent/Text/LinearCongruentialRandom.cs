@@ -8,6 +8,9 @@ public struct LinearCongruentialRandom
     /// <summary>Starts the generator at <paramref name="seed"/>.</summary>
     public LinearCongruentialRandom(ulong seed) => state = seed;
 
+    /// <summary>The current state: a generator started at it continues the same sequence (for checkpoints).</summary>
+    public readonly ulong State => state;
+
     /// <summary>Advances the generator and returns its new 64-bit state.</summary>
     public ulong Next()
     {

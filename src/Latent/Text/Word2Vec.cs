@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Latent.IO;
+using Latent.Training;
 using static TorchSharp.torch;
 
 namespace Latent.Text;
@@ -64,9 +65,14 @@ public sealed class Word2Vec
     /// <summary>
     /// Builds the vocabulary of <paramref name="tokens"/> (lowercased first when <see cref="Word2VecOptions.Lowercase"/> is set)
     /// and trains skip-gram vectors on them from a fresh seeded start; <paramref name="progress"/> receives the fraction done.
+    /// With a <paramref name="checkpointPath"/> the worker threads meet after every epoch and a checkpoint is written there
+    /// atomically; <paramref name="stop"/> makes each thread stop after its current sentence, writes the checkpoint and throws
+    /// <see cref="TrainingInterruptedException"/>; <paramref name="resume"/> continues from the checkpoint (exactly, with one thread;
+    /// with more, as nondeterministically as Hogwild training always is).
     /// </summary>
-    public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null)
+    public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
+        if (resume && checkpointPath is null) throw new LatentException("resume needs a checkpoint path");
         var words = Normalise(tokens);
         vectors = null;
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false);
@@ -79,9 +85,12 @@ public sealed class Word2Vec
         }
         noise = new UnigramTable(vocabulary.Counts);
         var corpus = vocabulary.Encode(words);
+        var run = new Word2VecRun(Options, corpus.Length, RunSeed);
+        if (resume) run.Load(checkpointPath!, input, output);
+        long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Run(corpus, progress);
-        WordsPerSecond = (double)corpus.Length * Options.Epochs / clock.Elapsed.TotalSeconds;
+        Run(corpus, run, progress, checkpointPath, stop);
+        WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
         return this;
     }
 
@@ -188,29 +197,38 @@ public sealed class Word2Vec
         return count;
     }
 
-    private void Run(int[] corpus, Action<double>? progress)
+    /// <summary>
+    /// Trains with one worker per thread over its own slice of the corpus, each epoch after epoch from where <paramref name="run"/>
+    /// says it stands; with a checkpoint path or a stop token the workers meet at a barrier after every epoch (or when stopped),
+    /// where the checkpoint is written.
+    /// </summary>
+    private void Run(int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop)
     {
         var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Options.Sample);
         long totalWork = (long)Options.Epochs * corpus.Length + 1;
-        long processed = 0;
+        bool halted = false;
+        using var barrier = new Barrier(Options.Threads, _ =>
+        {
+            if (checkpointPath is not null) run.Save(checkpointPath, input, output);
+            halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
+        });
         void Worker(int thread)
         {
-            var random = new LinearCongruentialRandom(RunSeed * 1_000_003UL + (ulong)thread + 1);
-            int start = (int)((long)corpus.Length * thread / Options.Threads);
-            int end = (int)((long)corpus.Length * (thread + 1) / Options.Threads);
+            var state = run.Workers[thread];
+            var (start, end) = run.Slice(thread);
             var sentence = new int[Options.MaxSentenceLength];
             var gradient = new float[Stride];
             Span<int> targets = stackalloc int[Options.Negative + 1];
-            float startingAlpha = (float)Options.StartingAlpha, alpha = startingAlpha;
-            long sinceUpdate = 0;
-            for (int epoch = 0; epoch < Options.Epochs; epoch++)
+            float startingAlpha = (float)Options.StartingAlpha;
+            while (state.Epoch < Options.Epochs)
             {
-                int position = start;
-                while (position < end)
+                // The hot loop works on locals (the generator above all), written back before the threads meet.
+                var (position, random, alpha, sinceUpdate) = (state.Position, state.Random, state.Alpha, state.SinceUpdate);
+                while (position < end && !stop.IsCancellationRequested)
                 {
                     if (sinceUpdate >= AlphaUpdateInterval)
                     {
-                        long done = Interlocked.Add(ref processed, sinceUpdate);
+                        long done = Interlocked.Add(ref run.Processed, sinceUpdate);
                         sinceUpdate = 0;
                         alpha = Math.Max(startingAlpha * (1 - done / (float)totalWork), startingAlpha * 1e-4f);
                         if (thread == 0) progress?.Invoke((double)done / totalWork);
@@ -224,12 +242,21 @@ public sealed class Word2Vec
                     }
                     TrainSentence(sentence.AsSpan(0, length), alpha, ref random, targets, gradient);
                 }
+                (state.Position, state.Random, state.Alpha, state.SinceUpdate) = (position, random, alpha, sinceUpdate);
+                if (position >= end) (state.Epoch, state.Position) = (state.Epoch + 1, start);
+                if (checkpointPath is null && !stop.CanBeCanceled) continue;
+                barrier.SignalAndWait();
+                if (halted) return;
             }
+            Interlocked.Add(ref run.Processed, state.SinceUpdate);
+            state.SinceUpdate = 0;
+            barrier.RemoveParticipant();
         }
         var workers = Enumerable.Range(1, Options.Threads - 1).Select(t => new Thread(() => Worker(t), 1 << 20)).ToList();
         foreach (var w in workers) w.Start();
         Worker(0);
         foreach (var w in workers) w.Join();
+        if (halted) throw new TrainingInterruptedException(run.Processed + run.Workers.Sum(w => w.SinceUpdate), checkpointPath);
         progress?.Invoke(1.0);
     }
 

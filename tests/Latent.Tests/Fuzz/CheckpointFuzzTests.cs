@@ -1,6 +1,7 @@
 using Latent.Nn;
 using Latent.Noisy;
 using Latent.Tests.Noisy;
+using Latent.Text;
 using Latent.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -47,6 +48,26 @@ public sealed class CheckpointFuzzTests : TorchTest, IDisposable
                 File.WriteAllBytes(path, mutated);
                 run.Case($"{(average is null ? "plain" : "averaged")}: {name}", () => Train(path, resume: true, average), path);
             }
+        }
+        run.Finish();
+    }
+
+    [Fact]
+    public void Word2VecCheckpointFiles()
+    {
+        var run = new FuzzRun("checkpoint (word2vec train resume)", output);
+        var tokens = Enumerable.Range(0, 400).Select(i => $"w{i * 7 % 23}").ToList();
+        var options = new Word2VecOptions { Dimensions = 4, Epochs = 2, Threads = 2, MinCount = 1 };
+        var valid = Path.Combine(dir, "word2vec.ckpt");
+        new Word2Vec(options).Fit(tokens, checkpointPath: valid);
+        var cases = new List<(string, byte[])> { ("empty", Array.Empty<byte>()) };
+        cases.AddRange(new Mutator(59).Mutate(File.ReadAllBytes(valid), 60));
+        int i = 0;
+        foreach (var (name, mutated) in cases)
+        {
+            var path = Path.Combine(dir, $"word2vec-case{i++}.ckpt");
+            File.WriteAllBytes(path, mutated);
+            run.Case(name, () => new Word2Vec(options).Fit(tokens, checkpointPath: path, resume: true), path);
         }
         run.Finish();
     }

@@ -43,6 +43,10 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
         Assert.Equal(binary.Matrix.ToArray(), text.Matrix.ToArray());
         var model = Word2Vec.Load(outDir);
         Assert.Equal(binary.MostSimilar("cat", 4), model.Similar("Cat", 4));
+        var vectors = File.ReadAllBytes(Path.Combine(outDir, "vectors.bin"));
+        (code, error) = CliRunner.Run("word2vec", "train", "--corpus", SentenceCorpus(), "--out", outDir, "--resume");
+        Assert.True(code == 0, error);
+        Assert.Equal(vectors, File.ReadAllBytes(Path.Combine(outDir, "vectors.bin")));
 
         Assert.Equal(0, CliRunner.Run("word2vec", "similar", "--vectors", outDir, "cat").Code);
         Assert.Equal(0, CliRunner.Run("word2vec", "similar", "--vectors", Path.Combine(outDir, "vectors.bin"), "cat", "--k", "3").Code);

@@ -142,6 +142,57 @@ public sealed class ResumeTests : TorchTest, IDisposable
         Assert.True(before.equal(after).all().item<bool>());
     }
 
+    /// <summary>60,000 tokens of 40 words in four topics: enough for several progress reports (one per 10,000 words) per epoch.</summary>
+    private static List<string> TopicTokens()
+    {
+        var random = new Random(7);
+        return Enumerable.Range(0, 60_000).Select(i => $"t{i / 500 % 4}w{random.Next(10)}").ToList();
+    }
+
+    [Fact]
+    public void Word2VecOnOneThreadInterruptedMidEpochResumesToTheSameVectors()
+    {
+        var tokens = TopicTokens();
+        var options = new Word2VecOptions { Dimensions = 12, Epochs = 3, Threads = 1, MinCount = 1, Seed = 2 };
+        var checkpoint = Path.Combine(dir, "word2vec.bin");
+        var straight = new Word2Vec(options).Fit(tokens);
+
+        using var stop = new CancellationTokenSource();
+        double requested = 0;
+        var error = Assert.Throws<TrainingInterruptedException>(() => new Word2Vec(options).Fit(tokens, f =>
+        {
+            if (f <= 0.5 || stop.IsCancellationRequested) return;
+            requested = f * (3 * 60_000 + 1);
+            stop.Cancel();
+        }, checkpoint, stop: stop.Token));
+        // The thread finishes its sentence: up to 1,000 kept words, a few thousand read at this subsampling.
+        Assert.InRange(error.Step, requested, requested + 10_000);
+        var resumed = new Word2Vec(options).Fit(tokens, checkpointPath: checkpoint, resume: true);
+        Assert.Equal(straight.Vectors.Matrix.ToArray(), resumed.Vectors.Matrix.ToArray());
+        Assert.Equal(straight.OutputVectors.Matrix.ToArray(), resumed.OutputVectors.Matrix.ToArray());
+        Assert.Equal(straight.HeldOutLoss(tokens.Take(5000), 1), resumed.HeldOutLoss(tokens.Take(5000), 1));
+
+        var other = Assert.Throws<LatentException>(() => new Word2Vec(options with { Epochs = 4 }).Fit(tokens, checkpointPath: checkpoint, resume: true)).Message;
+        Assert.StartsWith($"{checkpoint}: checkpoint is of another run", other);
+        Assert.DoesNotContain('\n', other);
+    }
+
+    [Fact]
+    public void Word2VecOnTwoThreadsInterruptedResumesToVectorsOfTheSameQuality()
+    {
+        var tokens = TopicTokens();
+        var options = new Word2VecOptions { Dimensions = 12, Epochs = 3, Threads = 2, MinCount = 1, Seed = 2 };
+        var checkpoint = Path.Combine(dir, "word2vec-2.bin");
+        var straight = new Word2Vec(options).Fit(tokens);
+        using var stop = new CancellationTokenSource();
+        Assert.Throws<TrainingInterruptedException>(() => new Word2Vec(options).Fit(tokens, f => { if (f > 0.4) stop.Cancel(); }, checkpoint, stop: stop.Token));
+        var resumed = new Word2Vec(options).Fit(tokens, checkpointPath: checkpoint, resume: true);
+        // Hogwild threads make every run's vectors differ a little; the held-out loss of the resumed run matches within that noise.
+        double expected = straight.HeldOutLoss(tokens.Take(5000), 1), actual = resumed.HeldOutLoss(tokens.Take(5000), 1);
+        Assert.True(Math.Abs(expected - actual) < 0.02 * expected, $"held-out loss {actual} after resuming, {expected} straight");
+        Assert.All(resumed.Similar("t1w4", 3), n => Assert.StartsWith("t1", n.Word, StringComparison.Ordinal));
+    }
+
     private static readonly SvgpClassifierOptions Svgp = new() { Inducing = "first:12", Iterations = 25, BatchSize = 16, CheckpointEvery = 10, LearningRate = 0.05, FinalLearningRate = 0.005, Seed = 4 };
 
     [Theory]

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Latent.IO;
+
+namespace Latent.Text;
+
+/// <summary>
+/// Where a word2vec training run stands: each worker thread's epoch, position, generator and learning rate, and the words
+/// processed; saved with the vectors as a checkpoint (atomically) and read back, checked against the run, to resume it.
+/// </summary>
+internal sealed class Word2VecRun
+{
+    private const string Magic = "LATENT-WORD2VEC-CHECKPOINT-1";
+    private readonly Word2VecOptions options;
+    private readonly int corpusLength;
+
+    /// <summary>One worker thread's place in the run.</summary>
+    internal sealed class WorkerState
+    {
+        /// <summary>Epochs this thread has finished.</summary>
+        public int Epoch;
+
+        /// <summary>The next corpus position the thread reads.</summary>
+        public int Position;
+
+        /// <summary>The thread's generator.</summary>
+        public LinearCongruentialRandom Random;
+
+        /// <summary>The learning rate the thread trains with now.</summary>
+        public float Alpha;
+
+        /// <summary>Words read since the thread last added to <see cref="Processed"/>.</summary>
+        public long SinceUpdate;
+    }
+
+    /// <summary>A fresh run: every thread at the start of its slice with word2vec.c's per-thread seed and the starting learning rate.</summary>
+    public Word2VecRun(Word2VecOptions options, int corpusLength, ulong runSeed)
+    {
+        this.options = options;
+        this.corpusLength = corpusLength;
+        Workers = Enumerable.Range(0, options.Threads).Select(thread => new WorkerState
+        {
+            Position = Slice(thread).Start,
+            Random = new LinearCongruentialRandom(runSeed * 1_000_003UL + (ulong)thread + 1),
+            Alpha = (float)options.StartingAlpha,
+        }).ToArray();
+    }
+
+    /// <summary>Words processed by all threads together (updated with <see cref="Interlocked"/>; it sets the learning rate's decay).</summary>
+    public long Processed;
+
+    /// <summary>One state per worker thread.</summary>
+    public WorkerState[] Workers { get; }
+
+    /// <summary>The corpus positions [Start, End) that <paramref name="thread"/> trains on in every epoch.</summary>
+    public (int Start, int End) Slice(int thread) =>
+        ((int)((long)corpusLength * thread / options.Threads), (int)((long)corpusLength * (thread + 1) / options.Threads));
+
+    /// <summary>Writes the run's state and the padded <paramref name="input"/> and <paramref name="output"/> vectors to <paramref name="path"/> atomically.</summary>
+    public void Save(string path, float[] input, float[] output) =>
+        AtomicFile.WriteStream(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(Signature(input.Length));
+            writer.Write(Processed);
+            foreach (var worker in Workers)
+            {
+                writer.Write(worker.Epoch);
+                writer.Write(worker.Position);
+                writer.Write(worker.Random.State);
+                writer.Write(worker.Alpha);
+                writer.Write(worker.SinceUpdate);
+            }
+            writer.Write(MemoryMarshal.AsBytes(input.AsSpan()));
+            writer.Write(MemoryMarshal.AsBytes(output.AsSpan()));
+        });
+
+    /// <summary>Restores the run's state and the vectors from a checkpoint written by <see cref="Save"/> for this run; anything else is a one-line error naming the file.</summary>
+    public void Load(string path, float[] input, float[] output)
+    {
+        if (!File.Exists(path)) throw new LatentException($"{path}: no checkpoint to resume from");
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        try
+        {
+            if (reader.ReadString() != Magic) throw new LatentException($"{path}: not a Latent word2vec checkpoint");
+            var saved = reader.ReadString();
+            if (saved != Signature(input.Length)) throw new LatentException($"{path}: checkpoint is of another run ({saved}) than this one ({Signature(input.Length)})");
+            long processed = reader.ReadInt64();
+            if (processed < 0 || processed > (long)options.Epochs * corpusLength) throw new LatentException($"{path}: checkpoint is corrupt ({processed} words processed)");
+            for (int thread = 0; thread < Workers.Length; thread++)
+            {
+                var (start, end) = Slice(thread);
+                var worker = new WorkerState
+                {
+                    Epoch = reader.ReadInt32(), Position = reader.ReadInt32(), Random = new LinearCongruentialRandom(reader.ReadUInt64()),
+                    Alpha = reader.ReadSingle(), SinceUpdate = reader.ReadInt64(),
+                };
+                if (worker.Epoch < 0 || worker.Epoch > options.Epochs || worker.Position < start || worker.Position > end || !(worker.Alpha > 0 && worker.Alpha <= (float)options.StartingAlpha)
+                    || worker.SinceUpdate < 0 || worker.SinceUpdate > corpusLength)
+                    throw new LatentException($"{path}: checkpoint is corrupt (thread {thread} at epoch {worker.Epoch}, position {worker.Position}, learning rate {worker.Alpha})");
+                Workers[thread] = worker;
+            }
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(input.AsSpan()));
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(output.AsSpan()));
+            if (stream.Position != stream.Length) throw new LatentException($"{path}: checkpoint is corrupt ({stream.Length - stream.Position} unexpected bytes at the end)");
+            Processed = processed;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new LatentException($"{path}: checkpoint is truncated", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new LatentException($"{path}: checkpoint is unreadable ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    /// <summary>What a checkpoint must match to resume this run: the corpus, vocabulary and settings that decide the vectors.</summary>
+    private string Signature(int vectorLength) => string.Create(CultureInfo.InvariantCulture,
+        $"corpus {corpusLength} words, vectors {vectorLength} floats, {options.Dimensions} dimensions, {options.Threads} threads, {options.Epochs} epochs, window {options.Window}, negative {options.Negative}, sample {options.Sample}, alpha {options.StartingAlpha}, seed {options.Seed}");
+}
