@@ -67,12 +67,12 @@ public static class CliOptions
     }
 
     /// <summary>An optional count (a cap such as --examples) that, when given, must be at least 1 (null when absent: no cap).</summary>
-    public static Option<long?> OptionalCount(string name, string description)
+    public static Option<T?> OptionalCount<T>(string name, string description) where T : struct, System.Numerics.INumber<T>
     {
-        var option = new Option<long?>(name) { Description = description };
+        var option = new Option<T?>(name) { Description = description };
         option.Validators.Add(result =>
         {
-            if (TryGet(result, out long? value) && value is < 1) result.AddError($"{name} must be at least 1, got {value}");
+            if (TryGet(result, out T? value) && value is { } given && given < T.One) result.AddError($"{name} must be at least 1, got {given}");
         });
         return option;
     }

@@ -46,6 +46,9 @@ public sealed class MlpClassifier : IDisposable
     /// <summary>The device the weights and every returned tensor live on.</summary>
     public Device Device { get; }
 
+    /// <summary>The network: Linear layers from the flattened input to the C logits.</summary>
+    public Mlp Network => network;
+
     /// <summary>The shape of one example.</summary>
     public long[] ExampleShape { get; }
 

@@ -54,6 +54,9 @@ public sealed class NoisyClassifier : IDisposable
     /// <summary>The device the network, its training data and every returned tensor live on.</summary>
     public Device Device { get; }
 
+    /// <summary>The network: the base classifier followed by the noise layer (replaced by each <c>Fit</c>).</summary>
+    public NoisyLabelClassifier Network => network;
+
     /// <summary>The shape of one example.</summary>
     public long[] ExampleShape { get; }
 
