@@ -26,11 +26,10 @@ public sealed class DeviceOptionTests : TorchTest, IDisposable
     {
         foreach (var command in ModelCommands())
         {
-            var (code, error) = CliRunner.Run([.. command, "--device", device, "--out", Path.Combine(dir, "never")]);
+            var (code, error) = CliRunner.Run([.. command, "--device", device]);
             Assert.True(code == 2, $"{string.Join(' ', command)}: exit {code}, {error}");
             Assert.Equal($"error: --device must be {ComputeDevice.Spellings}, got '{device}'", error.Trim());
         }
-        Assert.False(Directory.Exists(Path.Combine(dir, "never")), "nothing ran");
     }
 
     [Fact]

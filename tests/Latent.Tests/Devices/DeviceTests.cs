@@ -2,11 +2,13 @@ using Latent.Gp;
 using Latent.IO;
 using Latent.Nn;
 using Latent.Noisy;
+using Latent.Studies;
 using Latent.Tests.Gp;
 using Latent.Tests.Noisy;
 using Latent.Tests.Vae;
 using Latent.Text;
 using Latent.Vae;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Latent.Tests.Devices;
@@ -184,6 +186,7 @@ public sealed class DeviceTests : TorchTest, IDisposable
             () => new MlpClassifier(new MlpClassifierOptions { Device = "cuda" }, [4], 2),
             () => new NoisyClassifier(new NoisyTrainingOptions(Device: "cuda"), [4], 2),
             () => new LanguageModel(new LanguageModelOptions { Device = "cuda" }),
+            () => new BatchSizeStudy(StudyData.SyntheticRegression(), new BatchSizeStudyOptions { Device = "cuda" }),
         })
         {
             var error = Assert.Throws<LatentException>(create);
@@ -211,6 +214,7 @@ public sealed class DeviceTests : TorchTest, IDisposable
             () => new MlpClassifier(new MlpClassifierOptions { Device = name }, [4], 2),
             () => new NoisyClassifier(new NoisyTrainingOptions(Device: name), [4], 2),
             () => new LanguageModel(new LanguageModelOptions { Device = name }),
+            () => new BatchSizeStudyOptions { Device = name }.Validate(),
         })
         {
             var error = Assert.Throws<LatentException>(create);
