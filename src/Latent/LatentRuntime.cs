@@ -47,7 +47,7 @@ public static class LatentRuntime
             Console.SetOut(TextWriter.Null);
             torch.set_num_threads(threads);
             using var probe = torch.ones(1);
-            return $"libtorch {torch.__version__} on CPU, {torch.get_num_threads()} threads";
+            return $"libtorch {torch.__version__}, {torch.get_num_threads()} CPU threads";
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {

@@ -16,7 +16,7 @@ public sealed class CurvesCommand : ICliCommand
         var d = new BatchSizeStudyOptions();
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var dataset = CliOptions.Choice("--dataset", "synthetic", "training set without --data: the synthetic regression set, or the embedded MNIST", "synthetic", "mnist");
-        var examples = CliOptions.OptionalCount("--examples", "training examples (synthetic: generated, default 50; data: the first N, default all)");
+        var examples = CliOptions.OptionalCount<long>("--examples", "training examples (synthetic: generated, default 50; data: the first N, default all)");
         var steps = CliOptions.Int("--steps", d.Steps, "optimizer steps per regime");
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "full-batch learning rate for the mean loss (the summed loss uses lr/N, the same full-batch update)");
         var miniBatch = CliOptions.Int("--batch-size", d.MiniBatchSize, "mini-batch size of regime (b)");
@@ -24,7 +24,7 @@ public sealed class CurvesCommand : ICliCommand
         var reduction = CliOptions.Choice("--reduction", "both", "how per-example losses form the batch loss", "mean", "sum", "both");
 
         var command = new Command("curves", "Learning curves of full batch, mini-batch and SGD at the same and at a scaled learning rate, on any labelled data (--data).");
-        foreach (var option in new Option[] { dataset, examples, steps, lr, miniBatch, scaling, reduction }) command.Options.Add(option);
+        foreach (var option in new Option[] { dataset, examples, steps, lr, miniBatch, scaling, reduction, common.Device }) command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
@@ -36,7 +36,7 @@ public sealed class CurvesCommand : ICliCommand
             else using (var loaded = DatasetLoader.Load(data.Read(result, seed))) study = StudyData.FromDataset(loaded, cap);
             var options = d with
             {
-                Steps = result.GetValue(steps), LearningRate = result.GetValue(lr), MiniBatchSize = result.GetValue(miniBatch), Seed = seed,
+                Steps = result.GetValue(steps), LearningRate = result.GetValue(lr), MiniBatchSize = result.GetValue(miniBatch), Seed = seed, Device = result.GetValue(common.Device)!,
                 ScalingRules = result.GetValue(scaling) switch { "linear" => [LearningRateScaling.Linear], "sqrt" => [LearningRateScaling.Sqrt], _ => d.ScalingRules },
             };
             LossReduction[] reductions = result.GetValue(reduction) switch { "mean" => [LossReduction.Mean], "sum" => [LossReduction.Sum], _ => [LossReduction.Mean, LossReduction.Sum] };

@@ -34,13 +34,13 @@ public sealed class LmCommand : ICliCommand
         var testFraction = CliOptions.UnitFraction("--test-fraction", d.TestFraction, "share of a --corpus, at its end, held out for testing (the same share before it validates)");
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train an LSTM LM; writes the model folder (config.json, model.safetensors, vocabulary.txt), curve.csv, perplexity.png, metrics.json and report.md.")
-            { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, testFraction, resume, common.Seed, common.Out };
+            { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, testFraction, resume, common.Seed, common.Out, common.Device };
         command.SetAction(result =>
         {
             var outDir = common.ResolveOut(result, "lm");
             var options = d with { Lowercase = result.GetValue(lowercase), MinCount = result.GetValue(minCount), EmbeddingSize = result.GetValue(size), HiddenSize = result.GetValue(size), Layers = result.GetValue(layers),
                 Dropout = result.GetValue(dropout), Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batch), Bptt = result.GetValue(bptt), LearningRate = result.GetValue(lr),
-                Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction) };
+                Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction), Device = result.GetValue(common.Device)! };
             var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction));
             var initial = result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null;
             var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume), ui.Stop); });
@@ -61,10 +61,10 @@ public sealed class LmCommand : ICliCommand
     {
         var (common, model, corpus) = (new CommonOptions(), ModelOption(), CorpusOption());
         var part = CliOptions.Choice("--split", "test", "which part of the corpus split", "validation", "test");
-        var command = new Command("eval", "Perplexity and next-word accuracy of a trained model (softmax head vs nearest-embedding decoding); writes metrics.json.") { model, corpus, part, common.Out };
+        var command = new Command("eval", "Perplexity and next-word accuracy of a trained model (softmax head vs nearest-embedding decoding); writes metrics.json.") { model, corpus, part, common.Out, common.Device };
         command.SetAction(result =>
         {
-            var lm = LanguageModel.Load(result.GetValue(model)!);
+            var lm = LanguageModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             var split = CorpusTokens.LoadSplit(result.GetValue(corpus), lm.Options.ValidationFraction, lm.Options.TestFraction);
             var tokens = result.GetValue(part) == "test" ? split.Test : split.Validation;
             var (metrics, nearest) = (lm.Evaluate(tokens), lm.EvaluateNearestEmbedding(tokens));
@@ -84,10 +84,10 @@ public sealed class LmCommand : ICliCommand
         var samples = CliOptions.Int("--samples", 3, "independent continuations");
         var temperature = CliOptions.NonNegativeDouble("--temperature", 1.0, "softmax temperature (0: always the most likely word)");
         var topK = CliOptions.Int("--top-k", 0, "sample only among the k most likely words (0: all)", minimum: 0);
-        var command = new Command("generate", "Continue a prompt: output projection → softmax(logits / T) → sample, one word at a time.") { model, prompt, words, samples, temperature, topK, common.Seed };
+        var command = new Command("generate", "Continue a prompt: output projection → softmax(logits / T) → sample, one word at a time.") { model, prompt, words, samples, temperature, topK, common.Seed, common.Device };
         command.SetAction(result =>
         {
-            var lm = LanguageModel.Load(result.GetValue(model)!);
+            var lm = LanguageModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             for (int s = 0; s < result.GetValue(samples); s++)
                 ui.Info($"{result.GetValue(prompt)} {string.Join(' ', lm.Generate(result.GetValue(prompt)!, result.GetValue(words), result.GetValue(temperature), result.GetValue(topK), result.GetValue(common.Seed) + s))}");
             return ExitCodes.Success;

@@ -20,11 +20,11 @@ public sealed class MlpCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "learning rate");
         var optimizer = CliOptions.Choice("--optimizer", d.Optimizer.ToString().ToLowerInvariant(), "optimizer", "sgd", "momentum", "adam");
         var hidden = CliOptions.Widths("--hidden", string.Join(",", d.Hidden), "hidden layer widths");
-        var examples = CliOptions.OptionalCount("--examples", "train on the first N training examples (default: all)");
+        var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
         var resume = CommonOptions.Resume();
 
         var command = new Command("mlp", "Train an MLP classifier on your data (checkpoints every epoch; --resume continues a killed run).");
-        foreach (var option in new Option[] { epochs, batchSize, lr, optimizer, hidden, examples, resume }) command.Options.Add(option);
+        foreach (var option in new Option[] { epochs, batchSize, lr, optimizer, hidden, examples, resume, common.Device }) command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
@@ -35,7 +35,7 @@ public sealed class MlpCommand : ICliCommand
             using var model = MlpClassifier.For(dataset, new MlpClassifierOptions
             {
                 Hidden = result.GetValue(hidden)!, Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), LearningRate = result.GetValue(lr),
-                Optimizer = Enum.Parse<OptimizerKind>(result.GetValue(optimizer)!, ignoreCase: true), Examples = result.GetValue(examples), Seed = seed,
+                Optimizer = Enum.Parse<OptimizerKind>(result.GetValue(optimizer)!, ignoreCase: true), Examples = result.GetValue(examples), Seed = seed, Device = result.GetValue(common.Device)!,
             });
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
             var curve = ui.Progress(progress =>

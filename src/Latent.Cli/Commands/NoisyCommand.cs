@@ -24,7 +24,7 @@ public sealed class NoisyCommand : ICliCommand
         models.Validators.Add(r => { foreach (var name in r.GetValueOrDefault<string[]>() ?? []) if (!Models.ContainsKey(name)) r.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", Models.Keys)}"); });
         var traceReg = CliOptions.NonNegativeDouble("--trace-reg", d.TraceWeight, "weight of the tr(Q) regularizer (0 = off)");
         var epochs = CliOptions.Int("--epochs", d.Epochs, "epochs per noise model");
-        var examples = CliOptions.OptionalCount("--examples", "train on the first N training examples (default: all)");
+        var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
         var architecture = CliOptions.Choice("--arch", d.Architecture, "base classifier (auto: cnn for images, mlp for vectors)", "auto", "cnn", "mlp");
         var hidden = CliOptions.Int("--hidden", d.HiddenUnits, "hidden units before the logits");
         var batchSize = CliOptions.Int("--batch-size", d.BatchSize, "examples per optimizer step");
@@ -39,7 +39,7 @@ public sealed class NoisyCommand : ICliCommand
         var resume = CommonOptions.Resume("continue a stopped run: each noise model from its checkpoint in --out (models without one start afresh)");
 
         var train = new Command("train", "Train on your data with injected label noise; report clean-test accuracy per epoch, learned Q beside the true T, and metrics.json.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, resume }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, resume, common.Device }) train.Options.Add(option);
         data.AddTo(train);
         common.AddTo(train);
         train.SetAction(result =>
@@ -51,7 +51,7 @@ public sealed class NoisyCommand : ICliCommand
                 TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),
                 FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
                 ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
-                WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples));
+                WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples), Device: result.GetValue(common.Device)!);
             var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
                 var bar = progress.AddTask(name, maxValue: 1);

@@ -45,13 +45,13 @@ public sealed class SvgpCommand : ICliCommand
         var resume = CommonOptions.Resume();
 
         var command = new Command("train", "Train an SVGP classifier, save it to OUT/model, and write its ELBO curve, calibration plot and metrics.json.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
-            var (seed, from) = (result.GetValue(common.Seed), result.GetValue(initFrom));
+            var (seed, from, device) = (result.GetValue(common.Seed), result.GetValue(initFrom), result.GetValue(common.Device)!);
             if (result.GetValue(fullQ) && from is null) throw new LatentException("--full-q turns a saved diagonal q(u) into a full one: give the model with --init-from");
             ui.Info(LatentRuntime.Initialize());
             var outDir = common.ResolveOut(result, "svgp-train");
@@ -61,9 +61,9 @@ public sealed class SvgpCommand : ICliCommand
                 QDiagonal = result.GetValue(qDiagonal), Likelihood = result.GetValue(likelihood)!, BatchSize = result.GetValue(batchSize),
                 Iterations = result.GetValue(iterations), LearningRate = result.GetValue(lr), FinalLearningRate = result.GetValue(finalLr),
                 NaturalGradientStep = result.GetValue(naturalGradient) is > 0 and var gamma ? gamma : null,
-                TimeLimit = result.GetValue(timeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null, Deskew = result.GetValue(deskew), Seed = seed, Dtype = result.GetValue(dtype)!,
+                TimeLimit = result.GetValue(timeLimit) is { } minutes ? TimeSpan.FromMinutes(minutes) : null, Deskew = result.GetValue(deskew), Seed = seed, Dtype = result.GetValue(dtype)!, Device = device,
             };
-            using var classifier = from is null ? new SvgpClassifier(options) : SvgpClassifier.Load(from);
+            using var classifier = from is null ? new SvgpClassifier(options) : SvgpClassifier.Load(from, device);
             if (from is not null) classifier.ContinueWith(options, result.GetValue(fullQ));
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             var o = classifier.Options;
@@ -88,14 +88,14 @@ public sealed class SvgpCommand : ICliCommand
         var model = CliOptions.ExistingDirectory("--model", "saved model folder (OUT/model of `latent svgp train`)");
         model.Required = true;
         var command = new Command("eval", "Evaluate a saved SVGP classifier on the test part of --data: accuracy, NLPD, calibration; writes metrics.json.");
-        command.Options.Add(model);
+        foreach (var option in new Option[] { model, common.Device }) command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
             ui.Info(LatentRuntime.Initialize());
             var outDir = common.ResolveOut(result, "svgp-eval");
-            using var classifier = SvgpClassifier.Load(result.GetValue(model)!);
+            using var classifier = SvgpClassifier.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             // The model applies its own saved standardisation, so the raw features are loaded.
             using var dataset = DatasetLoader.Load(data.Read(result, result.GetValue(common.Seed)) with { Standardize = false });
             using var test = classifier.Preprocessed(dataset.Test);

@@ -40,11 +40,11 @@ public sealed class VaeCommand : ICliCommand
         var epochs = CliOptions.Int("--epochs", Defaults.Epochs, "passes over the training set");
         var batchSize = CliOptions.Int("--batch-size", Defaults.BatchSize, "examples per step");
         var lr = CliOptions.PositiveDouble("--lr", Defaults.LearningRate, "Adam learning rate");
-        var examples = OptionalCount("--examples", "use the first N training examples (default: all)");
+        var examples = CliOptions.OptionalCount<int>("--examples", "use the first N training examples (default: all)");
         var (iwaeK, iwaeExamples) = IwaeOptions();
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train a VAE; writes OUT/model, metrics.json (test -ELBO, IWAE log-likelihood), learning curves and figures that fit the data.");
-        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, resume })
+        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, resume, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -60,7 +60,7 @@ public sealed class VaeCommand : ICliCommand
                 Binarization = Enum.Parse<Binarization>(result.GetValue(binarization)!, ignoreCase: true), Ema = result.GetValue(ema),
                 DataMeanBias = result.GetValue(biasInit) == "data-mean", Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(lr), Examples = result.GetValue(examples), EvalIwaeSamples = result.GetValue(iwaeK),
-                EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume), Stop = ui.Stop,
+                EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume), Stop = ui.Stop, Device = result.GetValue(common.Device)!,
             };
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = VaeModel.For(dataset, options);
@@ -82,7 +82,7 @@ public sealed class VaeCommand : ICliCommand
         var (common, data, model) = (new CommonOptions(), new DataOptionSet(), ModelOption());
         var (iwaeK, iwaeExamples) = IwaeOptions();
         var command = new Command("eval", "Evaluate a saved VAE on the test part of --data (its saved standardisation applied): test -ELBO and IWAE log-likelihood in metrics.json.");
-        foreach (var option in new Option[] { model, iwaeK, iwaeExamples }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, iwaeK, iwaeExamples, common.Device }) command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
@@ -90,7 +90,7 @@ public sealed class VaeCommand : ICliCommand
             ui.Info(LatentRuntime.Initialize());
             var outDir = common.ResolveOut(result, "vae-eval");
             long seed = result.GetValue(common.Seed);
-            using var vae = VaeModel.Load(result.GetValue(model)!);
+            using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             using var dataset = DatasetLoader.Load(data.Read(result, seed) with { Standardize = false });
             var test = vae.Preprocessed(dataset.Test);
             Finish(ui, outDir, vae, Evaluate(ui, vae, test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed);
@@ -104,13 +104,13 @@ public sealed class VaeCommand : ICliCommand
         var (common, model) = (new CommonOptions(), ModelOption());
         var count = CliOptions.Int("--count", 64, "number of prior samples");
         var command = new Command("sample", "Decode codes drawn from the prior of a saved VAE: an image grid (and for a 2-D latent the manifold) or, for vectors, samples.csv.");
-        foreach (var option in new Option[] { model, count }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, count, common.Device }) command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result =>
         {
             LatentRuntime.Initialize();
             var outDir = common.ResolveOut(result, "vae-sample");
-            using var vae = VaeModel.Load(result.GetValue(model)!);
+            using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             foreach (var (path, _) in VaeFigures.WriteSamples(outDir, vae, result.GetValue(count), result.GetValue(common.Seed))) ui.Wrote(path);
             return ExitCodes.Success;
         });
@@ -126,14 +126,7 @@ public sealed class VaeCommand : ICliCommand
 
     private static (Option<int> K, Option<int?> Examples) IwaeOptions() =>
         (CliOptions.Int("--iwae-k", Defaults.EvalIwaeSamples, "importance samples of the test log-likelihood estimate (0: skip)", minimum: 0),
-         OptionalCount("--iwae-examples", "test examples the IWAE estimate averages over (default: all)"));
-
-    private static Option<int?> OptionalCount(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 1 and var value) result.AddError($"{name} must be at least 1, got {value}"); });
-        return option;
-    }
+         CliOptions.OptionalCount<int>("--iwae-examples", "test examples the IWAE estimate averages over (default: all)"));
 
     private static Option<string?> ModelOption()
     {

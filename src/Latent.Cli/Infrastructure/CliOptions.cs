@@ -48,8 +48,8 @@ public static class CliOptions
         Requiring(new Option<double?>(name) { Description = description }, value => value is not { } given || given > 0 && double.IsFinite(given), "a positive number");
 
     /// <summary>An optional count (a cap such as --examples) that, when given, must be at least 1 (null when absent: no cap).</summary>
-    public static Option<long?> OptionalCount(string name, string description) =>
-        Requiring(new Option<long?>(name) { Description = description }, value => value is not < 1, "at least 1");
+    public static Option<T?> OptionalCount<T>(string name, string description) where T : struct, System.Numerics.INumber<T> =>
+        Requiring(new Option<T?>(name) { Description = description }, value => value is not { } given || given >= T.One, "at least 1");
 
     /// <summary>A floating-point option in [0, 1): a share of something, or a moving-average decay where 0 means off.</summary>
     public static Option<double> UnitFraction(string name, double defaultValue, string description) =>

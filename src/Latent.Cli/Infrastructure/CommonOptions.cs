@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Latent.Cli.Infrastructure;
 
-/// <summary>The options every command has: --seed, --out and --verbose.</summary>
+/// <summary>The options every command has: --seed, --out and --verbose; and --device, which commands that run a model add.</summary>
 public sealed class CommonOptions
 {
     /// <summary>The run's random seed.</summary>
@@ -11,15 +11,19 @@ public sealed class CommonOptions
     /// <summary>The output folder.</summary>
     public Option<string?> Out { get; } = new("--out") { Description = "output folder (default runs/<command>-<timestamp>)" };
 
+    /// <summary>The device the model computes on; a badly spelled one is refused at parse time.</summary>
+    public Option<string> Device { get; } = new("--device") { Description = $"compute device: {ComputeDevice.Spellings}", DefaultValueFactory = _ => ComputeDevice.Default };
+
     /// <summary>Show stack traces of unexpected errors.</summary>
     public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print stack traces of unexpected errors", Recursive = true };
 
     /// <summary>A fresh --resume option for a command that checkpoints into --out.</summary>
     public static Option<bool> Resume(string description = "continue a stopped run from the checkpoint in --out") => new("--resume") { Description = description };
 
-    /// <summary>Creates the options and validates that --out is not an existing file.</summary>
+    /// <summary>Creates the options and validates that --out is not an existing file and --device is spelled right.</summary>
     public CommonOptions()
     {
+        Device.Validators.Add(result => { if (!ComputeDevice.IsValid(result.GetValueOrDefault<string>())) result.AddError($"--device must be {ComputeDevice.Spellings}, got '{result.GetValueOrDefault<string>()}'"); });
         Out.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();

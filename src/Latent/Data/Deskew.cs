@@ -52,11 +52,11 @@ public static class Deskew
         double middleRow = (rows - 1) / 2.0, middleColumn = (columns - 1) / 2.0;
         // grid_sample with align_corners: normalised coordinate = (pixel − middle) / middle. Output pixel (r, c) samples
         // the input at row rowCentre + (r − middleRow) and column columnCentre + (c − middleColumn) + shear·(r − middleRow).
-        var theta = zeros(n, 2, 3, dtype: float64);
-        theta[TensorIndex.Colon, 0, 0] = ones(n, dtype: float64);
+        var theta = zeros(n, 2, 3, dtype: float64, device: chunk.device);
+        theta[TensorIndex.Colon, 0, 0] = ones(n, dtype: float64, device: chunk.device);
         theta[TensorIndex.Colon, 0, 1] = shear * (middleRow / middleColumn);
         theta[TensorIndex.Colon, 0, 2] = (columnCentre - middleColumn) / middleColumn;
-        theta[TensorIndex.Colon, 1, 1] = ones(n, dtype: float64);
+        theta[TensorIndex.Colon, 1, 1] = ones(n, dtype: float64, device: chunk.device);
         theta[TensorIndex.Colon, 1, 2] = (rowCentre - middleRow) / middleRow;
         var input = chunk.reshape(n, 1, rows, columns);
         var grid = nn.functional.affine_grid(theta.to(chunk.dtype), new long[] { n, 1, rows, columns }, align_corners: true);
@@ -67,8 +67,8 @@ public static class Deskew
     private static (Tensor RowCentre, Tensor ColumnCentre, Tensor Shear) Moments(Tensor images, int rows, int columns)
     {
         var mass = images.to(float64).reshape(images.shape[0], rows, columns);
-        var rowIndex = arange(rows, dtype: float64).reshape(1, rows, 1);
-        var columnIndex = arange(columns, dtype: float64).reshape(1, 1, columns);
+        var rowIndex = arange(rows, dtype: float64, device: images.device).reshape(1, rows, 1);
+        var columnIndex = arange(columns, dtype: float64, device: images.device).reshape(1, 1, columns);
         var total = mass.sum(new long[] { 1, 2 });
         var blank = total <= 0;
         var safeTotal = where(blank, ones_like(total), total);

@@ -14,7 +14,7 @@ namespace Latent.Gp;
 /// A multiclass sparse variational GP classifier on any data set (GPflow's SVGP with a MultiClass likelihood): C latent GPs
 /// sharing one kernel over the flattened features [N, D]. Create it from options, <see cref="Fit"/> it, then
 /// <see cref="Evaluate"/>, predict, <see cref="Save"/> and <see cref="Load"/>. The GP algebra runs in float64, or float32 when the
-/// options ask for it; predictions are returned in float64 either way.
+/// options ask for it; predictions are returned in float64 either way, on the model's <see cref="Device"/>.
 /// </summary>
 public sealed class SvgpClassifier : IDisposable
 {
@@ -28,13 +28,17 @@ public sealed class SvgpClassifier : IDisposable
     private readonly Generator generator;
     private Svgp? model;
 
-    /// <summary>Creates an unfitted classifier (defaults when <paramref name="options"/> is null); bad options are refused here.</summary>
+    /// <summary>Creates an unfitted classifier (defaults when <paramref name="options"/> is null) on the options' device; bad options are refused here.</summary>
     public SvgpClassifier(SvgpClassifierOptions? options = null)
     {
         Options = options ?? SvgpClassifierOptions.Default;
         Options.Validate();
-        generator = new Generator((ulong)Options.Seed, CPU);
+        Device = ComputeDevice.Resolve(Options.Device);
+        generator = new Generator((ulong)Options.Seed, Device);
     }
+
+    /// <summary>The device the model, its inputs and its predictions live on (<see cref="SvgpClassifierOptions.Device"/>).</summary>
+    public Device Device { get; }
 
     /// <summary>The options this classifier was created (or continued) with.</summary>
     public SvgpClassifierOptions Options { get; private set; }
@@ -73,7 +77,7 @@ public sealed class SvgpClassifier : IDisposable
     /// </summary>
     public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
-        var labels = data.Train.RequireLabels("the SVGP classifier");
+        using var labels = data.Train.RequireLabels("the SVGP classifier").to(Device);
         if (data.ClassCount < 2) throw new LatentException($"{data.Source}: the SVGP classifier needs at least two classes, the data has {data.ClassCount}");
         using var x = Inputs(data.Train.Features, data.Source, fitting: model is null);
         var n = x.shape[0];
@@ -117,8 +121,8 @@ public sealed class SvgpClassifier : IDisposable
     /// <summary>Accuracy, mean NLPD and calibration of predict_y on <paramref name="test"/> (features preprocessed as the training data were).</summary>
     public ClassificationMetrics Evaluate(DataPart test)
     {
-        var labels = test.RequireLabels("SVGP evaluation");
         using var scope = NewDisposeScope();
+        var labels = test.RequireLabels("SVGP evaluation").to(Device);
         var (mean, variance) = PredictF(test.Features);
         using var noGrad = no_grad();
         var probabilities = Model.Likelihood.PredictMeanAndVariance(mean, variance).Mean;
@@ -187,11 +191,15 @@ public sealed class SvgpClassifier : IDisposable
         ModelFolder.Save(directory, Kind, FormatVersion, config, fitted.state_dict());
     }
 
-    /// <summary>Loads a model folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static SvgpClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+    /// <summary>Loads a model folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
+    public static SvgpClassifier Load(string directory, string device = ComputeDevice.Default)
+    {
+        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
+        return LatentException.Naming(directory, () => Read(directory, device));
+    }
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
-    private static SvgpClassifier Read(string directory)
+    private static SvgpClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -204,7 +212,7 @@ public sealed class SvgpClassifier : IDisposable
         {
             throw new LatentException($"{source}: field 'options' is not valid ({e.Message.Split('\n')[0]})", e);
         }
-        var classifier = new SvgpClassifier(options)
+        var classifier = new SvgpClassifier(options with { Device = device })
         {
             ExampleShape = ModelFolder.Read<long[]>(config, "example_shape", source),
             ClassCount = ModelFolder.Read<int>(config, "class_count", source),
@@ -218,7 +226,7 @@ public sealed class SvgpClassifier : IDisposable
         long inducing = ModelFolder.Read<long>(config, "inducing_count", source);
         double m = inducing, c = classifier.ClassCount;
         ModelFolder.RequireWeightCount(directory, m * classifier.FeatureCount + m * c + (options.QDiagonal ? m * c : m * m * c));
-        using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64);
+        using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64, device: classifier.Device);
         classifier.model = classifier.Build(placeholder, ModelFolder.Read<long>(config, "train_count", source), 1.0);
         ModelFolder.LoadInto(directory, classifier.model);
         return classifier;
@@ -240,13 +248,13 @@ public sealed class SvgpClassifier : IDisposable
             new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal, Dtype = dtype, Jitter = SvgpOptions.JitterFor(dtype) });
     }
 
-    /// <summary>Features [N, …] as float32 [N, D], deskewed when the options ask for it; checks the shape against the model's.</summary>
+    /// <summary>Features [N, …] as float32 [N, D] on the model's device, deskewed when the options ask for it; checks the shape against the model's.</summary>
     private Tensor Inputs(Tensor features, string source, bool fitting)
     {
         var shape = features.shape.Skip(1).ToArray();
         if (!fitting && !shape.SequenceEqual(ExampleShape))
             throw new LatentException($"{source}: examples of shape [{string.Join(", ", shape)}], the model reads [{string.Join(", ", ExampleShape)}]");
-        var flat = features.reshape(features.shape[0], -1).to(float32);
+        var flat = features.reshape(features.shape[0], -1).to(float32, Device);
         if (!Options.Deskew) return flat;
         if (shape is not [1, var rows, var columns]) throw new LatentException($"{source}: deskewing needs single-channel images [1, H, W], got examples of shape [{string.Join(", ", shape)}]");
         using (flat) return Deskew.Images(flat, (int)rows, (int)columns);
@@ -256,7 +264,7 @@ public sealed class SvgpClassifier : IDisposable
     private double MedianDistance(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var rows = randperm(x.shape[0], generator: generator).narrow(0, 0, Math.Min(MedianSampleSize, x.shape[0]));
+        var rows = randperm(x.shape[0], generator: generator, device: x.device).narrow(0, 0, Math.Min(MedianSampleSize, x.shape[0]));
         var sample = x.index_select(0, rows).to(float64);
         var distances = cdist(sample, sample).flatten();
         var positive = distances.masked_select(distances > 0);

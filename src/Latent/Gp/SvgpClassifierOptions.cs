@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Latent.Gp;
@@ -65,6 +66,10 @@ public sealed record SvgpClassifierOptions
     /// <summary>Seed of inducing-point choice, minibatch order and Monte Carlo draws.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The device the model computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</summary>
+    [JsonIgnore]
+    public string Device { get; init; } = ComputeDevice.Default;
+
     /// <summary>Checks every value; a bad one is a one-line <see cref="LatentException"/>.</summary>
     public void Validate()
     {
@@ -79,6 +84,7 @@ public sealed record SvgpClassifierOptions
         if (Likelihood is not ("robustmax" or "softmax")) throw new LatentException($"SVGP: unknown likelihood '{Likelihood}'; use robustmax or softmax");
         if (Dtype is not ("float64" or "float32")) throw new LatentException($"SVGP: unknown floating-point type '{Dtype}'; use float64 or float32");
         InducingSpec.Parse(Inducing);
+        ComputeDevice.Validate(Device);
     }
 }
 

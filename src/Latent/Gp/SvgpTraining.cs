@@ -45,7 +45,7 @@ public static class SvgpTraining
                 for (var i = 0; i < saved.Length; i++) saved[i] = reader.ReadInt64();
                 if (position < 0 || position > n || saved.Length != 0 && saved.Length != n || saved.Any(row => row < 0 || row >= n))
                     throw new LatentException($"{checkpointPath}: the checkpoint's batch order does not fit {n} training examples");
-                order = saved.Length == 0 ? null : tensor(saved);
+                order = saved.Length == 0 ? null : tensor(saved, device: X.device);
             });
             if (state.Step > iterations) throw new LatentException($"{checkpointPath}: the checkpoint is at step {state.Step}, past the {iterations} iterations of this run");
             elbos.AddRange(state.Curve.Steps.Select(point => point.Value));
@@ -55,7 +55,8 @@ public static class SvgpTraining
             if (checkpointPath is null) return;
             var curve = new LearningCurve();
             curve.Steps.AddRange(elbos.Select((elbo, i) => new CurvePoint(i + 1, (double)(i + 1) * batch / n, elbo)));
-            var rows = order?.data<long>().ToArray() ?? [];
+            using var host = order?.cpu();
+            var rows = host?.data<long>().ToArray() ?? [];
             Checkpoint.Save(checkpointPath, model, optimizer, new Checkpoint.State(0, elbos.Count, curve), generators: [generator], extra: writer =>
             {
                 writer.Write(position);

@@ -10,7 +10,8 @@ namespace Latent.Nn;
 
 /// <summary>
 /// A multilayer-perceptron classifier on features of any shape (flattened) and any number of classes, trained by cross-entropy through
-/// <see cref="Trainer"/> (checkpoints and resume), evaluated by accuracy, NLPD and ECE, saved as a model folder.
+/// <see cref="Trainer"/> (checkpoints and resume), evaluated by accuracy, NLPD and ECE, saved as a model folder. It computes on
+/// <see cref="MlpClassifierOptions.Device"/>: features from any device are brought there, and predictions come back there.
 /// </summary>
 public sealed class MlpClassifier : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class MlpClassifier : IDisposable
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private readonly Mlp network;
 
-    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> and <paramref name="classCount"/> ≥ 2 classes.</summary>
+    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> and <paramref name="classCount"/> ≥ 2 classes, on the options' device.</summary>
     public MlpClassifier(MlpClassifierOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
     {
         if (classCount < 2) throw new LatentException($"a classifier needs at least 2 classes, got {classCount}");
@@ -30,8 +31,9 @@ public sealed class MlpClassifier : IDisposable
         ClassCount = classCount;
         ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Standardization = standardization;
+        Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
-        network = new Mlp([(int)ExampleShape.Aggregate(1L, (a, b) => a * b), .. options.Hidden, classCount]);
+        network = new Mlp([(int)ExampleShape.Aggregate(1L, (a, b) => a * b), .. options.Hidden, classCount], device: Device);
     }
 
     /// <summary>An untrained classifier shaped for <paramref name="data"/> (example shape, classes, class names, standardisation).</summary>
@@ -40,6 +42,12 @@ public sealed class MlpClassifier : IDisposable
 
     /// <summary>The options it was created with.</summary>
     public MlpClassifierOptions Options { get; }
+
+    /// <summary>The device the weights and every returned tensor live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The network: Linear layers from the flattened input to the C logits.</summary>
+    public Mlp Network => network;
 
     /// <summary>The shape of one example.</summary>
     public long[] ExampleShape { get; }
@@ -67,15 +75,16 @@ public sealed class MlpClassifier : IDisposable
     public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         var train = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
-        var labels = CheckLabels(train, data.Source, "training");
-        var testLabels = CheckLabels(data.Test, data.Source, "test");
-        var features = Inputs(train.Features);
+        using var labels = CheckLabels(train, data.Source, "training").to(Device);
+        using var testLabels = CheckLabels(data.Test, data.Source, "test").to(Device);
+        using var features = Inputs(train.Features);
+        using var testFeatures = Inputs(data.Test.Features);
         var trainer = new Trainer(network, new OptimizerSettings(Options.Optimizer, Options.LearningRate), new TrainerOptions
         {
             Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
         })
         {
-            Evaluate = () => network.forward(Inputs(data.Test.Features)).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),
+            Evaluate = () => network.forward(testFeatures).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),
             Progress = progress,
         };
         return trainer.Fit(train.Count, batch => nn.functional.cross_entropy(network.forward(features.index_select(0, batch)), labels.index_select(0, batch)));
@@ -119,11 +128,15 @@ public sealed class MlpClassifier : IDisposable
         ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
     }
 
-    /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static MlpClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+    /// <summary>Loads a folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
+    public static MlpClassifier Load(string directory, string device = ComputeDevice.Default)
+    {
+        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
+        return LatentException.Naming(directory, () => Read(directory, device));
+    }
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
-    private static MlpClassifier Read(string directory)
+    private static MlpClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -134,7 +147,7 @@ public sealed class MlpClassifier : IDisposable
         var hidden = options.Hidden ?? throw new LatentException($"{source}: field 'options' lists no hidden sizes");
         var widths = hidden.Select(h => (double)h).Prepend(inputs).Append(classCount).ToArray();
         ModelFolder.RequireWeightCount(directory, widths.Zip(widths.Skip(1), (a, b) => a * b).Sum());
-        var model = new MlpClassifier(options, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
+        var model = new MlpClassifier(options with { Device = device }, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
             ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source));
         ModelFolder.LoadInto(directory, model.network);
         return model;
@@ -150,11 +163,12 @@ public sealed class MlpClassifier : IDisposable
     /// <summary>Releases the network.</summary>
     public void Dispose() => network.Dispose();
 
+    /// <summary>Features [N, …] checked against the example shape and flattened to [N, D] on the model's device.</summary>
     private Tensor Inputs(Tensor features)
     {
         if (!features.shape.Skip(1).SequenceEqual(ExampleShape))
             throw new LatentException($"the classifier takes examples [{string.Join(", ", ExampleShape)}], got [{string.Join(", ", features.shape.Skip(1))}]");
-        return features.reshape(features.shape[0], -1);
+        return features.reshape(features.shape[0], -1).to(Device);
     }
 
     private Tensor CheckLabels(DataPart part, string source, string name)

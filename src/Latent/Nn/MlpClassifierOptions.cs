@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Latent.Training;
 
 namespace Latent.Nn;
@@ -28,4 +29,8 @@ public sealed record MlpClassifierOptions
 
     /// <summary>Seeds the weights and the batch order.</summary>
     public long Seed { get; init; }
+
+    /// <summary>The device the model computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</summary>
+    [JsonIgnore]
+    public string Device { get; init; } = ComputeDevice.Default;
 }

@@ -16,16 +16,16 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
     private readonly Linear output;
     private readonly long[] imageShape;
 
-    /// <summary>Creates the network for images [C, H, W] with float32 weights drawn from torch's default generator (seed it with torch.manual_seed).</summary>
-    public SmallCnn(IReadOnlyList<long> imageShape, int classes, int hiddenUnits) : base(nameof(SmallCnn))
+    /// <summary>Creates the network for images [C, H, W] on <paramref name="device"/> (default CPU) with float32 weights drawn from torch's default generator (seed it with torch.manual_seed).</summary>
+    public SmallCnn(IReadOnlyList<long> imageShape, int classes, int hiddenUnits, Device? device = null) : base(nameof(SmallCnn))
     {
         if (imageShape.Count != 3 || imageShape.Any(d => d < 1)) throw new LatentException($"SmallCnn needs an image shape [channels, height, width], got [{string.Join(", ", imageShape)}]");
         if (classes < 2 || hiddenUnits < 1) throw new LatentException($"SmallCnn needs ≥ 2 classes and ≥ 1 hidden unit, got {classes} and {hiddenUnits}");
         this.imageShape = imageShape.ToArray();
-        conv1 = nn.Conv2d(imageShape[0], 16, 5, padding: 2);
-        conv2 = nn.Conv2d(16, 32, 5, padding: 2);
-        hidden = nn.Linear(32 * 4 * 4, hiddenUnits);
-        output = nn.Linear(hiddenUnits, classes);
+        conv1 = nn.Conv2d(imageShape[0], 16, 5, padding: 2, device: device);
+        conv2 = nn.Conv2d(16, 32, 5, padding: 2, device: device);
+        hidden = nn.Linear(32 * 4 * 4, hiddenUnits, device: device);
+        output = nn.Linear(hiddenUnits, classes, device: device);
         RegisterComponents();
     }
 

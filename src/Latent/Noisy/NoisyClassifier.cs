@@ -14,7 +14,7 @@ namespace Latent.Noisy;
 /// for vectors, followed by a C×C transition matrix Q, p(ỹ | x) = Q · softmax(f(x)), kept column-stochastic by a softmax
 /// parameterisation or by projection onto the simplex. Create it from options and the data's shape, <see cref="Fit(Dataset, string, Action{TrainingProgress}?, string?, bool, CancellationToken)"/>
 /// on labels corrupted by a known noise, then predict clean classes with softmax(f(x)). Inputs are the data set's features as
-/// loaded (already standardised when the data set was).
+/// loaded (already standardised when the data set was), from any device; the model and its predictions live on <see cref="Device"/>.
 /// </summary>
 public sealed class NoisyClassifier : IDisposable
 {
@@ -28,7 +28,7 @@ public sealed class NoisyClassifier : IDisposable
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private NoisyLabelClassifier network;
 
-    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> ([D] or [C, H, W]) and <paramref name="classCount"/> ≥ 2 classes.</summary>
+    /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> ([D] or [C, H, W]) and <paramref name="classCount"/> ≥ 2 classes, on the options' device.</summary>
     public NoisyClassifier(NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
     {
         if (classCount < 2) throw new LatentException($"a noisy-label classifier needs at least 2 classes, got {classCount}");
@@ -38,9 +38,10 @@ public sealed class NoisyClassifier : IDisposable
         ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Standardization = standardization;
         Architecture = options.ArchitectureFor(ExampleShape);
+        Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
-        using var identity = eye(classCount, dtype: ScalarType.Float64);
-        network = NoisyLabelExperiment.CreateNetwork(options.Model, options, ExampleShape, classCount, identity);
+        using var identity = eye(classCount, dtype: ScalarType.Float64, device: Device);
+        network = NoisyLabelExperiment.CreateNetwork(options.Model, options, ExampleShape, classCount, identity, Device);
     }
 
     /// <summary>An untrained classifier shaped for <paramref name="data"/> (example shape, classes, class names, standardisation).</summary>
@@ -49,6 +50,12 @@ public sealed class NoisyClassifier : IDisposable
 
     /// <summary>The options it was created with.</summary>
     public NoisyTrainingOptions Options { get; }
+
+    /// <summary>The device the network, its training data and every returned tensor live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The network: the base classifier followed by the noise layer (replaced by each <c>Fit</c>).</summary>
+    public NoisyLabelClassifier Network => network;
 
     /// <summary>The shape of one example.</summary>
     public long[] ExampleShape { get; }
@@ -77,7 +84,7 @@ public sealed class NoisyClassifier : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var q = network.Noise?.Transition().detach() ?? eye(ClassCount);
-        return q.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        return q.to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
     }
 
     /// <summary>Corrupts the training labels of <paramref name="data"/> by <paramref name="noise"/> (see <see cref="LabelNoise.Parse"/>), then trains (checkpoints as in the other overload).</summary>
@@ -103,7 +110,7 @@ public sealed class NoisyClassifier : IDisposable
         var clean = train.RequireLabels("noisy-label training");
         using var noisy = LabelNoise.Inject(clean, trueTransition, new Generator((ulong)Options.Seed));
         using var realised = LabelNoise.Realised(clean, noisy, ClassCount);
-        var experiment = new NoisyLabelExperiment(train.Features, noisy, data.Test.Features, data.Test.RequireLabels("evaluation"), trueTransition);
+        var experiment = new NoisyLabelExperiment(train.Features, noisy, data.Test.Features, data.Test.RequireLabels("evaluation"), trueTransition, Device);
         var trained = experiment.Train(Options.Model, Options, out var result, onProgress: progress, checkpointPath: checkpointPath, resume: resume, stop: stop);
         network.Dispose();
         network = trained;
@@ -121,8 +128,8 @@ public sealed class NoisyClassifier : IDisposable
         using var noGrad = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < features.shape[0]; start += 1000)
-            parts.Add(network.CleanLogProbabilities(features.narrow(0, start, Math.Min(1000, features.shape[0] - start))).exp());
-        return (parts.Count == 0 ? zeros(0, ClassCount) : cat(parts, 0)).MoveToOuterDisposeScope();
+            parts.Add(network.CleanLogProbabilities(features.narrow(0, start, Math.Min(1000, features.shape[0] - start)).to(Device)).exp());
+        return (parts.Count == 0 ? zeros(0, ClassCount, device: Device) : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The most probable clean class [N] (int64) for features [N, …].</summary>
@@ -157,11 +164,15 @@ public sealed class NoisyClassifier : IDisposable
         ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
     }
 
-    /// <summary>Loads a folder written by <see cref="Save"/>; a folder of another kind or version is refused in one line.</summary>
-    public static NoisyClassifier Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+    /// <summary>Loads a folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
+    public static NoisyClassifier Load(string directory, string device = ComputeDevice.Default)
+    {
+        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
+        return LatentException.Naming(directory, () => Read(directory, device));
+    }
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
-    private static NoisyClassifier Read(string directory)
+    private static NoisyClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -175,7 +186,7 @@ public sealed class NoisyClassifier : IDisposable
         var trueTransition = ModelFolder.ReadOptional<double[]>(config, "true_transition", source);
         if (trueTransition is not null && trueTransition.Length != (long)classCount * classCount)
             throw new LatentException($"{source}: field 'true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");
-        var model = new NoisyClassifier(options, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
+        var model = new NoisyClassifier(options with { Device = device }, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
             ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source))
         {
             TrueTransition = trueTransition,

@@ -22,19 +22,26 @@ public sealed class NoisyLabelExperiment
     private readonly Tensor trueTransition;
     private readonly int classes;
 
-    /// <summary>Holds the data: training images with noisy labels, clean test set, and the true T that made the noise.</summary>
-    public NoisyLabelExperiment(Tensor trainImages, Tensor noisyLabels, Tensor testImages, Tensor testLabels, Tensor trueTransition)
+    /// <summary>
+    /// Holds the data, moved once to <paramref name="device"/> (default CPU), where the networks are built and trained: training images
+    /// with noisy labels, clean test set, and the true T that made the noise.
+    /// </summary>
+    public NoisyLabelExperiment(Tensor trainImages, Tensor noisyLabels, Tensor testImages, Tensor testLabels, Tensor trueTransition, Device? device = null)
     {
         if (trainImages.shape[0] != noisyLabels.shape[0]) throw new LatentException($"{trainImages.shape[0]} training images but {noisyLabels.shape[0]} labels");
         if (testImages.shape[0] != testLabels.shape[0]) throw new LatentException($"{testImages.shape[0]} test images but {testLabels.shape[0]} labels");
         LabelNoise.Validate(trueTransition, "true T");
-        this.trainImages = trainImages;
-        this.noisyLabels = noisyLabels;
-        this.testImages = testImages;
-        this.testLabels = testLabels;
-        this.trueTransition = trueTransition.to(ScalarType.Float64);
+        Device = device ?? CPU;
+        this.trainImages = trainImages.to(Device);
+        this.noisyLabels = noisyLabels.to(Device);
+        this.testImages = testImages.to(Device);
+        this.testLabels = testLabels.to(Device);
+        this.trueTransition = trueTransition.to(ScalarType.Float64, Device);
         classes = (int)trueTransition.shape[0];
     }
+
+    /// <summary>The device the data and the networks live on.</summary>
+    public Device Device { get; }
 
     /// <summary>Runs one noise model; <paramref name="onEpoch"/> sees each epoch's record, <paramref name="onProgress"/> each optimizer step.</summary>
     public NoisyTrainingResult Run(NoiseModel model, NoisyTrainingOptions options, Action<EpochRecord>? onEpoch = null, Action<TrainingProgress>? onProgress = null)
@@ -61,14 +68,15 @@ public sealed class NoisyLabelExperiment
             _ => null,
         };
         torch.manual_seed(options.Seed);
-        var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition);
+        var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition, Device);
         var records = new List<EpochRecord>();
         var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress, new TrainerOptions
         {
             Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
         });
-        using var final = network.Noise?.Transition().detach().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
-        result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = trueTransition.data<double>().ToArray() };
+        using var final = network.Noise?.Transition().detach().to(ScalarType.Float64, CPU) ?? eye(classes, dtype: ScalarType.Float64);
+        using var truth = trueTransition.cpu();
+        result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = truth.data<double>().ToArray() };
         return network;
     }
 
@@ -81,7 +89,7 @@ public sealed class NoisyLabelExperiment
 
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
-        using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null);
+        using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null, Device);
         Train(network, options, "adam", split.WithoutValidation(), [], null, null,
             new TrainerOptions { Epochs = options.EstimationEpochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay });
         using var scope = NewDisposeScope();
@@ -92,21 +100,23 @@ public sealed class NoisyLabelExperiment
     }
 
     /// <summary>
-    /// The untrained network of <paramref name="model"/> for examples of <paramref name="exampleShape"/>: a small CNN for images or an
-    /// MLP on the flattened features (see <see cref="NoisyTrainingOptions.ArchitectureFor"/>), then the noise layer; a fixed T is needed
-    /// for forward correction.
+    /// The untrained network of <paramref name="model"/> for examples of <paramref name="exampleShape"/> on <paramref name="device"/> (default CPU):
+    /// a small CNN for images or an MLP on the flattened features (see <see cref="NoisyTrainingOptions.ArchitectureFor"/>), then the noise layer;
+    /// a fixed T is needed for forward correction.
     /// </summary>
-    public static NoisyLabelClassifier CreateNetwork(NoiseModel model, NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classes, Tensor? fixedTransition)
+    public static NoisyLabelClassifier CreateNetwork(NoiseModel model, NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classes, Tensor? fixedTransition, Device? device = null)
     {
+        device ??= CPU;
         nn.Module<Tensor, Tensor> classifier = options.ArchitectureFor(exampleShape) == "cnn"
-            ? new SmallCnn(exampleShape, classes, options.HiddenUnits)
-            : new Mlp([(int)exampleShape.Aggregate(1L, (a, b) => a * b), options.HiddenUnits, classes]);
+            ? new SmallCnn(exampleShape, classes, options.HiddenUnits, device)
+            : new Mlp([(int)exampleShape.Aggregate(1L, (a, b) => a * b), options.HiddenUnits, classes], device: device);
+        using var initial = model is NoiseModel.Softmax or NoiseModel.Project ? LabelNoise.Symmetric(classes, options.InitialOffDiagonal).to(device) : null;
         NoiseAdaptation? noise = model switch
         {
             NoiseModel.None => null,
-            NoiseModel.Softmax => new SoftmaxTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
-            NoiseModel.Project => new ProjectedTransition(LabelNoise.Symmetric(classes, options.InitialOffDiagonal)),
-            _ => new FixedTransition(fixedTransition ?? throw new LatentException("forward correction needs a transition matrix")),
+            NoiseModel.Softmax => new SoftmaxTransition(initial!),
+            NoiseModel.Project => new ProjectedTransition(initial!),
+            _ => new FixedTransition((fixedTransition ?? throw new LatentException("forward correction needs a transition matrix")).to(device)),
         };
         return new NoisyLabelClassifier(classifier, noise);
     }
@@ -279,7 +289,7 @@ public sealed class NoisyLabelExperiment
     {
         var predictions = Predict(network, testImages, inputs => network.Logits(inputs).argmax(1));
         double accuracy = predictions.eq(testLabels).to(ScalarType.Float64).mean().item<double>();
-        var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64);
+        var q = network.Noise?.Transition().to(ScalarType.Float64) ?? eye(classes, dtype: ScalarType.Float64, device: Device);
         return new EpochRecord(
             epoch, trainLoss, accuracy,
             q.sum(0, keepdim: false).sub(1).abs().max().item<double>(),

@@ -28,7 +28,7 @@ internal sealed class NoisySplit : IDisposable
     /// <summary>Their noisy labels (null without a validation split).</summary>
     public Tensor? ValidationLabels { get; }
 
-    /// <summary>Holds out round(fraction · N) examples chosen by a permutation seeded with seed; fraction 0 keeps every example for training.</summary>
+    /// <summary>Holds out round(fraction · N) examples chosen by a permutation seeded with seed (drawn on the CPU, so every device splits alike); fraction 0 keeps every example for training.</summary>
     public static NoisySplit Create(Tensor images, Tensor labels, double fraction, long seed)
     {
         if (!(fraction >= 0 && fraction < 1)) throw new LatentException($"validation fraction must be in [0, 1), got {fraction}");
@@ -37,7 +37,8 @@ internal sealed class NoisySplit : IDisposable
         if (held == 0) return new NoisySplit(images, labels, null, null, ownsTensors: false);
         if (held >= n) throw new LatentException($"a validation fraction of {fraction} leaves no training examples out of {n}");
         using var generator = new Generator(unchecked((ulong)seed * 2_654_435_761UL + 17UL));
-        using var order = randperm(n, generator: generator);
+        using var permutation = randperm(n, generator: generator);
+        using var order = permutation.to(images.device);
         using var validationRows = order.narrow(0, 0, held);
         using var trainRows = order.narrow(0, held, n - held);
         return new NoisySplit(images.index_select(0, trainRows), labels.index_select(0, trainRows),

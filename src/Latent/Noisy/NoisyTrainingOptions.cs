@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Latent.Noisy;
 
 /// <summary>Every setting of a noisy-label classifier and its training, with the defaults the CLI and the library share.</summary>
@@ -23,6 +25,7 @@ namespace Latent.Noisy;
 /// <param name="Model">How the label noise is modelled: a learned Q (softmax or projected), forward correction, or none.</param>
 /// <param name="HiddenUnits">Width of the hidden layer before the logits (CNN and MLP).</param>
 /// <param name="Examples">Train on at most this many training examples (null: all of them).</param>
+/// <param name="Device">The device the model computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</param>
 public sealed record NoisyTrainingOptions(
     int Epochs = 10,
     int BatchSize = 128,
@@ -42,7 +45,8 @@ public sealed record NoisyTrainingOptions(
     double WeightDecay = 0,
     NoiseModel Model = NoiseModel.Softmax,
     int HiddenUnits = 256,
-    long? Examples = null)
+    long? Examples = null,
+    [property: JsonIgnore] string Device = ComputeDevice.Default)
 {
     /// <summary>The defaults.</summary>
     public static NoisyTrainingOptions Default { get; } = new();

@@ -13,12 +13,14 @@ public sealed class BatchSizeStudy
 {
     private readonly StudyData data;
     private readonly BatchSizeStudyOptions options;
+    private readonly Device device;
 
-    /// <summary>Prepares the study on <paramref name="data"/>.</summary>
+    /// <summary>Prepares the study on <paramref name="data"/>, moved once to the options' device.</summary>
     public BatchSizeStudy(StudyData data, BatchSizeStudyOptions options)
     {
-        this.data = data;
         this.options = options.Validate();
+        device = ComputeDevice.Resolve(options.Device);
+        this.data = data.On(device);
     }
 
     /// <summary>The regimes for this data set: (a) full batch, (b) mini-batch, (c) SGD at the same lr, then one scaled SGD regime per rule.</summary>
@@ -74,7 +76,7 @@ public sealed class BatchSizeStudy
     public BatchSizeRun RunRegime(BatchSizeRegime regime, Action<BatchSizeRegime, TrainingProgress>? progress = null)
     {
         RunSeed.Apply(options.Seed);
-        using var model = new Mlp(new[] { data.InputSize, options.Hidden[0], options.Hidden[1], data.Outputs });
+        using var model = new Mlp(new[] { data.InputSize, options.Hidden[0], options.Hidden[1], data.Outputs }, device: device);
         double lr = LearningRateFor(regime);
         int stepsPerEpoch = (int)((data.Count + regime.BatchSize - 1) / regime.BatchSize);
         var trainer = new Trainer(model, OptimizerSettings.Sgd(lr), new TrainerOptions
@@ -86,7 +88,7 @@ public sealed class BatchSizeStudy
             EvaluateEverySteps = options.EvaluateEverySteps,
         })
         {
-            Evaluate = () => data.PerExampleLoss(model, arange(data.Count, ScalarType.Int64)).mean().item<float>(),
+            Evaluate = () => data.PerExampleLoss(model, arange(data.Count, ScalarType.Int64, device: device)).mean().item<float>(),
             Progress = progress is null ? null : p => progress(regime, p),
         };
         long? diverged = null;

@@ -29,6 +29,9 @@ public sealed record BatchSizeStudyOptions
     /// <summary>Seed: every regime starts from the same initial weights and the same data order rule.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The device the study trains on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>).</summary>
+    public string Device { get; init; } = ComputeDevice.Default;
+
     /// <summary>Checks the settings and throws a one-line error naming a bad value.</summary>
     public BatchSizeStudyOptions Validate()
     {
@@ -38,6 +41,7 @@ public sealed record BatchSizeStudyOptions
         if (EvaluateEverySteps < 1) throw new LatentException($"evaluation interval must be at least 1, got {EvaluateEverySteps}");
         if (ScalingRules.Contains(LearningRateScaling.None)) throw new LatentException("a scaled regime needs a scaling rule (linear or sqrt), not none");
         if (Hidden.Count != 2 || Hidden.Any(h => h < 1)) throw new LatentException($"the study's MLP has exactly two positive hidden widths, got [{string.Join(", ", Hidden)}]");
+        ComputeDevice.Validate(Device);
         return this;
     }
 }

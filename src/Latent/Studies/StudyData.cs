@@ -41,6 +41,9 @@ public sealed record StudyData(Tensor Inputs, Tensor Targets, StudyTask Task, in
         return new StudyData(part.Flat().clone(), labels.clone(), StudyTask.Classification, data.ClassCount);
     }
 
+    /// <summary>The same examples with inputs and targets on <paramref name="device"/> (the same tensors' views where they are there already).</summary>
+    public StudyData On(Device device) => this with { Inputs = Inputs.to(device), Targets = Targets.to(device) };
+
     /// <summary>The per-example losses of <paramref name="model"/> on the examples at <paramref name="indices"/>.</summary>
     public Tensor PerExampleLoss(Mlp model, Tensor indices)
     {

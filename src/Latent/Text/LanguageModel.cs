@@ -10,7 +10,7 @@ namespace Latent.Text;
 /// A word-level LSTM language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
 /// training tokens (it builds the vocabulary, rarer words → &lt;unk&gt;), <see cref="Evaluate"/> perplexity, ask for the
 /// next-word distribution or <see cref="Generate"/> text (output projection → softmax → sampling), <see cref="Save"/> and
-/// <see cref="Load"/> it. The network runs on the CPU.
+/// <see cref="Load"/> it. The network and its token batches live on <see cref="LanguageModelOptions.Device"/>; answers come back as .NET values.
 /// </summary>
 public sealed class LanguageModel
 {
@@ -31,16 +31,20 @@ public sealed class LanguageModel
     private Vocabulary? vocabulary;
     private LstmLanguageModel? network;
 
-    /// <summary>An unfitted model with <paramref name="options"/> (validated here); loads libtorch if needed.</summary>
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here) on the options' device; loads libtorch if needed.</summary>
     public LanguageModel(LanguageModelOptions options)
     {
         LatentRuntime.Initialize();
         options.Validate();
         Options = options;
+        Device = ComputeDevice.Resolve(options.Device);
     }
 
     /// <summary>The model's options.</summary>
     public LanguageModelOptions Options { get; }
+
+    /// <summary>The device the network and its token batches live on.</summary>
+    public Device Device { get; }
 
     /// <summary>The words the model reads and predicts, &lt;unk&gt; at index 0.</summary>
     public Vocabulary Vocabulary => vocabulary ?? throw new LatentException("the language model is not fitted yet");
@@ -60,9 +64,9 @@ public sealed class LanguageModel
         var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true);
         RunSeed.Apply(Options.Seed);
-        var model = network = new LstmLanguageModel(vocabulary.Count, Options, CPU);
+        var model = network = new LstmLanguageModel(vocabulary.Count, Options, Device);
         if (initialEmbedding is not null) model.InitialiseEmbedding(vocabulary, initialEmbedding);
-        using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, CPU);
+        using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, Device);
         using var validationBatches = Batches(validation);
         using var truncated = new TruncatedBptt(model, batches);
         var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
@@ -91,7 +95,7 @@ public sealed class LanguageModel
     public NearestEmbeddingMetrics EvaluateNearestEmbedding(IReadOnlyList<string> tokens, WordVectors? vectors = null)
     {
         using var batches = Batches(tokens);
-        using var rows = vectors is null ? Network.EmbeddingWeight.detach().clone() : tensor(vectors.RowsFor(Vocabulary.Words), [Vocabulary.Count, vectors.Dimensions]);
+        using var rows = vectors is null ? Network.EmbeddingWeight.detach().clone() : tensor(vectors.RowsFor(Vocabulary.Words), [Vocabulary.Count, vectors.Dimensions], device: Device);
         using var decoder = new NearestEmbeddingDecoder(rows);
         var best = NearestEmbeddingDecoder.TemperatureGrid
             .Select(t => (Temperature: t, Perplexity: LanguageModelEvaluation.Perplexity(Network, batches, h => decoder.LogProbabilities(h, t))))
@@ -106,8 +110,8 @@ public sealed class LanguageModel
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var ids = PromptIds(prompt);
-        var (logits, _) = Network.forward(tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]), null);
-        return logits[0, -1].data<float>().ToArray();
+        var (logits, _) = Network.forward(tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length], device: Device), null);
+        return logits[0, -1].cpu().data<float>().ToArray();
     }
 
     /// <summary>The next-word distribution softmax(logits / <paramref name="temperature"/>) after <paramref name="prompt"/>, indexed like <see cref="Vocabulary"/>.</summary>
@@ -121,7 +125,7 @@ public sealed class LanguageModel
     /// <summary>
     /// Continues <paramref name="prompt"/> by <paramref name="count"/> words, each drawn from softmax(logits / T) over the
     /// <paramref name="topK"/> most likely words (0: all) and fed back in; T = 0 takes the most likely word. &lt;unk&gt; is
-    /// never drawn. The same <paramref name="seed"/> gives the same words.
+    /// never drawn. The same <paramref name="seed"/> gives the same words on every device (the draw is made on the CPU).
     /// </summary>
     public IReadOnlyList<string> Generate(string prompt, int count, double temperature = 1.0, int topK = 0, long seed = 0)
     {
@@ -130,7 +134,7 @@ public sealed class LanguageModel
         using var generator = new Generator(unchecked((ulong)seed));
         var ids = TextGenerator.Generate(Network, PromptIds(prompt), count, logits =>
         {
-            var known = logits.index_fill(0, unknown, float.NegativeInfinity);
+            var known = logits.cpu().index_fill(0, unknown, float.NegativeInfinity);
             return temperature == 0 ? TokenSampler.Greedy(known) : TokenSampler.Sample(known, temperature, topK, generator);
         });
         return ids.Select(i => Vocabulary.Words[i]).ToList();
@@ -157,11 +161,15 @@ public sealed class LanguageModel
         return [Path.Combine(directory, ModelFolder.ConfigFile), Path.Combine(directory, ModelFolder.WeightsFile), vocabularyPath];
     }
 
-    /// <summary>Reads a folder written by <see cref="Save"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
-    public static LanguageModel Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+    /// <summary>Reads a folder written by <see cref="Save"/> onto <paramref name="device"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
+    public static LanguageModel Load(string directory, string device = ComputeDevice.Default)
+    {
+        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
+        return LatentException.Naming(directory, () => Read(directory, device));
+    }
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
-    private static LanguageModel Read(string directory)
+    private static LanguageModel Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -174,12 +182,12 @@ public sealed class LanguageModel
         {
             throw new LatentException($"{source}: field 'options' is not valid language-model options ({e.Message.Split('\n')[0]})", e);
         }
-        var model = new LanguageModel(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
+        var model = new LanguageModel(options with { Device = device }) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
         int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
         double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
         ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));
-        model.network = new LstmLanguageModel(size, options, CPU);
+        model.network = new LstmLanguageModel(size, options, model.Device);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();
         return model;
@@ -218,7 +226,7 @@ public sealed class LanguageModel
 
     private IReadOnlyList<string> Normalise(IReadOnlyList<string> tokens) => Options.Lowercase ? tokens.Select(t => t.ToLowerInvariant()).ToList() : tokens;
 
-    private TokenBatches Batches(IReadOnlyList<string> tokens) => new(Vocabulary.Encode(Normalise(tokens)), EvaluationBatchSize, Options.Bptt, CPU);
+    private TokenBatches Batches(IReadOnlyList<string> tokens) => new(Vocabulary.Encode(Normalise(tokens)), EvaluationBatchSize, Options.Bptt, Device);
 
     /// <summary>The prompt's word indices: each word as written, else lowercased if only that is known, else &lt;unk&gt;.</summary>
     private int[] PromptIds(string prompt)

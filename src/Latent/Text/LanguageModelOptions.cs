@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Latent.Text;
 
 /// <summary>
@@ -61,6 +63,10 @@ public sealed record LanguageModelOptions
     /// <summary>Fraction of a user corpus, at its end, held out for testing.</summary>
     public double TestFraction { get; init; } = 0.1;
 
+    /// <summary>The device the network computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</summary>
+    [JsonIgnore]
+    public string Device { get; init; } = ComputeDevice.Default;
+
     /// <summary>Throws <see cref="LatentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -75,5 +81,6 @@ public sealed record LanguageModelOptions
         if (!(LearningRate > 0) || !(ClipNorm > 0)) throw new LatentException($"learning rate and clip norm must be > 0, got {LearningRate} and {ClipNorm}");
         if (!(ValidationFraction > 0) || !(TestFraction > 0) || ValidationFraction + TestFraction >= 1)
             throw new LatentException($"validation and test fractions must be > 0 with a sum below 1, got {ValidationFraction} and {TestFraction}");
+        ComputeDevice.Validate(Device);
     }
 }

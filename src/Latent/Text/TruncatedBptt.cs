@@ -68,7 +68,7 @@ public sealed class TruncatedBptt : IDisposable
             for (var d = 0; d < rank; d++) shape[d] = reader.ReadInt64();
             if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || shape.Any(size => size < 1 || size > 1 << 20) || shape.Aggregate(1L, (a, b) => a * b) > 1 << 26)
                 throw new LatentException($"checkpoint is corrupt (recurrent state {dtype} [{string.Join(", ", shape)}])");
-            parts[i] = zeros(shape, dtype).DetachFromDisposeScope();
+            parts[i] = zeros(shape, dtype, device: model.EmbeddingWeight.device).DetachFromDisposeScope();
             parts[i].Load(reader);
         }
         state = (parts[0], parts[1]);

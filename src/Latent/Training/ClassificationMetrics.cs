@@ -18,7 +18,8 @@ public sealed record ClassificationMetrics(long Count, double Accuracy, double N
 
     /// <summary>
     /// The metrics of class probabilities [N, C] against labels [N] (int64 in 0..C−1). The NLPD uses <paramref name="logDensity"/>
-    /// log p(yᵢ | xᵢ) [N] when the model computes it directly, else the log of the labels' probabilities.
+    /// log p(yᵢ | xᵢ) [N] when the model computes it directly, else the log of the labels' probabilities. The sums run on the
+    /// probabilities' device (the labels are brought there); only the bin totals come back to the CPU.
     /// </summary>
     public static ClassificationMetrics Compute(Tensor probabilities, Tensor labels, Tensor? logDensity = null, int binCount = DefaultBinCount)
     {
@@ -26,13 +27,14 @@ public sealed record ClassificationMetrics(long Count, double Accuracy, double N
             throw new LatentException($"classification metrics need probabilities [N, C] and labels [N] with N ≥ 1, got [{string.Join(", ", probabilities.shape)}] and [{string.Join(", ", labels.shape)}]");
         using var scope = NewDisposeScope();
         var p = probabilities.to(ScalarType.Float64);
+        var y = labels.to(p.device);
         var (confidence, predicted) = p.max(1);
-        var correct = predicted.eq(labels).to(ScalarType.Float64);
-        var logP = logDensity?.to(ScalarType.Float64) ?? p.gather(1, labels.unsqueeze(1)).squeeze(1).clamp_min(1e-300).log();
+        var correct = predicted.eq(y).to(ScalarType.Float64);
+        var logP = logDensity?.to(ScalarType.Float64) ?? p.gather(1, y.unsqueeze(1)).squeeze(1).clamp_min(1e-300).log();
         var bin = (confidence * binCount).floor().clamp(0, binCount - 1).to(ScalarType.Int64);
-        var counts = bin.bincount(null, binCount).data<long>().ToArray();
-        var confidenceSums = bin.bincount(confidence, binCount).data<double>().ToArray();
-        var correctSums = bin.bincount(correct, binCount).data<double>().ToArray();
+        var counts = bin.bincount(null, binCount).cpu().data<long>().ToArray();
+        var confidenceSums = bin.bincount(confidence, binCount).cpu().data<double>().ToArray();
+        var correctSums = bin.bincount(correct, binCount).cpu().data<double>().ToArray();
         long n = labels.shape[0];
         var bins = Enumerable.Range(0, binCount).Where(b => counts[b] > 0)
             .Select(b => new CalibrationBin((double)b / binCount, (b + 1.0) / binCount, (int)counts[b], confidenceSums[b] / counts[b], correctSums[b] / counts[b]))

@@ -134,11 +134,14 @@ public sealed class Trainer
         return value;
     }
 
+    /// <summary>The epoch's example indices on the model's device; the shuffle is drawn on the CPU, so every device sees the same order.</summary>
     private Tensor EpochOrder(long exampleCount, int epoch)
     {
-        if (!options.Shuffle) return arange(exampleCount, ScalarType.Int64);
+        var device = model.parameters().FirstOrDefault()?.device ?? CPU;
+        if (!options.Shuffle) return arange(exampleCount, ScalarType.Int64, device: device);
         using var generator = new Generator(unchecked((ulong)options.Seed * 1_000_003UL + (ulong)epoch));
-        return randperm(exampleCount, ScalarType.Int64, generator: generator);
+        using var order = randperm(exampleCount, ScalarType.Int64, generator: generator);
+        return order.to(device);
     }
 
     private void RecordEvaluation(LearningCurve curve, long step, double epochPosition)

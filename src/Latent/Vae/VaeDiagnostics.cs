@@ -19,10 +19,10 @@ public static class VaeDiagnostics
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var generator = new Generator(unchecked((ulong)seed + 202UL));
-        var x = features.reshape(features.shape[0], model.InputSize);
+        using var generator = new Generator(unchecked((ulong)seed + 202UL), model.Device);
+        var x = features.reshape(features.shape[0], model.InputSize).to(model.Device);
         var posterior = model.Network.Encode(x);
-        double[] Values(Tensor t) => t.to(ScalarType.Float64).reshape(-1).data<double>().ToArray();
+        double[] Values(Tensor t) => t.to(ScalarType.Float64).cpu().reshape(-1).data<double>().ToArray();
         return new PosteriorSummary(Values(posterior.RSample(generator)), Values(posterior.Mean), posterior.StandardDeviation.mean().item<float>(),
             Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x) - x).square().mean().item<float>());
     }
@@ -57,7 +57,7 @@ public static class VaeDiagnostics
     public static UnderflowDemo Underflow(VaeModel model, Tensor features, double sigma)
     {
         using var scope = NewDisposeScope();
-        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).reshape(-1, model.InputSize);
+        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).reshape(-1, model.InputSize).to(model.Device);
         Tensor mean;
         using (no_grad()) mean = model.Network.Reconstruct(x).detach();
         mean.requires_grad_();

@@ -41,7 +41,8 @@ public static class VaeFigures
         {
             using var samples = Original(model, model.Sample(count, seed)).to(ScalarType.Float64);
             var text = new StringBuilder(string.Join(",", Enumerable.Range(0, model.InputSize).Select(i => $"x{i}"))).AppendLine();
-            var values = samples.data<double>().ToArray();
+            using var host = samples.cpu();
+            var values = host.data<double>().ToArray();
             for (int row = 0; row < count; row++)
                 text.AppendLine(string.Join(",", values.Skip(row * model.InputSize).Take(model.InputSize).Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
             var csv = Path.Combine(directory, "samples.csv");
@@ -62,7 +63,7 @@ public static class VaeFigures
         using var scope = NewDisposeScope();
         long used = Math.Min(count, images.shape[0]) / perRow * perRow;
         var originals = images.narrow(0, 0, used);
-        var paired = stack([Flat(originals).view(-1, perRow, model.InputSize), Flat(model.Reconstruct(originals)).view(-1, perRow, model.InputSize)], 1);
+        var paired = stack([Flat(originals).view(-1, perRow, model.InputSize), Flat(model.Reconstruct(originals)).cpu().view(-1, perRow, model.InputSize)], 1);
         return Grid(path, model, paired.reshape([-1, .. model.ExampleShape]), perRow);
     }
 
@@ -82,7 +83,7 @@ public static class VaeFigures
         if (model.Options.Latent != 2) throw new LatentException($"the decoded manifold needs a 2-D latent, this model has {model.Options.Latent}");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var quantiles = linspace(0.05, 0.95, steps, dtype: ScalarType.Float64);
+        var quantiles = linspace(0.05, 0.95, steps, dtype: ScalarType.Float64, device: model.Device);
         var z1d = (Math.Sqrt(2) * special.erfinv(2 * quantiles - 1)).to(ScalarType.Float32);
         var grid = stack([z1d.repeat(steps), z1d.flip(0).repeat_interleave(steps)], 1);
         return Grid(path, model, model.Network.Decode(grid).Mean.reshape([-1, .. model.ExampleShape]), steps);
@@ -93,7 +94,7 @@ public static class VaeFigures
     {
         if (model.Options.Latent < 2) throw new LatentException($"the latent scatter needs at least 2 latent dimensions, this model has {model.Options.Latent}");
         using var scope = NewDisposeScope();
-        var means = model.Encode(part.Features).to(ScalarType.Float64);
+        var means = model.Encode(part.Features).to(ScalarType.Float64).cpu();
         var labels = part.Labels?.data<long>().ToArray() ?? new long[part.Count];
         return new LabelScatterChart(title, means.select(1, 0).data<double>().ToArray(), means.select(1, 1).data<double>().ToArray(), labels);
     }
@@ -102,7 +103,8 @@ public static class VaeFigures
     public static LineChart ReconstructionError(VaeModel model, DataPart part)
     {
         using var error = model.ReconstructionErrorPerFeature(part);
-        var values = error.data<double>().ToList();
+        using var host = error.cpu();
+        var values = host.data<double>().ToList();
         return new LineChart("reconstruction error per feature", "feature", "mean squared error")
             .Add("test", Enumerable.Range(0, values.Count).Select(i => (double)i).ToList(), values);
     }
@@ -115,7 +117,7 @@ public static class VaeFigures
     private static string Grid(string path, VaeModel model, Tensor images, int columns)
     {
         using var scope = NewDisposeScope();
-        var grey = Original(model, images).mean([1L]).clamp(0, 1).to(ScalarType.Float32).contiguous();
+        var grey = Original(model, images).mean([1L]).clamp(0, 1).to(ScalarType.Float32).cpu().contiguous();
         return ImageGrid.SavePng(path, grey.data<float>().ToArray(), (int)grey.shape[0], (int)grey.shape[1], (int)grey.shape[2], columns);
     }
 }

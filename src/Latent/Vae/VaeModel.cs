@@ -13,7 +13,8 @@ namespace Latent.Vae;
 /// A variational autoencoder on a data set of any shape: created from <see cref="VaeOptions"/> and the shape of one example
 /// (vectors [D] or images [C, H, W], flattened), then <see cref="Fit"/>, <see cref="Evaluate"/>, predictions
 /// (<see cref="Encode"/>, <see cref="Reconstruct"/>, <see cref="Sample"/>) and <see cref="Save"/> / <see cref="Load"/>.
-/// Tensors go in and come out in the units of the data set it was fitted on (standardised when that was).
+/// Tensors go in and come out in the units of the data set it was fitted on (standardised when that was); they may come from any
+/// device and come out on the model's <see cref="Device"/> (<see cref="VaeOptions.Device"/>).
 /// </summary>
 public sealed class VaeModel : IDisposable
 {
@@ -28,7 +29,7 @@ public sealed class VaeModel : IDisposable
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    /// <summary>Creates an untrained model for examples of shape <paramref name="exampleShape"/>; the seed in <paramref name="options"/> fixes the initial weights.</summary>
+    /// <summary>Creates an untrained model for examples of shape <paramref name="exampleShape"/> on the options' device; the seed in <paramref name="options"/> fixes the initial weights.</summary>
     public VaeModel(VaeOptions options, IReadOnlyList<long> exampleShape)
     {
         Options = options.Validate();
@@ -38,8 +39,9 @@ public sealed class VaeModel : IDisposable
             throw new LatentException($"a VAE needs examples of a positive shape, got [{string.Join(", ", exampleShape)}]");
         ExampleShape = exampleShape.ToArray();
         InputSize = checked((int)ExampleShape.Aggregate(1L, (a, b) => a * b));
+        Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
-        Network = VariationalAutoencoder.Create(options, InputSize);
+        Network = VariationalAutoencoder.Create(options, InputSize, Device);
     }
 
     /// <summary>An untrained model for the examples of <paramref name="data"/>, its decoder chosen from the data unless <paramref name="options"/> sets one.</summary>
@@ -52,6 +54,9 @@ public sealed class VaeModel : IDisposable
 
     /// <summary>The options the model was built and trained with.</summary>
     public VaeOptions Options { get; }
+
+    /// <summary>The device the weights, the data they train on and every returned tensor live on.</summary>
+    public Device Device { get; }
 
     /// <summary>The shape of one example: [D] or [C, H, W].</summary>
     public long[] ExampleShape { get; }
@@ -85,11 +90,11 @@ public sealed class VaeModel : IDisposable
             throw new LatentException($"{data.Source}: examples have shape [{string.Join(", ", data.ExampleShape)}], the model was made for [{string.Join(", ", ExampleShape)}]");
         Standardization = data.Standardization;
         using var scope = NewDisposeScope();
-        var train = CheckData(data.Train.Take(Options.Examples ?? data.Train.Count).Flat(), data.Source);
+        var train = CheckData(Flatten(data.Train.Take(Options.Examples ?? data.Train.Count).Features), data.Source);
         var test = PrepareTest(data.Test, data.Source);
         using var images = new BinarizedImages(train, Options.Binarization, Options.Seed);
         if (Options.DataMeanBias && !IsTrained) Network.InitializeOutputBias(train);
-        using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL));
+        using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL), Device);
         var trainer = new TrainerOptions
         {
             Epochs = Options.Epochs,
@@ -119,7 +124,7 @@ public sealed class VaeModel : IDisposable
         using var scope = NewDisposeScope();
         var x = PrepareTest(test, "test data");
         if (x.shape[0] == 0) throw new LatentException("test data: no examples to evaluate on");
-        using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL));
+        using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL), Device);
         double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
         if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
@@ -146,7 +151,7 @@ public sealed class VaeModel : IDisposable
     {
         if (count < 1) throw new LatentException($"sample count must be at least 1, got {count}");
         using var noGrad = no_grad();
-        using var generator = new Generator((ulong)(seed ?? Options.Seed));
+        using var generator = new Generator((ulong)(seed ?? Options.Seed), Device);
         return Network.SamplePrior(count, generator).reshape([count, .. ExampleShape]);
     }
 
@@ -181,11 +186,15 @@ public sealed class VaeModel : IDisposable
         ModelFolder.Save(directory, Kind, FormatVersion, config, Network.state_dict());
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>; a folder of another kind, version or shape is a one-line error.</summary>
-    public static VaeModel Load(string directory) => LatentException.Naming(directory, () => Read(directory));
+    /// <summary>Reads a model written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind, version or shape is a one-line error.</summary>
+    public static VaeModel Load(string directory, string device = ComputeDevice.Default)
+    {
+        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
+        return LatentException.Naming(directory, () => Read(directory, device));
+    }
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
-    private static VaeModel Read(string directory)
+    private static VaeModel Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var source = Path.Combine(directory, ModelFolder.ConfigFile);
@@ -202,7 +211,7 @@ public sealed class VaeModel : IDisposable
         {
             throw new LatentException($"{source}: unreadable options or preprocessing ({e.Message.Split('\n')[0]})", e);
         }
-        var model = new VaeModel(options, shape) { Standardization = standardization, IsTrained = true };
+        var model = new VaeModel(options with { Device = device }, shape) { Standardization = standardization, IsTrained = true };
         var weights = ModelFolder.ReadWeights(directory);
         try
         {
@@ -249,11 +258,12 @@ public sealed class VaeModel : IDisposable
         return draw.ForEpoch(0).clone();
     }
 
+    /// <summary>Features [N, …] as [N, D] on the model's device (a view when they are there already).</summary>
     private Tensor Flatten(Tensor features)
     {
         if (features.dim() < 1 || features.shape[0] > 0 && features.numel() / features.shape[0] != InputSize)
             throw new LatentException($"the model takes examples of shape [{string.Join(", ", ExampleShape)}], got a batch of shape [{string.Join(", ", features.shape)}]");
-        return features.reshape(features.shape[0], InputSize);
+        return features.reshape(features.shape[0], InputSize).to(Device);
     }
 
     /// <summary>Refuses non-finite features, and features outside [0, 1] where the decoder or binarization needs them there.</summary>

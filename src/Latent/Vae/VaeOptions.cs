@@ -66,6 +66,10 @@ public sealed record VaeOptions
     /// <summary>Seed of the initial weights, batch order, sampling noise and binarization draws.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The device the model computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</summary>
+    [JsonIgnore]
+    public string Device { get; init; } = ComputeDevice.Default;
+
     /// <summary>Checkpoint written after every epoch (null: none); not part of the saved model.</summary>
     [JsonIgnore]
     public string? CheckpointPath { get; init; }
@@ -99,6 +103,7 @@ public sealed record VaeOptions
         if (EvalIwaeSamples < 0) throw new LatentException($"IWAE samples must be at least 0, got {EvalIwaeSamples}");
         if (EvalIwaeExamples is < 1) throw new LatentException($"IWAE examples must be at least 1, got {EvalIwaeExamples}");
         if (Examples is < 1) throw new LatentException($"training examples must be at least 1, got {Examples}");
+        ComputeDevice.Validate(Device);
         return this;
     }
 

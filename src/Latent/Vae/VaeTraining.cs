@@ -9,7 +9,7 @@ public static class VaeTraining
 {
     /// <summary>
     /// Fits <paramref name="model"/> on <paramref name="data"/> (dynamic binarization draws new pixels before every epoch).
-    /// The sampling noise of z comes from a generator seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
+    /// The sampling noise of z comes from a generator on the model's device seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
     /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
     /// </summary>
     public static LearningCurve Fit(
@@ -22,7 +22,7 @@ public static class VaeTraining
         Action<TrainingProgress>? progress = null,
         IReadOnlyList<Generator>? generators = null)
     {
-        using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL));
+        using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL), model.Device);
         var epochData = data.ForEpoch(0);
         var trainer = new Trainer(model, optimizer, options)
         {

@@ -57,6 +57,9 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// <summary>Dimension of a data vector.</summary>
     public int InputSize => encoder.InputSize;
 
+    /// <summary>The device the weights live on (that of the encoder's first weight).</summary>
+    public Device Device => encoder.parameters().First().device;
+
     /// <summary>The deterministic reconstruction: the decoder mean at the encoder mean.</summary>
     public override Tensor forward(Tensor x) => Reconstruct(x);
 
@@ -80,7 +83,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     public Tensor SamplePrior(long count, Generator? generator = null)
     {
         var reference = encoder.parameters().First();
-        var z = randn(new[] { count, (long)LatentSize }, reference.dtype, reference.device, generator: generator);
+        var z = randn(new[] { count, (long)LatentSize }, reference.dtype, Device, generator: generator);
         return Decode(z).Mean;
     }
 

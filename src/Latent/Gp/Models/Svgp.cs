@@ -27,6 +27,7 @@ public sealed class Svgp : GpModel
     /// Creates the model for dataCount training points. q(u) starts at the prior: m = 0 and S = I (whitened) or S = Kmm.
     /// The square root of S is a constrained parameter: positive with a diagonal q, lower-triangular (the Cholesky factor) with a full q.
     /// With a float32 <see cref="SvgpOptions.Dtype"/> the whole model, the given kernel and likelihood included, is converted to float32.
+    /// The model lives on the device of <paramref name="inducingInputs"/>; the kernel, likelihood and mean function are moved there.
     /// </summary>
     public Svgp(Kernel kernel, Likelihood likelihood, Tensor inducingInputs, int latentCount, long dataCount, SvgpOptions? options = null)
         : base(nameof(Svgp))
@@ -49,25 +50,28 @@ public sealed class Svgp : GpModel
         Dtype = options.Dtype;
         LatentCount = latentCount;
         DataCount = dataCount;
+        var device = inducingInputs.device;
+        kernel.to(device);
         if (Dtype != ScalarType.Float64) kernel.to(Dtype);
 
         var m = inducingInputs.shape[0];
         this.inducingInputs = new TorchSharp.Modules.Parameter(inducingInputs.detach().to(Dtype).clone(), requires_grad: options.TrainInducingInputs);
-        qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: Dtype), requires_grad: true);
+        qMean = new TorchSharp.Modules.Parameter(zeros(m, latentCount, dtype: Dtype, device: device), requires_grad: true);
         using (no_grad())
         {
             if (QDiagonal)
             {
-                var scale = Whiten ? ones(m, dtype: Dtype) : kernel.Kdiag(this.inducingInputs).sqrt();
+                var scale = Whiten ? ones(m, dtype: Dtype, device: device) : kernel.Kdiag(this.inducingInputs).sqrt();
                 qSqrt = ConstrainedParameter.Positive(scale.unsqueeze(1).expand(m, latentCount), "SVGP: the square roots of q(u)'s variances");
             }
             else
             {
-                var factor = Whiten ? eye(m, dtype: Dtype) : CholeskyOf(kernel.K(this.inducingInputs));
+                var factor = Whiten ? eye(m, dtype: Dtype, device: device) : CholeskyOf(kernel.K(this.inducingInputs));
                 qSqrt = ConstrainedParameter.LowerTriangular(factor.unsqueeze(0).expand(latentCount, m, m));
             }
         }
         RegisterComponents();
+        this.to(device); // the likelihood and mean function follow Z's device
         if (Dtype != ScalarType.Float64) this.to(Dtype); // q(u)'s constrained storage starts as float64; the likelihood and mean function follow
     }
 
