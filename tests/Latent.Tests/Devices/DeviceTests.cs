@@ -1,5 +1,4 @@
 using Latent.Gp;
-using Latent.IO;
 using Latent.Nn;
 using Latent.Noisy;
 using Latent.Studies;
@@ -26,10 +25,6 @@ public sealed class DeviceTests : TorchTest, IDisposable
     /// <summary>The devices the cycles run on.</summary>
     public static TheoryData<string> Devices() => OnDevice.Names();
 
-    /// <summary>The saved config.json, checked to hold no device.</summary>
-    private static void ConfigHasNoDevice(string folder) =>
-        Assert.DoesNotContain("device", File.ReadAllText(Path.Combine(folder, ModelFolder.ConfigFile)), StringComparison.OrdinalIgnoreCase);
-
     [Fact]
     public void TheAssertionCatchesATensorOnAnotherDevice()
     {
@@ -53,17 +48,11 @@ public sealed class DeviceTests : TorchTest, IDisposable
         var (fMean, fVariance) = classifier.PredictF(data.Test.Features);
         using var samples = classifier.PredictFSamples(data.Test.Features, 2);
         using var links = classifier.LinkProbabilities(samples);
-        foreach (var (tensor, what) in new[] { (mean, "predict_y mean"), (variance, "predict_y variance"), (fMean, "predict_f mean"), (fVariance, "predict_f variance"), (samples, "f samples"), (links, "link probabilities") })
-            OnDevice.Tensor(device, tensor, what);
+        OnDevice.Tensors(device, (mean, "predict_y mean"), (variance, "predict_y variance"), (fMean, "predict_f mean"), (fVariance, "predict_f variance"), (samples, "f samples"), (links, "link probabilities"));
         var folder = Path.Combine(dir, "svgp");
-        classifier.Save(folder);
-        OnDevice.Module(device, classifier.Model);
-        ConfigHasNoDevice(folder);
+        OnDevice.SavedInPlace(device, classifier.Model, classifier.Save, folder);
         using var loaded = SvgpClassifier.Load(folder, name);
-        OnDevice.Module(device, loaded.Model);
-        var (reloaded, _) = loaded.PredictY(data.Test.Features);
-        OnDevice.Tensor(device, reloaded, "reloaded predict_y mean");
-        Assert.True(reloaded.allclose(mean), "the reloaded model predicts as the saved one");
+        OnDevice.Reloaded(device, loaded.Model, loaded.PredictY(data.Test.Features).Mean, mean, "predict_y means");
     }
 
     [Theory]
@@ -76,21 +65,13 @@ public sealed class DeviceTests : TorchTest, IDisposable
         model.Fit(data);
         OnDevice.Module(device, model.Network);
         Assert.NotNull(model.Evaluate(data.Test).TestIwaeLogLikelihood);
-        foreach (var (tensor, what) in new[]
-        {
-            (model.Encode(data.Test.Features), "codes"), (model.Reconstruct(data.Test.Features), "reconstructions"),
-            (model.Sample(4), "samples"), (model.ReconstructionErrorPerFeature(data.Test), "reconstruction errors"),
-        })
-            OnDevice.Tensor(device, tensor, what);
+        using var codes = model.Encode(data.Test.Features);
+        OnDevice.Tensors(device, (codes, "codes"), (model.Reconstruct(data.Test.Features), "reconstructions"), (model.Sample(4), "samples"),
+            (model.ReconstructionErrorPerFeature(data.Test), "reconstruction errors"));
         var folder = Path.Combine(dir, "vae");
-        model.Save(folder);
-        OnDevice.Module(device, model.Network);
-        ConfigHasNoDevice(folder);
+        OnDevice.SavedInPlace(device, model.Network, model.Save, folder);
         using var loaded = VaeModel.Load(folder, name);
-        OnDevice.Module(device, loaded.Network);
-        using var codes = loaded.Encode(data.Test.Features);
-        OnDevice.Tensor(device, codes, "reloaded codes");
-        Assert.True(codes.allclose(model.Encode(data.Test.Features)), "the reloaded model encodes as the saved one");
+        OnDevice.Reloaded(device, loaded.Network, loaded.Encode(data.Test.Features), codes, "codes");
     }
 
     [Theory]
@@ -104,18 +85,11 @@ public sealed class DeviceTests : TorchTest, IDisposable
         OnDevice.Module(device, model.Network);
         Assert.InRange(model.Evaluate(data.Test).Accuracy, 0, 1);
         using var probabilities = model.PredictProba(data.Test.Features);
-        using var classes = model.PredictY(data.Test.Features);
-        OnDevice.Tensor(device, probabilities, "probabilities");
-        OnDevice.Tensor(device, classes, "classes");
+        OnDevice.Tensors(device, (probabilities, "probabilities"), (model.PredictY(data.Test.Features), "classes"));
         var folder = Path.Combine(dir, "mlp");
-        model.Save(folder);
-        OnDevice.Module(device, model.Network);
-        ConfigHasNoDevice(folder);
+        OnDevice.SavedInPlace(device, model.Network, model.Save, folder);
         using var loaded = MlpClassifier.Load(folder, name);
-        OnDevice.Module(device, loaded.Network);
-        using var reloaded = loaded.PredictProba(data.Test.Features);
-        OnDevice.Tensor(device, reloaded, "reloaded probabilities");
-        Assert.True(reloaded.allclose(probabilities), "the reloaded model predicts as the saved one");
+        OnDevice.Reloaded(device, loaded.Network, loaded.PredictProba(data.Test.Features), probabilities, "probabilities");
     }
 
     [Theory]
@@ -132,18 +106,11 @@ public sealed class DeviceTests : TorchTest, IDisposable
             Assert.Equal(noiseModel == NoiseModel.Forward, model.Network.named_buffers().Any());
             Assert.NotNull(model.Evaluate(data.Test).TransitionMaxAbsError);
             using var probabilities = model.PredictProba(data.Test.Features);
-            using var classes = model.PredictY(data.Test.Features);
-            OnDevice.Tensor(device, probabilities, "probabilities");
-            OnDevice.Tensor(device, classes, "classes");
+            OnDevice.Tensors(device, (probabilities, "probabilities"), (model.PredictY(data.Test.Features), "classes"));
             var folder = Path.Combine(dir, $"noisy-{noiseModel}");
-            model.Save(folder);
-            OnDevice.Module(device, model.Network);
-            ConfigHasNoDevice(folder);
+            OnDevice.SavedInPlace(device, model.Network, model.Save, folder);
             using var loaded = NoisyClassifier.Load(folder, name);
-            OnDevice.Module(device, loaded.Network);
-            using var reloaded = loaded.PredictProba(data.Test.Features);
-            OnDevice.Tensor(device, reloaded, "reloaded probabilities");
-            Assert.True(reloaded.allclose(probabilities), "the reloaded model predicts as the saved one");
+            OnDevice.Reloaded(device, loaded.Network, loaded.PredictProba(data.Test.Features), probabilities, "probabilities");
         }
     }
 
@@ -160,9 +127,7 @@ public sealed class DeviceTests : TorchTest, IDisposable
         Assert.True(model.EvaluateNearestEmbedding(words.Take(60).ToList()).Perplexity > 0);
         Assert.Equal(3, model.Generate("the cat", 3, seed: 1).Count);
         var folder = Path.Combine(dir, "lm");
-        model.Save(folder);
-        OnDevice.Module(device, model.Network);
-        ConfigHasNoDevice(folder);
+        OnDevice.SavedInPlace(device, model.Network, path => model.Save(path), folder);
         var loaded = LanguageModel.Load(folder, name);
         OnDevice.Module(device, loaded.Network);
         Assert.Equal(model.NextWordLogits("the cat"), loaded.NextWordLogits("the cat"));
