@@ -207,10 +207,19 @@ public sealed class Word2Vec
         var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Options.Sample);
         long totalWork = (long)Options.Epochs * corpus.Length + 1;
         bool halted = false;
+        Exception? checkpointFailure = null;
         using var barrier = new Barrier(Options.Threads, _ =>
         {
-            if (checkpointPath is not null) run.Save(checkpointPath, input, output);
-            halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
+            try
+            {
+                if (checkpointPath is not null) run.Save(checkpointPath, input, output);
+                halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
+            }
+            catch (Exception e)
+            {
+                // Thrown here it would reach the worker threads, where an exception ends the process: stop them and rethrow on the caller's thread.
+                (checkpointFailure, halted) = (e, true);
+            }
         });
         void Worker(int thread)
         {
@@ -256,6 +265,7 @@ public sealed class Word2Vec
         foreach (var w in workers) w.Start();
         Worker(0);
         foreach (var w in workers) w.Join();
+        if (checkpointFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(checkpointFailure);
         if (halted) throw new TrainingInterruptedException(run.Processed + run.Workers.Sum(w => w.SinceUpdate), checkpointPath);
         progress?.Invoke(1.0);
     }

@@ -178,6 +178,18 @@ public sealed class ResumeTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Word2VecWhoseCheckpointCannotBeWrittenFailsInOneLineOnTheCallersThread()
+    {
+        // The checkpoint is written where the worker threads meet; an error there must not end the process from a worker thread.
+        var blocker = Path.Combine(dir, "a-file");
+        File.WriteAllText(blocker, "");
+        var path = Path.Combine(blocker, "checkpoint.bin");
+        var options = new Word2VecOptions { Dimensions = 4, Epochs = 2, Threads = 2, MinCount = 1 };
+        var error = Assert.Throws<LatentException>(() => new Word2Vec(options).Fit(TopicTokens(), checkpointPath: path));
+        Assert.Equal($"{blocker}: is a file, not a directory", error.Message);
+    }
+
+    [Fact]
     public void Word2VecOnTwoThreadsInterruptedResumesToVectorsOfTheSameQuality()
     {
         var tokens = TopicTokens();
