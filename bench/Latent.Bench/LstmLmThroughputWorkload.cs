@@ -30,6 +30,11 @@ public sealed class LstmLmThroughputWorkload : IWorkload
         using var batches = new TokenBatches(tokens, Batch, Bptt, CPU);
         Console.WriteLine($"libtorch threads {get_num_threads()}; Brown train split (the first {StepsPerRound} BPTT chunks, the same in every round), vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} rounds of {StepsPerRound} steps per loop, the order alternating (+1 warm-up round)");
 
+        double peak = MatmulPeak.MeasureGflops(ScalarType.Float32);
+        Console.WriteLine($"measured fp32 matmul peak (best of 2048x2048 torch.mm): {peak:F1} GFLOP/s");
+        LstmLmStepProfile.Print(batches, vocabulary.Count, Size, Dropout, Arguments.Int(args, "--profile-steps", 10), peak);
+        if (args.Contains("--profile-only")) return;
+
         manual_seed(1);
         var latent = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
         using var bptt = new TruncatedBptt(latent, batches);

@@ -72,6 +72,16 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         using (output) return (dropout.forward(output), (h, c));
     }
 
+    /// <summary>
+    /// Mean next-word cross-entropy (nats per token) of <paramref name="targets"/> [batch, time] after <paramref name="tokens"/>, and the
+    /// final recurrent state: the same value as cross-entropy of <see cref="forward"/>'s logits, computed without materialising them.
+    /// </summary>
+    public (Tensor Loss, (Tensor Hidden, Tensor Cell) State) CrossEntropy(Tensor tokens, Tensor targets, (Tensor Hidden, Tensor Cell)? state)
+    {
+        var (hidden, next) = Hidden(tokens, state);
+        using (hidden) return (projection.CrossEntropy(hidden, targets), next);
+    }
+
     /// <summary>The output projection: logits = h Wᵀ + b.</summary>
     public Tensor Project(Tensor hidden) => projection.forward(hidden);
 
