@@ -1,80 +1,129 @@
 using Latent.Text;
+using Latent.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Latent.Bench;
 
 /// <summary>
-/// Where an LSTM LM training step's time goes: the hand-written step cut into timed sections, its backward pass split at the
-/// logits and at the LSTM's output (detached leaves whose gradients are handed on by hand), beside the step's arithmetic, the
-/// projection's three GEMMs alone in both weight layouts, and the floor that the measured matmul peak sets.
+/// Where an LSTM LM training step's time goes, for the hand-written TorchSharp step and Latent's, their steps alternating so that
+/// both share the machine's load: each step cut into timed sections (the hand-written backward pass split at the logits and at
+/// the LSTM's output, through detached leaves whose gradients are handed on by hand), set beside the step's arithmetic, the
+/// floor that the measured matmul peak puts under it, and the output projection's three GEMMs alone in both weight layouts.
 /// </summary>
 internal static class LstmLmStepProfile
 {
-    private static readonly string[] Sections =
+    private const int WarmUpSteps = 2;
+
+    private static readonly string[] HandWrittenSections =
     [
-        "embedding + dropout", "LSTM forward", "dropout + projection forward", "cross-entropy forward + item",
-        "backward: cross-entropy", "backward: projection (2 GEMMs + bias)", "backward: LSTM + embedding",
-        "zero_grad", "clip_grad_norm", "Adam step", "dispose scope",
+        "embedding + dropout", "LSTM forward", "dropout + projection forward", "cross-entropy forward + item", "zero_grad",
+        "backward: cross-entropy", "backward: projection (2 GEMMs + bias)", "backward: LSTM + embedding", "clip_grad_norm", "Adam step", "dispose scope",
+    ];
+
+    private static readonly string[] LatentSections =
+    [
+        "Hidden: embedding, dropout, LSTM, dropout", "CrossEntropy: loss + its gradients", "loss.item", "zero_grad",
+        "backward: LSTM + embedding", "clip_grad_norm", "Adam step", "dispose scope",
     ];
 
     /// <summary>Arithmetic of one step per token: the projection's forward and two gradient GEMMs, and the LSTM's gate GEMMs forward and backward.</summary>
     public static (double Projection, double Lstm) FlopsPerToken(int vocabulary, int embedding, int hidden) =>
         (3 * 2.0 * hidden * vocabulary, 3 * 2.0 * 4 * hidden * (embedding + hidden));
 
-    /// <summary>Times <paramref name="steps"/> steps of the hand-written model on the first chunks of <paramref name="batches"/> and prints the breakdown.</summary>
-    public static void Print(TokenBatches batches, int vocabulary, int size, double dropout, int steps, double peakGflops)
+    /// <summary>Times <paramref name="steps"/> steps of each side on the first chunks of <paramref name="batches"/> and prints the breakdowns.</summary>
+    public static void Print(TokenBatches batches, int vocabulary, LanguageModelOptions options, int steps, double peakGflops)
     {
+        int size = options.HiddenSize;
         manual_seed(3);
-        var embedding = nn.Embedding(vocabulary, size);
-        using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
-        var drop = nn.Dropout(dropout);
-        var lstm = nn.LSTM(size, size, batchFirst: true);
-        var bias = new TorchSharp.Modules.Parameter(zeros(vocabulary));
-        var parameters = embedding.parameters().Concat(lstm.parameters()).Append(bias).ToArray();
-        using var optimizer = optim.Adam(parameters, 2e-3);
-        var clock = new SectionClock(Sections);
-        var (firstInput, _) = batches.Chunk(0);
-        long tokens = firstInput.numel();
-        for (int step = -3; step < steps; step++)
+        var handWritten = new HandWrittenLm(vocabulary, size, options.Dropout);
+        var handParameters = handWritten.parameters().ToArray();
+        using var handOptimizer = optim.Adam(handParameters, options.LearningRate);
+        manual_seed(3);
+        using var latent = new LstmLanguageModel(vocabulary, options, CPU);
+        var latentParameters = latent.parameters().ToArray();
+        var latentOptimizer = OptimizerSettings.Adam(options.LearningRate).Create(latentParameters);
+        var handClock = new SectionClock(HandWrittenSections);
+        var latentClock = new SectionClock(LatentSections);
+        for (int step = -WarmUpSteps; step < steps; step++)
         {
-            if (step == 0) clock.Reset();
+            if (step == 0)
+            {
+                handClock.Reset();
+                latentClock.Reset();
+            }
             var (input, target) = batches.Chunk(Math.Max(step, 0) % batches.ChunkCount);
-            clock.Start();
-            var scope = NewDisposeScope();
-            var embedded = drop.forward(embedding.forward(input));
-            clock.Lap(0);
-            var (output, _, _) = lstm.forward(embedded, null);
-            clock.Lap(1);
-            var outputLeaf = output.detach().requires_grad_(true);
-            var logits = nn.functional.linear(drop.forward(outputLeaf), embedding.weight!, bias);
-            clock.Lap(2);
-            var logitsLeaf = logits.detach().requires_grad_(true);
-            var loss = nn.functional.cross_entropy(logitsLeaf.reshape(-1, vocabulary), target.reshape(-1));
-            loss.item<float>();
-            clock.Lap(3);
-            optimizer.zero_grad();
-            clock.Lap(7);
-            loss.backward();
-            clock.Lap(4);
-            logits.backward([logitsLeaf.grad!]);
-            clock.Lap(5);
-            output.backward([outputLeaf.grad!]);
-            clock.Lap(6);
-            nn.utils.clip_grad_norm_(parameters, 1.0);
-            clock.Lap(8);
-            optimizer.step();
-            clock.Lap(9);
-            scope.Dispose();
-            clock.Lap(10);
+            HandWrittenStep(handWritten, handParameters, handOptimizer, input, target, options.ClipNorm, handClock);
+            LatentStep(latent, latentParameters, latentOptimizer, input, target, options.ClipNorm, latentClock);
         }
-        var (projection, recurrent) = FlopsPerToken(vocabulary, size, size);
+        var (projection, recurrent) = FlopsPerToken(vocabulary, options.EmbeddingSize, size);
+        long tokens = batches.ChunkTokens(0);
         double stepFlops = (projection + recurrent) * tokens;
-        Console.WriteLine($"profile of the hand-written step [{Word2VecBrownWorkload.Load()}], mean of {steps} steps, {get_num_threads()} libtorch thread(s):");
-        clock.Print();
-        Console.WriteLine($"  {"total",-36} {clock.Total * 1e3,8:F2} ms = {tokens / clock.Total:N0} tokens/s = {stepFlops / clock.Total / 1e9:F1} GFLOP/s = {stepFlops / clock.Total / 1e9 / peakGflops:P0} of peak");
-        Console.WriteLine($"  arithmetic per token: projection {projection / 1e6:F1} MFLOP (forward + 2 gradient GEMMs), LSTM gates {recurrent / 1e6:F1} MFLOP; per step ({tokens} tokens) {stepFlops / 1e9:F1} GFLOP, at the measured peak {stepFlops / peakGflops / 1e6:F1} ms (floor {tokens / (stepFlops / peakGflops / 1e9):N0} tokens/s)");
+        Console.WriteLine($"profile of one training step [{Word2VecBrownWorkload.Load()}], mean of {steps} steps per side, alternating, {get_num_threads()} libtorch thread(s)");
+        Console.WriteLine($"  arithmetic per token: projection {projection / 1e6:F1} MFLOP (forward + 2 gradient GEMMs), LSTM gates {recurrent / 1e6:F1} MFLOP; " +
+                          $"per step ({tokens} tokens) {stepFlops / 1e9:F1} GFLOP: at the measured peak {stepFlops / peakGflops / 1e6:F1} ms = {tokens / (stepFlops / peakGflops / 1e9):N0} tokens/s");
+        foreach (var (name, clock) in new[] { ("hand-written step", handClock), ("Latent step", latentClock) })
+        {
+            Console.WriteLine($"  {name}:");
+            clock.Print();
+            Console.WriteLine($"  {"total",-44} {clock.Total * 1e3,8:F2} ms = {tokens / clock.Total:N0} tokens/s = {stepFlops / clock.Total / 1e9:F1} GFLOP/s = {stepFlops / clock.Total / 1e9 / peakGflops:P0} of peak");
+        }
+        Console.WriteLine($"  Latent / hand-written speed: {handClock.Total / latentClock.Total:F2}; the floor would be {handClock.Total / (stepFlops / peakGflops / 1e9):F2}× the hand-written step's speed");
         PrintGemms(tokens, vocabulary, size, peakGflops);
+    }
+
+    private static void HandWrittenStep(HandWrittenLm model, Parameter[] parameters, optim.Optimizer optimizer, Tensor input, Tensor target, double clip, SectionClock clock)
+    {
+        clock.Start();
+        var scope = NewDisposeScope();
+        var embedded = model.Dropout.forward(model.Embedding.forward(input));
+        clock.Lap(0);
+        var (output, _, _) = model.Lstm.forward(embedded, null);
+        clock.Lap(1);
+        var outputLeaf = output.detach().requires_grad_(true);
+        var logits = nn.functional.linear(model.Dropout.forward(outputLeaf), model.Embedding.weight!, model.Bias);
+        clock.Lap(2);
+        var logitsLeaf = logits.detach().requires_grad_(true);
+        var loss = nn.functional.cross_entropy(logitsLeaf.reshape(-1, logits.shape[2]), target.reshape(-1));
+        loss.item<float>();
+        clock.Lap(3);
+        optimizer.zero_grad();
+        clock.Lap(4);
+        loss.backward();
+        clock.Lap(5);
+        logits.backward([logitsLeaf.grad!]);
+        clock.Lap(6);
+        output.backward([outputLeaf.grad!]);
+        clock.Lap(7);
+        nn.utils.clip_grad_norm_(parameters, clip);
+        clock.Lap(8);
+        optimizer.step();
+        clock.Lap(9);
+        scope.Dispose();
+        clock.Lap(10);
+    }
+
+    private static void LatentStep(LstmLanguageModel model, Parameter[] parameters, optim.Optimizer optimizer, Tensor input, Tensor target, double clip, SectionClock clock)
+    {
+        clock.Start();
+        var scope = NewDisposeScope();
+        var (hidden, _) = model.Hidden(input, null);
+        clock.Lap(0);
+        var loss = model.CrossEntropy(hidden, target);
+        clock.Lap(1);
+        loss.item<float>();
+        clock.Lap(2);
+        optimizer.zero_grad();
+        clock.Lap(3);
+        loss.backward();
+        clock.Lap(4);
+        nn.utils.clip_grad_norm_(parameters, clip);
+        clock.Lap(5);
+        optimizer.step();
+        clock.Lap(6);
+        scope.Dispose();
+        clock.Lap(7);
     }
 
     private static void PrintGemms(long tokens, int vocabulary, int size, double peakGflops)
@@ -101,5 +150,44 @@ internal static class LstmLmStepProfile
             double best = Enumerable.Range(0, 3).Min(_ => SectionClock.Seconds(() => run().Dispose()));
             Console.WriteLine($"    {name,-34} {best * 1e3,7:F2} ms = {flops / best / 1e9:F1} GFLOP/s = {flops / best / 1e9 / peakGflops:P0} of peak");
         }
+    }
+}
+
+/// <summary>The LM written directly against TorchSharp: embedding, dropout, LSTM, dropout, tied linear output.</summary>
+internal sealed class HandWrittenLm : nn.Module<Tensor, (Tensor, Tensor)?, (Tensor, Tensor, Tensor)>
+{
+    private readonly Embedding embedding;
+    private readonly Dropout dropout;
+    private readonly LSTM lstm;
+    private readonly Parameter bias;
+
+    /// <summary>Creates the layers (LSTM first, then the embedding, its rows uniform in ±0.1); bias zero.</summary>
+    public HandWrittenLm(int vocabularySize, int size, double dropoutProbability) : base(nameof(HandWrittenLm))
+    {
+        dropout = nn.Dropout(dropoutProbability);
+        lstm = nn.LSTM(size, size, batchFirst: true);
+        embedding = nn.Embedding(vocabularySize, size);
+        using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
+        bias = new Parameter(zeros(vocabularySize));
+        RegisterComponents();
+    }
+
+    /// <summary>The embedding, also the output weight.</summary>
+    public Embedding Embedding => embedding;
+
+    /// <summary>The dropout on the LSTM's input and output.</summary>
+    public Dropout Dropout => dropout;
+
+    /// <summary>The LSTM layer.</summary>
+    public LSTM Lstm => lstm;
+
+    /// <summary>The output bias.</summary>
+    public Parameter Bias => bias;
+
+    /// <inheritdoc />
+    public override (Tensor, Tensor, Tensor) forward(Tensor input, (Tensor, Tensor)? state)
+    {
+        var (output, h, c) = lstm.forward(dropout.forward(embedding.forward(input)), state);
+        return (nn.functional.linear(dropout.forward(output), embedding.weight!, bias), h, c);
     }
 }

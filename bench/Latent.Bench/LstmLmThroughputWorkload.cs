@@ -32,15 +32,16 @@ public sealed class LstmLmThroughputWorkload : IWorkload
 
         double peak = MatmulPeak.MeasureGflops(ScalarType.Float32);
         Console.WriteLine($"measured fp32 matmul peak (best of 2048x2048 torch.mm): {peak:F1} GFLOP/s");
-        LstmLmStepProfile.Print(batches, vocabulary.Count, Size, Dropout, Arguments.Int(args, "--profile-steps", 10), peak);
+        var options = new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout, LearningRate = LearningRate, ClipNorm = Clip };
+        LstmLmStepProfile.Print(batches, vocabulary.Count, options, Arguments.Int(args, "--profile-steps", 6), peak);
         if (args.Contains("--profile-only")) return;
 
         manual_seed(1);
-        var latent = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
+        var latent = new LstmLanguageModel(vocabulary.Count, options, CPU);
         using var bptt = new TruncatedBptt(latent, batches);
         var trainer = new Trainer(latent, OptimizerSettings.Adam(LearningRate), TruncatedBptt.TrainerOptions(1, Clip, 1) with { MaxSteps = StepsPerRound });
         manual_seed(1);
-        var plain = new HandWrittenLm(vocabulary.Count);
+        var plain = new HandWrittenLm(vocabulary.Count, Size, Dropout);
         var plainOptimizer = optim.Adam(plain.parameters(), LearningRate);
 
         double RunLatent()
@@ -100,28 +101,5 @@ public sealed class LstmLmThroughputWorkload : IWorkload
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    /// <summary>The same model written directly against TorchSharp: embedding, dropout, LSTM, dropout, tied linear output.</summary>
-    private sealed class HandWrittenLm : nn.Module<Tensor, (Tensor, Tensor)?, (Tensor, Tensor, Tensor)>
-    {
-        private readonly Embedding embedding;
-        private readonly Dropout dropout = nn.Dropout(Dropout);
-        private readonly LSTM lstm = nn.LSTM(Size, Size, batchFirst: true);
-        private readonly Parameter bias;
-
-        public HandWrittenLm(int vocabularySize) : base(nameof(HandWrittenLm))
-        {
-            embedding = nn.Embedding(vocabularySize, Size);
-            using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
-            bias = new Parameter(zeros(vocabularySize));
-            RegisterComponents();
-        }
-
-        public override (Tensor, Tensor, Tensor) forward(Tensor input, (Tensor, Tensor)? state)
-        {
-            var (output, h, c) = lstm.forward(dropout.forward(embedding.forward(input)), state);
-            return (nn.functional.linear(dropout.forward(output), embedding.weight!, bias), h, c);
-        }
     }
 }

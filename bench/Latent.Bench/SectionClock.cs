@@ -45,7 +45,7 @@ internal sealed class SectionClock(params string[] sections)
     public void Print()
     {
         for (int i = 0; i < sections.Length; i++)
-            Console.WriteLine($"  {sections[i],-36} {this[i] * 1e3,8:F2} ms  {this[i] / Total,4:P0}");
+            Console.WriteLine($"  {sections[i],-44} {this[i] * 1e3,8:F2} ms  {this[i] / Total,4:P0}");
     }
 
     /// <summary>Seconds that <paramref name="action"/> takes once.</summary>

@@ -68,19 +68,15 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
             throw new LatentException($"tokens must be an int64 [batch, time] tensor, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]");
         using var embedded = dropout.forward(embedding.forward(tokens));
-        var (output, h, c) = lstm.forward(embedded, state);
+        var (output, h, c) = LstmRecurrence.Forward(lstm, Options.Layers, embedded, state, Options.Dropout, training);
         using (output) return (dropout.forward(output), (h, c));
     }
 
     /// <summary>
-    /// Mean next-word cross-entropy (nats per token) of <paramref name="targets"/> [batch, time] after <paramref name="tokens"/>, and the
-    /// final recurrent state: the same value as cross-entropy of <see cref="forward"/>'s logits, computed without materialising them.
+    /// Mean cross-entropy (nats per token) of <paramref name="targets"/> [batch, time] under the logits of top-layer outputs
+    /// <paramref name="hidden"/> [batch, time, H]: the value of cross_entropy(Project(hidden), targets), computed without materialising the logits.
     /// </summary>
-    public (Tensor Loss, (Tensor Hidden, Tensor Cell) State) CrossEntropy(Tensor tokens, Tensor targets, (Tensor Hidden, Tensor Cell)? state)
-    {
-        var (hidden, next) = Hidden(tokens, state);
-        using (hidden) return (projection.CrossEntropy(hidden, targets), next);
-    }
+    public Tensor CrossEntropy(Tensor hidden, Tensor targets) => projection.CrossEntropy(hidden, targets);
 
     /// <summary>The output projection: logits = h Wᵀ + b.</summary>
     public Tensor Project(Tensor hidden) => projection.forward(hidden);

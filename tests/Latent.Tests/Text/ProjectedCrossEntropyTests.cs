@@ -32,7 +32,7 @@ public class ProjectedCrossEntropyTests : TorchTest
         var expectedGradients = model.parameters().Select(p => p.grad!.clone()).ToList();
         model.zero_grad();
 
-        var (loss, _) = model.CrossEntropy(input, target, state);
+        var loss = model.CrossEntropy(model.Hidden(input, state).Output, target);
         (loss * 3).backward();
         var gradients = model.parameters().Select(p => p.grad!).ToList();
 
@@ -58,7 +58,7 @@ public class ProjectedCrossEntropyTests : TorchTest
         var (logits, _) = model.forward(input, null);
         float expected = nn.functional.cross_entropy(logits.reshape(-1, 40), target.reshape(-1)).item<float>();
         using var noGrad = no_grad();
-        var (loss, _) = model.CrossEntropy(input, target, null);
+        var loss = model.CrossEntropy(model.Hidden(input, null).Output, target);
         Assert.False(loss.requires_grad);
         Assert.Equal(expected, loss.item<float>(), 1e-5 * expected);
     }
