@@ -8,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace Latent.Bench;
 
-/// <summary>Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved in one run.</summary>
+/// <summary>
+/// Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved
+/// in one run, after the fp32 matmul peak and a per-section profile of both steps (<see cref="LstmLmStepProfile"/>).
+/// </summary>
 public sealed class LstmLmThroughputWorkload : IWorkload
 {
     private const int Size = 256, Batch = 32, Bptt = 35, StepsPerRound = 6, Rounds = 6;
@@ -18,11 +21,12 @@ public sealed class LstmLmThroughputWorkload : IWorkload
     public string Name => "lstm-lm-throughput";
 
     /// <inheritdoc />
-    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop; --threads N sets libtorch's threads";
+    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop, after a profile of both steps [--profile-steps 6] [--profile-only] [--threads N]";
 
     /// <inheritdoc />
     public void Run(string[] args)
     {
+        Arguments.RejectUnknown(args, "--profile-steps", "--profile-only", "--threads");
         Arguments.ApplyThreads(args);
         var train = BrownCorpus.LoadEmbedded().BengioSplit().Train;
         var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
@@ -94,7 +98,7 @@ public sealed class LstmLmThroughputWorkload : IWorkload
             Console.WriteLine($"  round {round + 1} ({(round % 2 == 0 ? "Latent first" : "hand-written first")}): Latent {latentRates[^1]:N0} tokens/s, hand-written {plainRates[^1]:N0} tokens/s, ratio {ratios[^1]:F3}");
         }
         double ratio = Median(ratios);
-        Console.WriteLine($"median: Latent {Median(latentRates):N0} tokens/s, hand-written TorchSharp {Median(plainRates):N0} tokens/s; median per-round ratio {ratio:F3} (target ≥ 0.95: {(ratio >= 0.95 ? "met" : "NOT met")})");
+        Console.WriteLine($"median: Latent {Median(latentRates):N0} tokens/s, hand-written TorchSharp {Median(plainRates):N0} tokens/s; median per-round ratio {ratio:F3} (target ≥ 2: {(ratio >= 2 ? "met" : "NOT met")}; the profile above gives the bound an exact full-softmax step allows)");
     }
 
     private static double Median(List<double> values)
