@@ -103,9 +103,12 @@ internal static class LstmRecurrence
             var (i, f, g, o) = (gates.narrow(2, 0, size), gates.narrow(2, size, size), gates.narrow(2, 2 * size, size), gates.narrow(2, 3 * size, size));
             // Per step, the pre-activation gradients are dc·[g·σ'(i), c_{t-1}·σ'(f), i·tanh'(g)] and dh·tanh(c_t)·σ'(o), and dc
             // gains dh·o·tanh'(c_t); every factor but dh and dc is known before the loop, so it is computed for all steps at once.
-            var factors = cat([g, c.narrow(0, 0, time), i, tanhC], 2).mul_(gates - gates.square());
-            factors.narrow(2, 2 * size, size).copy_(i * (1 - g.square()));
-            var cellFactor = o * (1 - tanhC.square());
+            var factors = gates.square().neg_().add_(gates);
+            factors.narrow(2, 0, size).mul_(g);
+            factors.narrow(2, size, size).mul_(c.narrow(0, 0, time));
+            factors.narrow(2, 2 * size, size).copy_(g).pow_(2).neg_().add_(1).mul_(i);
+            factors.narrow(2, 3 * size, size).mul_(tanhC);
+            var cellFactor = tanhC.square().neg_().add_(1).mul_(o);
             var gateGradients = empty_like(gates);
             using (new OneThread())
             {
