@@ -8,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace Latent.Bench;
 
-/// <summary>Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved in one run.</summary>
+/// <summary>
+/// Tokens per second of LSTM LM training through Latent beside a minimal hand-written TorchSharp loop of the same model, interleaved
+/// in one run, after the fp32 matmul peak and a per-section profile of both steps (<see cref="LstmLmStepProfile"/>).
+/// </summary>
 public sealed class LstmLmThroughputWorkload : IWorkload
 {
     private const int Size = 256, Batch = 32, Bptt = 35, StepsPerRound = 6, Rounds = 6;
@@ -18,11 +21,12 @@ public sealed class LstmLmThroughputWorkload : IWorkload
     public string Name => "lstm-lm-throughput";
 
     /// <inheritdoc />
-    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop; --threads N sets libtorch's threads";
+    public string Description => "LSTM LM training tokens/s (Brown, V≈14k, 256 units, batch 32 × BPTT 35): Latent's Trainer + TruncatedBptt vs a hand-written TorchSharp loop, after a profile of both steps [--profile-steps 6] [--profile-only] [--threads N]";
 
     /// <inheritdoc />
     public void Run(string[] args)
     {
+        Arguments.RejectUnknown(args, "--profile-steps", "--profile-only", "--threads");
         Arguments.ApplyThreads(args);
         var train = BrownCorpus.LoadEmbedded().BengioSplit().Train;
         var vocabulary = Vocabulary.Build(train, minCount: 4, withUnknown: true);
@@ -30,12 +34,18 @@ public sealed class LstmLmThroughputWorkload : IWorkload
         using var batches = new TokenBatches(tokens, Batch, Bptt, CPU);
         Console.WriteLine($"libtorch threads {get_num_threads()}; Brown train split (the first {StepsPerRound} BPTT chunks, the same in every round), vocabulary {vocabulary.Count:N0}; 1-layer LSTM {Size}, tied, dropout {Dropout}, Adam, batch {Batch} × BPTT {Bptt}; {Rounds} rounds of {StepsPerRound} steps per loop, the order alternating (+1 warm-up round)");
 
+        double peak = MatmulPeak.MeasureGflops(ScalarType.Float32);
+        Console.WriteLine($"measured fp32 matmul peak (best of 2048x2048 torch.mm): {peak:F1} GFLOP/s");
+        var options = new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout, LearningRate = LearningRate, ClipNorm = Clip };
+        LstmLmStepProfile.Print(batches, vocabulary.Count, options, Arguments.Int(args, "--profile-steps", 6), peak);
+        if (args.Contains("--profile-only")) return;
+
         manual_seed(1);
-        var latent = new LstmLanguageModel(vocabulary.Count, new LanguageModelOptions { EmbeddingSize = Size, HiddenSize = Size, Dropout = Dropout }, CPU);
+        var latent = new LstmLanguageModel(vocabulary.Count, options, CPU);
         using var bptt = new TruncatedBptt(latent, batches);
         var trainer = new Trainer(latent, OptimizerSettings.Adam(LearningRate), TruncatedBptt.TrainerOptions(1, Clip, 1) with { MaxSteps = StepsPerRound });
         manual_seed(1);
-        var plain = new HandWrittenLm(vocabulary.Count);
+        var plain = new HandWrittenLm(vocabulary.Count, Size, Dropout);
         var plainOptimizer = optim.Adam(plain.parameters(), LearningRate);
 
         double RunLatent()
@@ -88,35 +98,12 @@ public sealed class LstmLmThroughputWorkload : IWorkload
             Console.WriteLine($"  round {round + 1} ({(round % 2 == 0 ? "Latent first" : "hand-written first")}): Latent {latentRates[^1]:N0} tokens/s, hand-written {plainRates[^1]:N0} tokens/s, ratio {ratios[^1]:F3}");
         }
         double ratio = Median(ratios);
-        Console.WriteLine($"median: Latent {Median(latentRates):N0} tokens/s, hand-written TorchSharp {Median(plainRates):N0} tokens/s; median per-round ratio {ratio:F3} (target ≥ 0.95: {(ratio >= 0.95 ? "met" : "NOT met")})");
+        Console.WriteLine($"median: Latent {Median(latentRates):N0} tokens/s, hand-written TorchSharp {Median(plainRates):N0} tokens/s; median per-round ratio {ratio:F3} (target ≥ 2: {(ratio >= 2 ? "met" : "NOT met")}; the profile above gives the bound an exact full-softmax step allows)");
     }
 
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    /// <summary>The same model written directly against TorchSharp: embedding, dropout, LSTM, dropout, tied linear output.</summary>
-    private sealed class HandWrittenLm : nn.Module<Tensor, (Tensor, Tensor)?, (Tensor, Tensor, Tensor)>
-    {
-        private readonly Embedding embedding;
-        private readonly Dropout dropout = nn.Dropout(Dropout);
-        private readonly LSTM lstm = nn.LSTM(Size, Size, batchFirst: true);
-        private readonly Parameter bias;
-
-        public HandWrittenLm(int vocabularySize) : base(nameof(HandWrittenLm))
-        {
-            embedding = nn.Embedding(vocabularySize, Size);
-            using (no_grad()) embedding.weight!.uniform_(-0.1, 0.1);
-            bias = new Parameter(zeros(vocabularySize));
-            RegisterComponents();
-        }
-
-        public override (Tensor, Tensor, Tensor) forward(Tensor input, (Tensor, Tensor)? state)
-        {
-            var (output, h, c) = lstm.forward(dropout.forward(embedding.forward(input)), state);
-            return (nn.functional.linear(dropout.forward(output), embedding.weight!, bias), h, c);
-        }
     }
 }

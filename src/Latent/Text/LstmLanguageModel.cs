@@ -68,9 +68,15 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
             throw new LatentException($"tokens must be an int64 [batch, time] tensor, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]");
         using var embedded = dropout.forward(embedding.forward(tokens));
-        var (output, h, c) = lstm.forward(embedded, state);
+        var (output, h, c) = LstmRecurrence.Forward(lstm, Options.Layers, embedded, state, Options.Dropout, training);
         using (output) return (dropout.forward(output), (h, c));
     }
+
+    /// <summary>
+    /// Mean cross-entropy (nats per token) of <paramref name="targets"/> [batch, time] under the logits of top-layer outputs
+    /// <paramref name="hidden"/> [batch, time, H]: the value of cross_entropy(Project(hidden), targets), computed without materialising the logits.
+    /// </summary>
+    public Tensor CrossEntropy(Tensor hidden, Tensor targets) => projection.CrossEntropy(hidden, targets);
 
     /// <summary>The output projection: logits = h Wᵀ + b.</summary>
     public Tensor Project(Tensor hidden) => projection.forward(hidden);

@@ -13,6 +13,7 @@ internal sealed class OutputProjection : nn.Module<Tensor, Tensor>
     private readonly Parameter? weight;
     private readonly Parameter bias;
     private readonly Func<Tensor>? tiedWeight;
+    private readonly ProjectedCrossEntropy crossEntropy = new();
 
     /// <summary>Untied rows uniform in ±<paramref name="initialRange"/>, drawn from the global generator; bias zero.</summary>
     public OutputProjection(int vocabularySize, int hiddenSize, Func<Tensor>? tiedWeight, double initialRange, Device device) : base("projection")
@@ -31,4 +32,15 @@ internal sealed class OutputProjection : nn.Module<Tensor, Tensor>
 
     /// <summary>Logits [..., V] of top-layer outputs [..., H].</summary>
     public override Tensor forward(Tensor hidden) => nn.functional.linear(hidden, Weight, bias);
+
+    /// <summary>Mean cross-entropy of <paramref name="targets"/> [...] under the logits of <paramref name="hidden"/> [..., H], without materialising the logits (see <see cref="ProjectedCrossEntropy"/>).</summary>
+    public Tensor CrossEntropy(Tensor hidden, Tensor targets) =>
+        crossEntropy.Mean(hidden.reshape(-1, hidden.shape[^1]), Weight, bias, targets.reshape(-1));
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) crossEntropy.Dispose();
+        base.Dispose(disposing);
+    }
 }

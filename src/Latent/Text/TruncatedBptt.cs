@@ -33,10 +33,10 @@ public sealed class TruncatedBptt : IDisposable
         int index = (int)chunkIndex.item<long>();
         if (index == 0) ResetState();
         var (input, target) = batches.Chunk(index);
-        var (logits, next) = model.forward(input, state);
+        var (hidden, next) = model.Hidden(input, state);
         ResetState();
         state = (next.Hidden.detach().DetachFromDisposeScope(), next.Cell.detach().DetachFromDisposeScope());
-        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
+        return model.CrossEntropy(hidden, target);
     }
 
     /// <summary>Writes the carried recurrent state (for a checkpoint, so that a run resumed mid-epoch carries it on).</summary>
