@@ -4,13 +4,21 @@ using static TorchSharp.torch;
 
 namespace Latent.Tests.Text;
 
-/// <summary>The language model's LSTM (its own forward and backward passes) against libtorch's LSTM in float64 with the same weights.</summary>
+/// <summary>
+/// The language model's LSTM (its own forward and backward passes, in float32) against libtorch's LSTM in float64 with the same weights,
+/// for sizes across 1–300 (the float32 guard of the recurrent-precision tests, for the layer the language model trains with).
+/// </summary>
 public class LstmRecurrenceTests : TorchTest
 {
     [Theory]
+    [InlineData(1, 1)]
     [InlineData(1, 8)]
     [InlineData(1, 20)]
     [InlineData(2, 12)]
+    [InlineData(1, 48)]
+    [InlineData(1, 100)]
+    [InlineData(2, 129)]
+    [InlineData(1, 300)]
     public void OutputsStateAndGradientsMatchTorchLstmInFloat64(int layers, int size)
     {
         const int vocabulary = 30, batch = 3, time = 7;
