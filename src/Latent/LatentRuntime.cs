@@ -47,7 +47,8 @@ public static class LatentRuntime
             Console.SetOut(TextWriter.Null);
             torch.set_num_threads(threads);
             using var probe = torch.ones(1);
-            return $"libtorch {torch.__version__}, {torch.get_num_threads()} CPU threads";
+            int running = torch.get_num_threads();
+            return $"libtorch {torch.__version__}, {running} CPU thread{(running == 1 ? "" : "s")}";
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {
