@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Latent.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,47 +41,41 @@ internal static class VaeStepProfile
         var copies = parameters.Select(p => p.detach().clone()).ToArray();
         using var one = ones(1);
         var references = new double[4];
-        var seconds = new double[Sections.Length];
-        var watch = new Stopwatch();
-        void Lap(int section)
-        {
-            seconds[section] += watch.Elapsed.TotalSeconds;
-            watch.Restart();
-        }
+        var clock = new SectionClock(Sections);
         for (int step = -10; step < steps; step++)
         {
             if (step == 0)
             {
-                Array.Clear(seconds);
+                clock.Reset();
                 Array.Clear(references);
             }
-            watch.Restart();
+            clock.Start();
             var scope = NewDisposeScope();
             var x = images.index_select(0, order.narrow(0, (long)(step + 10) * batchSize % (images.shape[0] - batchSize), batchSize));
-            Lap(0);
+            clock.Lap(0);
             var h = nn.functional.relu(fc1.forward(x));
             var mu = fc21.forward(h);
             var logVar = fc22.forward(h);
-            Lap(1);
+            clock.Lap(1);
             var z = mu + (0.5 * logVar).exp() * randn(mu.shape, generator: generator);
             var logits = fc4.forward(nn.functional.relu(fc3.forward(z)));
-            Lap(2);
+            clock.Lap(2);
             var reconstruction = nn.functional.binary_cross_entropy_with_logits(logits, x, reduction: nn.Reduction.None).sum(-1);
             var kl = 0.5 * (logVar.exp() + mu.square() - 1.0 - logVar).sum(-1);
             var loss = (reconstruction + kl).mean();
-            Lap(3);
+            clock.Lap(3);
             loss.backward();
-            Lap(4);
+            clock.Lap(4);
             optimizer.step();
-            Lap(5);
+            clock.Lap(5);
             optimizer.zero_grad();
-            Lap(6);
+            clock.Lap(6);
             average.Update();
-            Lap(7);
+            clock.Lap(7);
             loss.item<float>();
             scope.Dispose();
-            Lap(8);
-            references[0] += Seconds(() =>
+            clock.Lap(8);
+            references[0] += SectionClock.Seconds(() =>
             {
                 using var s = NewDisposeScope();
                 for (int i = 0; i < weights.Length; i++)
@@ -92,42 +85,34 @@ internal static class VaeStepProfile
                     if (i > 0) gradients[i].matmul(weights[i]);
                 }
             });
-            references[1] += Seconds(() =>
+            references[1] += SectionClock.Seconds(() =>
             {
                 foreach (var c in copies) c.mul_(1.0);
             });
-            references[2] += Seconds(() =>
+            references[2] += SectionClock.Seconds(() =>
             {
                 for (int i = 0; i < TinyOps; i++) one.add_(1);
             }) / TinyOps;
-            references[3] += Seconds(() =>
+            references[3] += SectionClock.Seconds(() =>
             {
                 using var s = NewDisposeScope();
                 for (int i = 0; i < TinyOps; i++) _ = one + 1;
             }) / TinyOps;
         }
         double matmuls = references[0] / steps, pass = references[1] / steps, perOp = references[2] / steps, perAllocatingOp = references[3] / steps;
-        double total = seconds.Sum() / steps;
+        double total = clock.Total;
 
         Console.WriteLine($"profile of the hand-written step [{Word2VecBrownWorkload.Load()}], {steps} steps of batch {batchSize}, {get_num_threads()} libtorch thread(s):");
-        for (int i = 0; i < Sections.Length; i++)
-            Console.WriteLine($"  {Sections[i],-30} {seconds[i] / steps * 1e3,7:F3} ms  {seconds[i] / steps / total,4:P0}");
-        Console.WriteLine($"  {"total",-30} {total * 1e3,7:F3} ms = {stepMatmulFlops / total / 1e9:F1} GFLOP/s = {stepMatmulFlops / total / 1e9 / peakGflops:P0} of peak");
+        clock.Print();
+        Console.WriteLine($"  {"total",-44} {total * 1e3,8:F2} ms = {stepMatmulFlops / total / 1e9:F1} GFLOP/s = {stepMatmulFlops / total / 1e9 / peakGflops:P0} of peak");
         Console.WriteLine($"  the step's 14 matmuls alone: {matmuls * 1e3:F3} ms = {stepMatmulFlops / matmuls / 1e9:F1} GFLOP/s = {stepMatmulFlops / matmuls / 1e9 / peakGflops:P0} of peak; at peak they would take {stepMatmulFlops / peakGflops / 1e6:F3} ms");
         long parameterCount = parameters.Sum(p => p.numel());
         Console.WriteLine($"  one in-place elementwise pass over the {parameterCount:N0} parameters ({parameters.Length} tensors): {pass * 1e3:F3} ms; " +
-                          $"Adam costs {seconds[5] / steps / pass:F1} such passes, EMA {seconds[7] / steps / pass:F1}, zero_grad {seconds[6] / steps / pass:F1}");
-        double withoutUpdates = total - (seconds[5] + seconds[6] + seconds[7]) / steps;
+                          $"Adam costs {clock[5] / pass:F1} such passes, EMA {clock[7] / pass:F1}, zero_grad {clock[6] / pass:F1}");
+        double withoutUpdates = total - (clock[5] + clock[6] + clock[7]);
         Console.WriteLine($"  ceilings: without Adam, zero_grad and EMA the step would reach {stepMatmulFlops / withoutUpdates / 1e9 / peakGflops:P0} of peak; " +
                           $"with nothing but its matmuls {stepMatmulFlops / matmuls / 1e9 / peakGflops:P0} (batch-128 shapes run below the 2048x2048 peak)");
         Console.WriteLine($"  fixed cost per libtorch op from .NET: {perOp * 1e6:F2} µs in place, {perAllocatingOp * 1e6:F2} µs allocating (+ dispose); " +
                           $"the {(total - matmuls) * 1e3:F3} ms outside the matmuls are worth {(total - matmuls) / perAllocatingOp:F0} such ops");
-    }
-
-    private static double Seconds(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }
