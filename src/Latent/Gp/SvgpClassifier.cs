@@ -192,11 +192,7 @@ public sealed class SvgpClassifier : IDisposable
     }
 
     /// <summary>Loads a model folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
-    public static SvgpClassifier Load(string directory, string device = ComputeDevice.Default)
-    {
-        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
-        return LatentException.Naming(directory, () => Read(directory, device));
-    }
+    public static SvgpClassifier Load(string directory, string device = ComputeDevice.Default) => ModelFolder.Load(directory, device, Read);
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
     private static SvgpClassifier Read(string directory, string device)

@@ -15,6 +15,16 @@ public static class ModelFolder
     /// <summary>The configuration file's name.</summary>
     public const string ConfigFile = "config.json";
 
+    /// <summary>
+    /// Loads a model folder onto <paramref name="device"/> through the family's <paramref name="read"/>(directory, device): the device is
+    /// checked first (a device problem is not the folder's), then any error that does not name the folder gets it in front.
+    /// </summary>
+    public static T Load<T>(string directory, string device, Func<string, string, T> read)
+    {
+        ComputeDevice.Resolve(device);
+        return LatentException.Naming(directory, () => read(directory, device));
+    }
+
     /// <summary>The weights file's name.</summary>
     public const string WeightsFile = "model.safetensors";
 

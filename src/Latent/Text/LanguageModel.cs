@@ -162,11 +162,7 @@ public sealed class LanguageModel
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> onto <paramref name="device"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
-    public static LanguageModel Load(string directory, string device = ComputeDevice.Default)
-    {
-        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
-        return LatentException.Naming(directory, () => Read(directory, device));
-    }
+    public static LanguageModel Load(string directory, string device = ComputeDevice.Default) => ModelFolder.Load(directory, device, Read);
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
     private static LanguageModel Read(string directory, string device)

@@ -187,11 +187,7 @@ public sealed class VaeModel : IDisposable
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind, version or shape is a one-line error.</summary>
-    public static VaeModel Load(string directory, string device = ComputeDevice.Default)
-    {
-        ComputeDevice.Resolve(device); // checked first: a device problem is not the folder's
-        return LatentException.Naming(directory, () => Read(directory, device));
-    }
+    public static VaeModel Load(string directory, string device = ComputeDevice.Default) => ModelFolder.Load(directory, device, Read);
 
     /// <summary>Reads and checks the folder; <see cref="Load"/> puts the folder in front of any error that does not name it.</summary>
     private static VaeModel Read(string directory, string device)
