@@ -266,7 +266,11 @@ public sealed class Word2Vec
         Worker(0);
         foreach (var w in workers) w.Join();
         if (checkpointFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(checkpointFailure);
-        if (halted) throw new TrainingInterruptedException(run.Processed + run.Workers.Sum(w => w.SinceUpdate), checkpointPath);
+        if (halted)
+        {
+            long words = run.Processed + run.Workers.Sum(w => w.SinceUpdate);
+            throw new TrainingInterruptedException(words, checkpointPath, $"{words} words");
+        }
         progress?.Invoke(1.0);
     }
 

@@ -6,15 +6,18 @@ namespace Latent.Training;
 /// </summary>
 public sealed class TrainingInterruptedException : LatentException
 {
-    /// <summary>Creates the error for a run stopped after <paramref name="step"/> steps, with its checkpoint at <paramref name="checkpointPath"/> (or none).</summary>
-    public TrainingInterruptedException(long step, string? checkpointPath)
-        : base(checkpointPath is null ? $"interrupted after step {step}; no checkpoint was kept" : $"interrupted after step {step}; checkpoint written to {checkpointPath}")
+    /// <summary>
+    /// Creates the error for a run stopped after <paramref name="step"/> steps, with its checkpoint at <paramref name="checkpointPath"/> (or none);
+    /// <paramref name="done"/> says what was done in the run's own unit (default "step N").
+    /// </summary>
+    public TrainingInterruptedException(long step, string? checkpointPath, string? done = null)
+        : base($"interrupted after {done ?? $"step {step}"}; {(checkpointPath is null ? "no checkpoint was kept" : $"checkpoint written to {checkpointPath}")}")
     {
         Step = step;
         CheckpointPath = checkpointPath;
     }
 
-    /// <summary>Steps completed when the run stopped.</summary>
+    /// <summary>Steps completed when the run stopped (in the run's own unit: words for word2vec).</summary>
     public long Step { get; }
 
     /// <summary>The checkpoint that resumes the run, or null when it kept none.</summary>
