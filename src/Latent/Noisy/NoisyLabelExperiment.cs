@@ -70,10 +70,8 @@ public sealed class NoisyLabelExperiment
         torch.manual_seed(options.Seed);
         var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition, Device);
         var records = new List<EpochRecord>();
-        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress, new TrainerOptions
-        {
-            Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
-        });
+        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress,
+            TrainerOptionsFor(options, options.Epochs) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop });
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64, CPU) ?? eye(classes, dtype: ScalarType.Float64);
         using var truth = trueTransition.cpu();
         result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = truth.data<double>().ToArray() };
@@ -90,8 +88,7 @@ public sealed class NoisyLabelExperiment
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
         using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null, Device);
-        Train(network, options, "adam", split.WithoutValidation(), [], null, null,
-            new TrainerOptions { Epochs = options.EstimationEpochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay });
+        Train(network, options, "adam", split.WithoutValidation(), [], null, null, TrainerOptionsFor(options, options.EstimationEpochs));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
@@ -224,12 +221,16 @@ public sealed class NoisyLabelExperiment
         if (bestState is null)
         {
             transitionAverage?.CopyIntoParameters();
-            return options.Epochs;
+            return trainerOptions.Epochs;
         }
         network.load_state_dict(bestState);
         DisposeState(bestState);
         return bestEpoch;
     }
+
+    /// <summary>The classifier's trainer settings for <paramref name="epochs"/> epochs (its batch size, seed and average from <paramref name="options"/>).</summary>
+    private static TrainerOptions TrainerOptionsFor(NoisyTrainingOptions options, int epochs) =>
+        new() { Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay };
 
     /// <summary>Writes the best epoch's state (a presence flag, then each tensor by name) into a checkpoint.</summary>
     private static void WriteState(BinaryWriter writer, Dictionary<string, Tensor>? state)
