@@ -98,12 +98,38 @@ def write_safetensors(path, arrays):
 
 
 def read_config(folder, kind=None):
-    """config.json of a model folder as a dict; with kind, refuses a folder holding another kind of model."""
+    """config.json of a model folder as a dict with the top-level keys kind, format_version, architecture, data and training
+    (a folder of format version 1 is converted to that layout); with kind, refuses a folder holding another kind of model."""
     with open(os.path.join(folder, CONFIG_FILE), encoding="utf-8") as f:
         config = json.load(f)
     if kind is not None and config.get("kind") != kind:
         raise ValueError(f"{folder}: holds a '{config.get('kind')}' model, not a '{kind}' model")
-    return config
+    return _from_version_1(config) if config.get("format_version") == 1 else config
+
+
+def _from_version_1(old):
+    """A version-1 config (each family's own top-level keys) in the common layout, as Latent's ModelConfig converts it."""
+    architecture, data, training = {}, {}, {}
+    for key, value in old.items():
+        if key in ("kind", "format_version"):
+            continue
+        if key in ("options", "steps_taken", "initial_lengthscale", "true_transition"):
+            training[key] = value
+        elif key in ("example_shape", "class_names", "standardization"):
+            data[key] = value
+        elif key == "preprocessing" and isinstance(value, dict):
+            data["standardization"] = value.get("standardization")
+        elif key == "architecture" and isinstance(value, dict):
+            for name, part in value.items():
+                if name == "input_shape":
+                    data["example_shape"] = part
+                else:
+                    architecture[name] = part
+        elif key == "architecture":
+            architecture["network"] = value
+        else:
+            architecture[key] = value
+    return {"kind": old["kind"], "format_version": 1, "architecture": architecture, "data": data, "training": training}
 
 
 def read_weights(folder):
@@ -119,7 +145,7 @@ def read_vocabulary(folder):
 
 def read_standardization(config):
     """(mean, scale) float32 arrays of the standardisation a model was fitted with, or None; x_std = (x - mean) / scale."""
-    stats = config.get("standardization") or (config.get("preprocessing") or {}).get("standardization")
+    stats = config["data"].get("standardization")
     if not stats:
         return None
     mean = stats.get("mean", stats.get("Mean"))
@@ -168,8 +194,8 @@ def numpy_vae_decode(folder, z):
     if decoder == "bernoulli":
         return {"logits": out, "mean": 1.0 / (1.0 + np.exp(-out))}
     if decoder == "gaussian-fixed":
-        return {"mean": out, "log_variance": np.full_like(out, 2.0 * np.log(config["options"]["sigma"]))}
-    raw, floor = out[..., d:], config["options"]["variance_floor"]
+        return {"mean": out, "log_variance": np.full_like(out, 2.0 * np.log(config["training"]["options"]["sigma"]))}
+    raw, floor = out[..., d:], config["training"]["options"]["variance_floor"]
     log_variance = _softplus(raw - np.log(floor)) + np.log(floor) if floor > 0 else raw
     return {"mean": out[..., :d], "log_variance": log_variance}
 
@@ -235,7 +261,7 @@ def svgp_arrays(folder):
     """
     config = read_config(folder, "svgp")
     w = read_weights(folder)
-    options = config["options"]
+    options = config["training"]["options"]
     q_sqrt = w["qSqrt.unconstrained"]
     q_sqrt = _softplus(q_sqrt) if options["q_diagonal"] else np.tril(q_sqrt)
     kernel = {}
@@ -303,10 +329,10 @@ def numpy_svgp_predict_f(folder, x, jitter=1e-6):
     variance = Knn − AᵀA + AᵀSA and mean = Aᵀ m when whitened, A replaced by L⁻ᵀ A for both otherwise (Latent.Gp.Conditionals).
     """
     config = read_config(folder, "svgp")
-    if config["options"]["deskew"]:
+    if config["training"]["options"]["deskew"]:
         raise NotImplementedError("deskewed SVGP inputs: deskew the images as Latent does before calling numpy_svgp_predict_f")
     w = read_weights(folder)
-    options = config["options"]
+    options = config["training"]["options"]
     kernel = _kernel_tree(options["kernel"], w)
     X = np.asarray(x, dtype=np.float32).reshape(len(x), -1).astype(np.float64)
     Z, q_mu = w["inducingInputs"], w["qMean"]
@@ -488,7 +514,7 @@ def load_vae(folder):
     """A "vae" folder as a Vae module in eval mode (float32); encode/decode/reconstruct flattened examples [N, D]."""
     _require_torch()
     config = read_config(folder, "vae")
-    arch, options = config["architecture"], config["options"]
+    arch, options = config["architecture"], config["training"]["options"]
     model = Vae(arch["input_size"], arch["hidden"], arch["latent"], arch["decoder"], options["sigma"], options["variance_floor"])
     model.load_state_dict(_state_dict(folder))
     return model.eval()
@@ -498,7 +524,7 @@ def load_lstm_lm(folder):
     """An "lstm-lm" folder as (LstmLanguageModel in eval mode, words): token i of the model is words[i]."""
     _require_torch()
     config = read_config(folder, "lstm-lm")
-    arch, options = config["architecture"], config["options"]
+    arch, options = config["architecture"], config["training"]["options"]
     model = LstmLanguageModel(arch["vocabulary_size"], arch["embedding_size"], arch["hidden_size"], arch["layers"],
                               options["dropout"], arch["tie_weights"])
     state = _state_dict(folder)
@@ -512,18 +538,18 @@ def load_mlp_classifier(folder):
     """An "mlp-classifier" folder as (FlatMlp giving logits, class names); softmax(logits) is Latent's PredictProba."""
     _require_torch()
     config = read_config(folder, "mlp-classifier")
-    widths = [int(np.prod(config["example_shape"])), *config["options"]["Hidden"], config["class_count"]]
+    widths = [int(np.prod(config["data"]["example_shape"])), *config["training"]["options"]["Hidden"], len(config["data"]["class_names"])]
     model = FlatMlp(widths)
     model.load_state_dict(_state_dict(folder))
-    return model.eval(), config["class_names"]
+    return model.eval(), config["data"]["class_names"]
 
 
 def load_noisy_classifier(folder):
     """A "noisy-classifier" folder as (NoisyClassifier, class names): the MLP or small CNN its config's "architecture" names, plus Q."""
     _require_torch()
     config = read_config(folder, "noisy-classifier")
-    options, shape, classes = config["options"], config["example_shape"], config["class_count"]
-    if config["architecture"] == "cnn":
+    options, shape, classes = config["training"]["options"], config["data"]["example_shape"], len(config["data"]["class_names"])
+    if config["architecture"]["network"] == "cnn":
         classifier = SmallCnn(shape, classes, options["HiddenUnits"])
     else:
         classifier = FlatMlp([int(np.prod(shape)), options["HiddenUnits"], classes])
@@ -531,7 +557,7 @@ def load_noisy_classifier(folder):
     noise = None if model_kind == "None" else Transition(classes, {"Softmax": "softmax", "Project": "project"}.get(model_kind, "fixed"))
     model = NoisyClassifier(classifier, noise)
     model.load_state_dict(_state_dict(folder))
-    return model.eval(), config["class_names"]
+    return model.eval(), config["data"]["class_names"]
 
 
 def load_word2vec(folder):

@@ -18,7 +18,7 @@ public sealed class MlpCommand : ICliCommand
         var epochs = CliOptions.Int("--epochs", d.Epochs, "passes over the training set");
         var batchSize = CliOptions.Int("--batch-size", d.BatchSize, "examples per step");
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "learning rate");
-        var optimizer = CliOptions.Choice("--optimizer", d.Optimizer.ToString().ToLowerInvariant(), "optimizer", "sgd", "momentum", "adam");
+        var optimizer = CliOptions.Choice("--optimizer", OptimizerSettings.NameOf(d.Optimizer), "optimizer", OptimizerSettings.Registry);
         var hidden = CliOptions.Widths("--hidden", string.Join(",", d.Hidden), "hidden layer widths");
         var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
         var resume = CommonOptions.Resume();
@@ -35,7 +35,7 @@ public sealed class MlpCommand : ICliCommand
             using var model = MlpClassifier.For(dataset, new MlpClassifierOptions
             {
                 Hidden = result.GetValue(hidden)!, Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), LearningRate = result.GetValue(lr),
-                Optimizer = Enum.Parse<OptimizerKind>(result.GetValue(optimizer)!, ignoreCase: true), Examples = result.GetValue(examples), Seed = seed, Device = result.GetValue(common.Device)!,
+                Optimizer = OptimizerSettings.Registry[result.GetValue(optimizer)!], Examples = result.GetValue(examples), Seed = seed, Device = result.GetValue(common.Device)!,
             });
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
             var curve = ui.Progress(progress =>

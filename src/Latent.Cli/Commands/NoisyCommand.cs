@@ -9,19 +9,14 @@ namespace Latent.Cli.Commands;
 /// <summary>`latent noisy train`: trains noisy-label classifiers (with and without a learned Q) on labels corrupted by a known noise.</summary>
 public sealed class NoisyCommand : ICliCommand
 {
-    private static readonly Dictionary<string, NoiseModel> Models = new()
-    {
-        ["none"] = NoiseModel.None, ["softmax"] = NoiseModel.Softmax, ["project"] = NoiseModel.Project, ["forward"] = NoiseModel.Forward, ["forward-true"] = NoiseModel.ForwardKnown,
-    };
-
     /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
         var d = NoisyTrainingOptions.Default;
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var noise = new Option<string>("--noise") { Description = "injected noise: symmetric:RATE, pairflip:RATE (class i → i+1 mod C), mnist-pairs:RATE (2→7, 3→8, 5↔6, 7→1), none, or a C×C CSV file of T (rows noisy label, columns true label)", DefaultValueFactory = _ => NoisyClassifier.DefaultNoise };
-        var models = new Option<string[]>("--q") { Description = $"noise models to train, one or more of {string.Join("|", Models.Keys)}", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["none", "softmax", "project", "forward"] };
-        models.Validators.Add(r => { foreach (var name in r.GetValueOrDefault<string[]>() ?? []) if (!Models.ContainsKey(name)) r.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", Models.Keys)}"); });
+        var models = new Option<string[]>("--q") { Description = $"noise models to train, one or more of {NoiseModels.Registry.Choices}", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. NoiseModels.DefaultRun] };
+        models.Validators.Add(r => { foreach (var name in r.GetValueOrDefault<string[]>() ?? []) if (!NoiseModels.Registry.Contains(name)) r.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", NoiseModels.Registry.Names)}"); });
         var traceReg = CliOptions.NonNegativeDouble("--trace-reg", d.TraceWeight, "weight of the tr(Q) regularizer (0 = off)");
         var epochs = CliOptions.Int("--epochs", d.Epochs, "epochs per noise model");
         var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
@@ -55,7 +50,7 @@ public sealed class NoisyCommand : ICliCommand
             var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
                 var bar = progress.AddTask(name, maxValue: 1);
-                using var model = NoisyClassifier.For(dataset, options with { Model = Models[name] });
+                using var model = NoisyClassifier.For(dataset, options with { Model = NoiseModels.Registry[name] });
                 var checkpoint = Path.Combine(outDir, $"checkpoint-{name}.bin");
                 var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume) && File.Exists(checkpoint), ui.Stop);
                 model.Save(Path.Combine(outDir, name));

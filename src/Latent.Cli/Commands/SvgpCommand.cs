@@ -4,6 +4,7 @@ using Latent.Cli.Infrastructure;
 using Latent.Data;
 using Latent.Gp;
 using Latent.Gp.Kernels;
+using Latent.Gp.Likelihoods;
 using Latent.IO;
 
 namespace Latent.Cli.Commands;
@@ -31,7 +32,7 @@ public sealed class SvgpCommand : ICliCommand
         inducing.Validators.Add(r => { if (!InducingSpec.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError($"--inducing must be every:K, kmeans:M or first:M, got '{r.GetValueOrDefault<string>()}'"); });
         var whiten = new Option<bool>("--whiten") { Description = "whitened parameterisation u = Lv of q(u), on by default (--whiten false: q(u) directly)", DefaultValueFactory = _ => Defaults.Whiten };
         var qDiagonal = new Option<bool>("--q-diag") { Description = "diagonal covariance for q(u)", DefaultValueFactory = _ => Defaults.QDiagonal };
-        var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "multiclass inverse link", "robustmax", "softmax");
+        var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "multiclass inverse link", MulticlassLink.Registry);
         var dtype = CliOptions.Choice("--dtype", Defaults.Dtype, "floating-point type of the GP arithmetic (float32: about twice as fast, slightly less accurate)", "float64", "float32");
         var batchSize = CliOptions.Int("--batch-size", Defaults.BatchSize, "minibatch size");
         var iterations = CliOptions.Int("--iterations", Defaults.Iterations, "optimisation steps");

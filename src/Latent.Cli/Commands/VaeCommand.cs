@@ -25,7 +25,7 @@ public sealed class VaeCommand : ICliCommand
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var latent = CliOptions.Int("--latent", Defaults.Latent, "latent dimensions");
         var hidden = CliOptions.Widths("--hidden", string.Join(",", Defaults.Hidden), "encoder hidden layer widths (the decoder mirrors them)");
-        var decoder = CliOptions.Choice("--decoder", VaeOptions.DecoderName(Defaults.Decoder), "decoder p(x|z); bernoulli needs features in [0,1], the Gaussians take any real data; auto: bernoulli for data in [0,1], else gaussian-learned", "auto", "bernoulli", "gaussian-fixed", "gaussian-learned");
+        var decoder = CliOptions.Choice("--decoder", VaeOptions.DecoderName(Defaults.Decoder), "decoder p(x|z); bernoulli needs features in [0,1], the Gaussians take any real data; auto: bernoulli for data in [0,1], else gaussian-learned", [VaeOptions.AutoDecoder, .. VaeOptions.Decoders.Names]);
         var sigma = CliOptions.PositiveDouble("--sigma", Defaults.Sigma, "noise standard deviation of the gaussian-fixed decoder");
         var floor = CliOptions.NonNegativeDouble("--variance-floor", Defaults.VarianceFloor, "smallest variance of the gaussian-learned decoder");
         var objective = new Option<string>("--objective") { Description = "training objective: elbo, elbo:L (L samples of z per example) or iwae:K", DefaultValueFactory = _ => Defaults.Objective };

@@ -67,6 +67,10 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>A choice among the names of <paramref name="registry"/> (its names and their order are the help text's).</summary>
+    public static Option<string> Choice<T>(string name, string defaultValue, string description, Registry<T> registry) =>
+        Choice(name, defaultValue, description, [.. registry.Names]);
+
     /// <summary>A list of layer widths written "400" or "256,128", each a positive integer.</summary>
     public static Option<int[]> Widths(string name, string defaultValue, string description) =>
         new(name)

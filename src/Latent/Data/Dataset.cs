@@ -9,7 +9,8 @@ namespace Latent.Data;
 public sealed class Dataset : IDisposable
 {
     /// <summary>Wraps two parts whose examples have the same shape; <paramref name="classCount"/> is 0 for unlabelled data.</summary>
-    public Dataset(DataPart train, DataPart test, int classCount, IReadOnlyList<string>? classNames, string source, Standardization? standardization = null)
+    public Dataset(DataPart train, DataPart test, int classCount, IReadOnlyList<string>? classNames, string source, Standardization? standardization = null,
+        DataProvenance? provenance = null)
     {
         var trainShape = train.Features.shape.Skip(1).ToArray();
         var testShape = test.Features.shape.Skip(1).ToArray();
@@ -23,6 +24,7 @@ public sealed class Dataset : IDisposable
         ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Source = source;
         Standardization = standardization;
+        Provenance = provenance ?? DataProvenance.InMemory(source);
     }
 
     /// <summary>The training examples.</summary>
@@ -39,6 +41,9 @@ public sealed class Dataset : IDisposable
 
     /// <summary>Where the data came from (a path, or "embedded MNIST"), used in messages.</summary>
     public string Source { get; }
+
+    /// <summary>The files the data was read from and their SHA-256 (what a model trained on it records as trained_on).</summary>
+    public DataProvenance Provenance { get; }
 
     /// <summary>The standardisation already applied to both parts' features, or null.</summary>
     public Standardization? Standardization { get; }
@@ -57,14 +62,14 @@ public sealed class Dataset : IDisposable
 
     /// <summary>The same data with at most <paramref name="trainCount"/> training and <paramref name="testCount"/> test examples (views).</summary>
     public Dataset Take(long? trainCount, long? testCount) =>
-        new(trainCount is { } a ? Train.Take(a) : Train, testCount is { } b ? Test.Take(b) : Test, ClassCount, ClassNames, Source, Standardization);
+        new(trainCount is { } a ? Train.Take(a) : Train, testCount is { } b ? Test.Take(b) : Test, ClassCount, ClassNames, Source, Standardization, Provenance);
 
     /// <summary>Both parts standardised by training-set feature statistics (the statistics are kept in <see cref="Standardization"/>).</summary>
     public Dataset Standardized()
     {
         var statistics = Standardization.Fit(Train.Features);
         return new Dataset(new DataPart(statistics.Apply(Train.Features), Train.Labels?.alias()), new DataPart(statistics.Apply(Test.Features), Test.Labels?.alias()),
-            ClassCount, ClassNames, Source, statistics);
+            ClassCount, ClassNames, Source, statistics, Provenance);
     }
 
     /// <summary>Releases both parts.</summary>

@@ -34,7 +34,8 @@ public static class DatasetLoader
         }
         if (trainPart.Count == 0) throw new LatentException($"{path}: no training examples");
         var classCount = ClassCount(trainPart, testPart, path);
-        var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source);
+        var provenance = DataProvenance.FromPaths(source, options.TestPath is { } testFile ? [path, testFile] : [path]);
+        var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source, provenance: provenance);
         if (!options.Standardize) return dataset;
         using (dataset) return dataset.Standardized();
     }

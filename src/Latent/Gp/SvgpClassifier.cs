@@ -5,6 +5,7 @@ using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.Models;
 using Latent.IO;
+using Latent.Models;
 using Latent.Training;
 using static TorchSharp.torch;
 
@@ -16,12 +17,12 @@ namespace Latent.Gp;
 /// <see cref="Evaluate"/>, predict, <see cref="Save"/> and <see cref="Load"/>. The GP algebra runs in float64, or float32 when the
 /// options ask for it; predictions are returned in float64 either way, on the model's <see cref="Device"/>.
 /// </summary>
-public sealed class SvgpClassifier : IDisposable
+public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
 {
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "svgp";
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int MedianSampleSize = 500;
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -30,6 +31,7 @@ public sealed class SvgpClassifier : IDisposable
 
     /// <summary>Creates an unfitted classifier (defaults when <paramref name="options"/> is null) on the options' device; bad options are refused here.</summary>
     public SvgpClassifier(SvgpClassifierOptions? options = null)
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options ?? SvgpClassifierOptions.Default, Json)!, (options ?? SvgpClassifierOptions.Default).Seed))
     {
         Options = options ?? SvgpClassifierOptions.Default;
         Options.Validate();
@@ -38,7 +40,7 @@ public sealed class SvgpClassifier : IDisposable
     }
 
     /// <summary>The device the model, its inputs and its predictions live on (<see cref="SvgpClassifierOptions.Device"/>).</summary>
-    public Device Device { get; }
+    public override Device Device { get; }
 
     /// <summary>The options this classifier was created (or continued) with.</summary>
     public SvgpClassifierOptions Options { get; private set; }
@@ -46,26 +48,16 @@ public sealed class SvgpClassifier : IDisposable
     /// <summary>The underlying SVGP (kernel, likelihood, q(u), Z); throws before <see cref="Fit"/>.</summary>
     public Svgp Model => model ?? throw new LatentException("SVGP classifier: not fitted yet (call Fit or Load)");
 
-    /// <summary>The shape of one example the model reads ([D] or [C, H, W]).</summary>
-    public long[] ExampleShape { get; private set; } = [];
-
-    /// <summary>The number of input features D (the product of <see cref="ExampleShape"/>).</summary>
-    public int FeatureCount => (int)ExampleShape.Aggregate(1L, (a, b) => a * b);
-
-    /// <summary>The number of classes C (= latent GPs).</summary>
-    public int ClassCount { get; private set; }
-
-    /// <summary>The class names of the training data.</summary>
-    public IReadOnlyList<string> ClassNames { get; private set; } = [];
-
-    /// <summary>The standardisation the training features had (saved with the model), or null.</summary>
-    public Standardization? Standardization { get; private set; }
-
     /// <summary>Optimisation steps taken so far, over every Fit (and the runs of a loaded model).</summary>
     public long StepsTaken { get; private set; }
 
     /// <summary>The kernel lengthscale the fit started at: the median pairwise distance of (up to 500) training inputs.</summary>
     public double InitialLengthscale { get; private set; } = double.NaN;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"SVGP {Options.Kernel}{(Options.Ard ? " (ARD)" : "")}, {Options.Likelihood}, {(model is null ? Options.Inducing : $"{model.InducingCount} inducing points")}, " +
+        $"{(Options.Whiten ? "whitened" : "unwhitened")} {(Options.QDiagonal ? "diagonal" : "full")} q(u), {Options.Dtype}";
 
     /// <summary>
     /// Fits the classifier to <paramref name="data"/>'s training part (labels required, any feature shape and class count ≥ 2):
@@ -83,7 +75,7 @@ public sealed class SvgpClassifier : IDisposable
         var n = x.shape[0];
         if (model is null)
         {
-            (ExampleShape, ClassCount, ClassNames, Standardization) = (data.ExampleShape, data.ClassCount, data.ClassNames, data.Standardization);
+            Data = DataDescription.Of(data, classes: true);
             InitialLengthscale = MedianDistance(x);
             using var z = InducingSpec.Parse(Options.Inducing).Choose(x, generator);
             model = Build(z, n, InitialLengthscale);
@@ -96,6 +88,7 @@ public sealed class SvgpClassifier : IDisposable
             (step, elbo) => progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n)),
             Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep, checkpointPath, resume, Options.CheckpointEvery, stop);
         StepsTaken += elbos.Count;
+        Training = Training.Finished(data.Provenance.WithExamples(n));
         return elbos.Select(e => e / n).ToArray();
     }
 
@@ -112,11 +105,16 @@ public sealed class SvgpClassifier : IDisposable
             Iterations = training.Iterations, BatchSize = training.BatchSize, LearningRate = training.LearningRate, FinalLearningRate = training.FinalLearningRate,
             NaturalGradientStep = training.NaturalGradientStep, TimeLimit = training.TimeLimit, CheckpointEvery = training.CheckpointEvery,
         };
+        Training = Training with { Options = JsonSerializer.SerializeToNode(Options, Json)! };
         if (!fullCovariance) return;
         if (!Model.QDiagonal) throw new LatentException("SVGP classifier: q(u) already has a full covariance");
         model = Model.WithFullCovariance();
         Options = Options with { QDiagonal = false };
+        Training = Training with { Options = JsonSerializer.SerializeToNode(Options, Json)! };
     }
+
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
     /// <summary>Accuracy, mean NLPD and calibration of predict_y on <paramref name="test"/> (features preprocessed as the training data were).</summary>
     public ClassificationMetrics Evaluate(DataPart test)
@@ -168,27 +166,17 @@ public sealed class SvgpClassifier : IDisposable
         return Model.Likelihood.forward(latent);
     }
 
-    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
-    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
-
-    /// <summary>Writes the model folder: config.json (kind "svgp", options, shapes, class names, standardisation, steps) and model.safetensors.</summary>
-    public void Save(string directory)
+    /// <summary>Writes the model folder: config.json (kernel, likelihood, sizes; data; options, steps taken and trained_on) and model.safetensors.</summary>
+    public override IReadOnlyList<string> Save(string directory)
     {
         var fitted = Model;
-        var config = new JsonObject
+        var architecture = new JsonObject
         {
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
-            ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
-            ["feature_count"] = FeatureCount,
-            ["class_count"] = ClassCount,
-            ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
-            ["train_count"] = fitted.DataCount,
-            ["inducing_count"] = fitted.InducingCount,
-            ["steps_taken"] = StepsTaken,
-            ["initial_lengthscale"] = InitialLengthscale,
-            ["standardization"] = Standardization is { } s ? new JsonObject { ["mean"] = JsonSerializer.SerializeToNode(s.Mean), ["scale"] = JsonSerializer.SerializeToNode(s.Scale) } : null,
+            ["kernel"] = Options.Kernel, ["likelihood"] = Options.Likelihood, ["feature_count"] = FeatureCount,
+            ["train_count"] = fitted.DataCount, ["inducing_count"] = fitted.InducingCount,
         };
-        ModelFolder.Save(directory, Kind, FormatVersion, config, fitted.state_dict());
+        var training = Training with { Extra = new JsonObject { ["steps_taken"] = StepsTaken, ["initial_lengthscale"] = InitialLengthscale } };
+        return ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, training), fitted.state_dict());
     }
 
     /// <summary>Loads a model folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
@@ -198,38 +186,27 @@ public sealed class SvgpClassifier : IDisposable
     private static SvgpClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        SvgpClassifierOptions options;
-        try
-        {
-            options = config["options"].Deserialize<SvgpClassifierOptions>(Json) ?? throw new LatentException($"{source}: field 'options' is missing");
-        }
-        catch (JsonException e)
-        {
-            throw new LatentException($"{source}: field 'options' is not valid ({e.Message.Split('\n')[0]})", e);
-        }
+        var options = config.ReadOptions<SvgpClassifierOptions>(Json);
+        var shape = config.RequireExampleShape();
+        var classes = config.RequireClassNames();
         var classifier = new SvgpClassifier(options with { Device = device })
         {
-            ExampleShape = ModelFolder.Read<long[]>(config, "example_shape", source),
-            ClassCount = ModelFolder.Read<int>(config, "class_count", source),
-            ClassNames = ModelFolder.Read<string[]>(config, "class_names", source),
-            StepsTaken = ModelFolder.Read<long>(config, "steps_taken", source),
-            InitialLengthscale = ModelFolder.Read<double>(config, "initial_lengthscale", source),
-            Standardization = config["standardization"] is JsonObject s
-                ? new Standardization(ModelFolder.Read<float[]>(s, "mean", source), ModelFolder.Read<float[]>(s, "scale", source)) : null,
+            Data = config.Data with { ExampleShape = shape, ClassNames = classes, Standardization = config.CheckedStandardization() },
+            StepsTaken = config.TrainingFact<long>("steps_taken"),
+            InitialLengthscale = config.TrainingFact<double>("initial_lengthscale"),
         };
-        if (classifier.ClassCount < 2 || classifier.FeatureCount < 1) throw new LatentException($"{source}: needs at least two classes and one feature");
-        long inducing = ModelFolder.Read<long>(config, "inducing_count", source);
+        classifier.Training = config.Training with { Extra = null };
+        long inducing = config.Architectural<long>("inducing_count");
         double m = inducing, c = classifier.ClassCount;
         ModelFolder.RequireWeightCount(directory, m * classifier.FeatureCount + m * c + (options.QDiagonal ? m * c : m * m * c));
         using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64, device: classifier.Device);
-        classifier.model = classifier.Build(placeholder, ModelFolder.Read<long>(config, "train_count", source), 1.0);
+        classifier.model = classifier.Build(placeholder, config.Architectural<long>("train_count"), 1.0);
         ModelFolder.LoadInto(directory, classifier.model);
         return classifier;
     }
 
     /// <summary>Releases the model and the generator.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         model?.Dispose();
         generator.Dispose();
@@ -239,7 +216,7 @@ public sealed class SvgpClassifier : IDisposable
     {
         var dtype = Options.Dtype == "float32" ? float32 : float64;
         var kernel = KernelSpec.Parse(Options.Kernel, FeatureCount, Options.Ard, Options.InitialKernelVariance, lengthscale);
-        MulticlassLink link = Options.Likelihood == "softmax" ? new Softmax(Options.SoftmaxSamples, generator) : new RobustMax();
+        var link = MulticlassLink.Registry[Options.Likelihood](Options.SoftmaxSamples, generator);
         return new Svgp(kernel, new MultiClass(ClassCount, link), inducing, ClassCount, dataCount,
             new SvgpOptions { Whiten = Options.Whiten, QDiagonal = Options.QDiagonal, Dtype = dtype, Jitter = SvgpOptions.JitterFor(dtype) });
     }

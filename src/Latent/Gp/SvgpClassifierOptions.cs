@@ -81,7 +81,7 @@ public sealed record SvgpClassifierOptions
         if (NaturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
         if (!(InitialKernelVariance > 0)) throw new LatentException($"SVGP: initial kernel variance must be positive, got {InitialKernelVariance}");
         if (SoftmaxSamples < 1) throw new LatentException($"SVGP: softmax samples must be ≥ 1, got {SoftmaxSamples}");
-        if (Likelihood is not ("robustmax" or "softmax")) throw new LatentException($"SVGP: unknown likelihood '{Likelihood}'; use robustmax or softmax");
+        Likelihoods.MulticlassLink.Registry.Require(Likelihood);
         if (Dtype is not ("float64" or "float32")) throw new LatentException($"SVGP: unknown floating-point type '{Dtype}'; use float64 or float32");
         InducingSpec.Parse(Inducing);
         ComputeDevice.Validate(Device);

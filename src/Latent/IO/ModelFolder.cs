@@ -31,49 +31,53 @@ public static class ModelFolder
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>
-    /// Writes <paramref name="config"/> (with "kind" and "format_version" added) and <paramref name="weights"/> into
-    /// <paramref name="directory"/>; each file is written atomically and config.json last, so a folder with a config is complete.
+    /// Writes <paramref name="config"/> as config.json and <paramref name="weights"/> as model.safetensors into <paramref name="directory"/>;
+    /// each file is written atomically and config.json last, so a folder with a config is complete. Returns both paths.
     /// </summary>
-    public static void Save(string directory, string kind, int formatVersion, JsonObject config, IReadOnlyDictionary<string, Tensor> weights)
+    public static IReadOnlyList<string> Save(string directory, ModelConfig config, IReadOnlyDictionary<string, Tensor> weights)
     {
         if (File.Exists(directory)) throw new LatentException($"{directory}: is a file, not a folder");
         Directory.CreateDirectory(directory);
         var contiguous = new Dictionary<string, Tensor>();
         foreach (var (name, value) in weights) contiguous[name] = value.detach().cpu().contiguous();
+        var weightsPath = Path.Combine(directory, WeightsFile);
         try
         {
-            AtomicFile.WriteStream(Path.Combine(directory, WeightsFile), stream => Safetensors.SaveStateDict(stream, contiguous));
+            AtomicFile.WriteStream(weightsPath, stream => Safetensors.SaveStateDict(stream, contiguous));
         }
         finally
         {
             foreach (var value in contiguous.Values) value.Dispose();
         }
-        var document = new JsonObject { ["kind"] = kind, ["format_version"] = formatVersion };
-        foreach (var (key, value) in config) document[key] = value?.DeepClone();
-        AtomicFile.WriteText(Path.Combine(directory, ConfigFile), document.ToJsonString(Indented));
+        var configPath = Path.Combine(directory, ConfigFile);
+        AtomicFile.WriteText(configPath, config.ToJson().ToJsonString(Indented));
+        return [configPath, weightsPath];
     }
 
-    /// <summary>Reads config.json from <paramref name="directory"/> and checks that it holds a <paramref name="kind"/> model of <paramref name="formatVersion"/>.</summary>
-    public static JsonObject ReadConfig(string directory, string kind, int formatVersion)
+    /// <summary>
+    /// Reads config.json from <paramref name="directory"/> and checks that it holds a <paramref name="kind"/> model of
+    /// <paramref name="formatVersion"/> (a version-1 folder is converted to the current layout); anything else is one line naming the folder.
+    /// </summary>
+    public static ModelConfig ReadConfig(string directory, string kind, int formatVersion) =>
+        ModelConfig.FromJson(ReadDocument(directory), kind, formatVersion, Path.Combine(directory, ConfigFile));
+
+    /// <summary>The "kind" of the model saved in <paramref name="directory"/>, read from its config.json.</summary>
+    public static string ReadKind(string directory) => ReadString(ReadDocument(directory), "kind", Path.Combine(directory, ConfigFile));
+
+    /// <summary>config.json of <paramref name="directory"/> as a JSON object, or a one-line error naming the folder or file.</summary>
+    private static JsonObject ReadDocument(string directory)
     {
         if (!Directory.Exists(directory)) throw new LatentException($"{directory}: model folder not found");
         var path = Path.Combine(directory, ConfigFile);
         if (!File.Exists(path)) throw new LatentException($"{directory}: not a saved model (no {ConfigFile})");
-        JsonObject config;
         try
         {
-            config = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new LatentException($"{path}: not a JSON object");
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new LatentException($"{path}: not a JSON object");
         }
         catch (JsonException e)
         {
             throw new LatentException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", e);
         }
-        var foundKind = ReadString(config, "kind", path);
-        if (foundKind != kind) throw new LatentException($"{directory}: holds a '{foundKind}' model, not a '{kind}' model");
-        var version = Read<int>(config, "format_version", path);
-        if (version != formatVersion)
-            throw new LatentException($"{directory}: model format version {version}; this version of Latent reads version {formatVersion}");
-        return config;
     }
 
     /// <summary>
@@ -326,24 +330,6 @@ public static class ModelFolder
     /// <summary>An optional field of a config (absent or null gives null) converted to <typeparamref name="T"/>, or a one-line error naming the file.</summary>
     public static T? ReadOptional<T>(JsonObject config, string name, string source, JsonSerializerOptions? json = null) where T : class =>
         config[name] is { } node ? Convert<T>(node, name, source, json) : null;
-
-    /// <summary>The "example_shape" field of a classifier's config: one or more positive sizes.</summary>
-    public static long[] ReadExampleShape(JsonObject config, string source)
-    {
-        var shape = Read<long[]>(config, "example_shape", source);
-        if (shape.Length == 0 || shape.Any(size => size < 1))
-            throw new LatentException($"{source}: field 'example_shape' [{string.Join(", ", shape)}] is not a list of positive sizes");
-        return shape;
-    }
-
-    /// <summary>The "class_names" field of a classifier's config: exactly <paramref name="classCount"/> names.</summary>
-    public static string[] ReadClassNames(JsonObject config, int classCount, string source)
-    {
-        var names = Read<string[]>(config, "class_names", source);
-        if (names.Length != classCount || names.Any(name => name is null))
-            throw new LatentException($"{source}: field 'class_names' holds {names.Length} names for {classCount} classes");
-        return names;
-    }
 
     /// <summary>
     /// Refuses, in one line, a config that describes a model of more than the weights file's element count (<paramref name="elements"/> is

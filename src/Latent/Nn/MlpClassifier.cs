@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Latent.Data;
 using Latent.IO;
+using Latent.Models;
 using Latent.Training;
 using static TorchSharp.torch;
 
@@ -13,24 +14,21 @@ namespace Latent.Nn;
 /// <see cref="Trainer"/> (checkpoints and resume), evaluated by accuracy, NLPD and ECE, saved as a model folder. It computes on
 /// <see cref="MlpClassifierOptions.Device"/>: features from any device are brought there, and predictions come back there.
 /// </summary>
-public sealed class MlpClassifier : IDisposable
+public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
 {
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "mlp-classifier";
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private readonly Mlp network;
 
     /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> and <paramref name="classCount"/> ≥ 2 classes, on the options' device.</summary>
     public MlpClassifier(MlpClassifierOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
+        : base(Kind, DataDescription.ForClassifier(exampleShape, classCount, classNames, standardization), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
     {
         if (classCount < 2) throw new LatentException($"a classifier needs at least 2 classes, got {classCount}");
         Options = options;
-        ExampleShape = exampleShape.ToArray();
-        ClassCount = classCount;
-        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        Standardization = standardization;
         Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
         network = new Mlp([(int)ExampleShape.Aggregate(1L, (a, b) => a * b), .. options.Hidden, classCount], device: Device);
@@ -44,28 +42,13 @@ public sealed class MlpClassifier : IDisposable
     public MlpClassifierOptions Options { get; }
 
     /// <summary>The device the weights and every returned tensor live on.</summary>
-    public Device Device { get; }
+    public override Device Device { get; }
 
     /// <summary>The network: Linear layers from the flattened input to the C logits.</summary>
     public Mlp Network => network;
 
-    /// <summary>The shape of one example.</summary>
-    public long[] ExampleShape { get; }
-
-    /// <summary>Number of classes C.</summary>
-    public int ClassCount { get; }
-
-    /// <summary>Class names, index = class.</summary>
-    public IReadOnlyList<string> ClassNames { get; }
-
-    /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
-    public Standardization? Standardization { get; }
-
-    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
-    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
-
     /// <summary>Layer widths, input first, e.g. "784-256-128-10".</summary>
-    public string Describe() => string.Join("-", network.Widths);
+    public override string Describe() => string.Join("-", network.Widths);
 
     /// <summary>
     /// Trains on the training part of <paramref name="data"/> (test accuracy recorded after every epoch); with a
@@ -87,7 +70,9 @@ public sealed class MlpClassifier : IDisposable
             Evaluate = () => network.forward(testFeatures).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),
             Progress = progress,
         };
-        return trainer.Fit(train.Count, batch => nn.functional.cross_entropy(network.forward(features.index_select(0, batch)), labels.index_select(0, batch)));
+        var curve = trainer.Fit(train.Count, batch => nn.functional.cross_entropy(network.forward(features.index_select(0, batch)), labels.index_select(0, batch)));
+        Training = Training.Finished(data.Provenance.WithExamples(train.Count));
+        return curve;
     }
 
     /// <summary>Class probabilities [N, C] for features [N, …].</summary>
@@ -106,6 +91,9 @@ public sealed class MlpClassifier : IDisposable
         return probabilities.argmax(1);
     }
 
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
+
     /// <summary>Accuracy, NLPD and ECE on <paramref name="test"/>.</summary>
     public ClassificationMetrics Evaluate(DataPart test)
     {
@@ -113,20 +101,9 @@ public sealed class MlpClassifier : IDisposable
         return ClassificationMetrics.Compute(PredictProba(test.Features), CheckLabels(test, "test data", "test"));
     }
 
-    /// <summary>Saves the model folder: config.json (options, example shape, classes, standardisation) and model.safetensors.</summary>
-    public void Save(string directory)
-    {
-        var config = new JsonObject
-        {
-            ["architecture"] = Describe(),
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
-            ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
-            ["class_count"] = ClassCount,
-            ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
-            ["standardization"] = Standardization is null ? null : JsonSerializer.SerializeToNode(Standardization),
-        };
-        ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
-    }
+    /// <summary>Saves the model folder: config.json (layer widths; data; options and trained_on) and model.safetensors.</summary>
+    public override IReadOnlyList<string> Save(string directory) =>
+        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, new JsonObject { ["network"] = Describe() }, Data, Training), network.state_dict());
 
     /// <summary>Loads a folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
     public static MlpClassifier Load(string directory, string device = ComputeDevice.Default) => ModelFolder.Load(directory, device, Read);
@@ -135,16 +112,17 @@ public sealed class MlpClassifier : IDisposable
     private static MlpClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var options = ModelFolder.Read<MlpClassifierOptions>(config, "options", source, Json);
-        var exampleShape = ModelFolder.ReadExampleShape(config, source);
-        int classCount = ModelFolder.Read<int>(config, "class_count", source);
+        var options = config.ReadOptions<MlpClassifierOptions>(Json);
+        var exampleShape = config.RequireExampleShape();
+        var classNames = config.RequireClassNames();
         double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
-        var hidden = options.Hidden ?? throw new LatentException($"{source}: field 'options' lists no hidden sizes");
-        var widths = hidden.Select(h => (double)h).Prepend(inputs).Append(classCount).ToArray();
+        var hidden = options.Hidden ?? throw new LatentException($"{config.Source}: field 'training.options' lists no hidden sizes");
+        var widths = hidden.Select(h => (double)h).Prepend(inputs).Append(classNames.Length).ToArray();
         ModelFolder.RequireWeightCount(directory, widths.Zip(widths.Skip(1), (a, b) => a * b).Sum());
-        var model = new MlpClassifier(options with { Device = device }, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
-            ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source));
+        var model = new MlpClassifier(options with { Device = device }, exampleShape, classNames.Length, classNames, config.CheckedStandardization())
+        {
+            Training = config.Training,
+        };
         ModelFolder.LoadInto(directory, model.network);
         return model;
     }
@@ -157,7 +135,7 @@ public sealed class MlpClassifier : IDisposable
     public void ImportWeights(string path) => ModelFolder.ImportInto(path, network);
 
     /// <summary>Releases the network.</summary>
-    public void Dispose() => network.Dispose();
+    public override void Dispose() => network.Dispose();
 
     /// <summary>Features [N, …] checked against the example shape and flattened to [N, D] on the model's device.</summary>
     private Tensor Inputs(Tensor features)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Latent.Data;
 using Latent.IO;
+using Latent.Models;
 using Latent.Nn;
 using Latent.Training;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ namespace Latent.Noisy;
 /// on labels corrupted by a known noise, then predict clean classes with softmax(f(x)). Inputs are the data set's features as
 /// loaded (already standardised when the data set was), from any device; the model and its predictions live on <see cref="Device"/>.
 /// </summary>
-public sealed class NoisyClassifier : IDisposable
+public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
 {
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "noisy-classifier";
@@ -24,19 +25,16 @@ public sealed class NoisyClassifier : IDisposable
     /// <summary>The label noise the CLI injects unless told otherwise.</summary>
     public const string DefaultNoise = "symmetric:0.5";
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private NoisyLabelClassifier network;
 
     /// <summary>An untrained classifier for examples of <paramref name="exampleShape"/> ([D] or [C, H, W]) and <paramref name="classCount"/> ≥ 2 classes, on the options' device.</summary>
     public NoisyClassifier(NoisyTrainingOptions options, IReadOnlyList<long> exampleShape, int classCount, IReadOnlyList<string>? classNames = null, Standardization? standardization = null)
+        : base(Kind, DataDescription.ForClassifier(exampleShape, classCount, classNames, standardization), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
     {
         if (classCount < 2) throw new LatentException($"a noisy-label classifier needs at least 2 classes, got {classCount}");
         Options = options;
-        ExampleShape = exampleShape.ToArray();
-        ClassCount = classCount;
-        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        Standardization = standardization;
         Architecture = options.ArchitectureFor(ExampleShape);
         Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
@@ -52,25 +50,13 @@ public sealed class NoisyClassifier : IDisposable
     public NoisyTrainingOptions Options { get; }
 
     /// <summary>The device the network, its training data and every returned tensor live on.</summary>
-    public Device Device { get; }
+    public override Device Device { get; }
 
     /// <summary>The network: the base classifier followed by the noise layer (replaced by each <c>Fit</c>).</summary>
     public NoisyLabelClassifier Network => network;
 
-    /// <summary>The shape of one example.</summary>
-    public long[] ExampleShape { get; }
-
-    /// <summary>Number of classes C.</summary>
-    public int ClassCount { get; }
-
-    /// <summary>Class names, index = class.</summary>
-    public IReadOnlyList<string> ClassNames { get; }
-
-    /// <summary>The standardisation the training data was given (saved with the model), or null.</summary>
-    public Standardization? Standardization { get; }
-
-    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
-    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
+    /// <inheritdoc />
+    public override string Describe() => $"{Architecture} classifier, {ClassCount} classes, noise model {Options.Model.ToString().ToLowerInvariant()}";
 
     /// <summary>"cnn" or "mlp".</summary>
     public string Architecture { get; }
@@ -115,6 +101,7 @@ public sealed class NoisyClassifier : IDisposable
         network.Dispose();
         network = trained;
         TrueTransition = result.TrueTransition;
+        Training = Training.Finished(data.Provenance.WithExamples(train.Count));
         return result with { RealisedTransition = realised.contiguous().data<double>().ToArray() };
     }
 
@@ -139,6 +126,9 @@ public sealed class NoisyClassifier : IDisposable
         return probabilities.argmax(1);
     }
 
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
+
     /// <summary>Clean test metrics of <paramref name="test"/>, and max |Q − T| when the noise that trained it is known.</summary>
     public NoisyMetrics Evaluate(DataPart test)
     {
@@ -148,20 +138,11 @@ public sealed class NoisyClassifier : IDisposable
         return new NoisyMetrics(metrics, error);
     }
 
-    /// <summary>Saves the model folder: config.json (options, example shape, classes, standardisation, true T) and model.safetensors (classifier and Q).</summary>
-    public void Save(string directory)
+    /// <summary>Saves the model folder: config.json (network kind; data; options, true T and trained_on) and model.safetensors (classifier and Q).</summary>
+    public override IReadOnlyList<string> Save(string directory)
     {
-        var config = new JsonObject
-        {
-            ["architecture"] = Architecture,
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
-            ["example_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
-            ["class_count"] = ClassCount,
-            ["class_names"] = JsonSerializer.SerializeToNode(ClassNames),
-            ["standardization"] = Standardization is null ? null : JsonSerializer.SerializeToNode(Standardization),
-            ["true_transition"] = TrueTransition is null ? null : JsonSerializer.SerializeToNode(TrueTransition),
-        };
-        ModelFolder.Save(directory, Kind, FormatVersion, config, network.state_dict());
+        var training = Training with { Extra = TrueTransition is null ? null : new JsonObject { ["true_transition"] = JsonSerializer.SerializeToNode(TrueTransition) } };
+        return ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, new JsonObject { ["network"] = Architecture }, Data, training), network.state_dict());
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
@@ -171,21 +152,21 @@ public sealed class NoisyClassifier : IDisposable
     private static NoisyClassifier Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var options = ModelFolder.Read<NoisyTrainingOptions>(config, "options", source, Json);
-        var exampleShape = ModelFolder.ReadExampleShape(config, source);
-        int classCount = ModelFolder.Read<int>(config, "class_count", source);
+        var options = config.ReadOptions<NoisyTrainingOptions>(Json);
+        var exampleShape = config.RequireExampleShape();
+        var classNames = config.RequireClassNames();
+        int classCount = classNames.Length;
         double inputs = exampleShape.Aggregate(1.0, (a, b) => a * b);
         // Lower bound on the weights: the output layer, plus the MLP's first layer or the CNN's first 5×5 convolution to 16 channels.
         ModelFolder.RequireWeightCount(directory, (double)options.HiddenUnits * classCount
             + (options.ArchitectureFor(exampleShape) == "mlp" ? inputs * options.HiddenUnits : exampleShape[0] * 16.0 * 25));
-        var trueTransition = ModelFolder.ReadOptional<double[]>(config, "true_transition", source);
+        var trueTransition = config.Training.Extra is { } facts ? ModelFolder.ReadOptional<double[]>(facts, "true_transition", config.Source) : null;
         if (trueTransition is not null && trueTransition.Length != (long)classCount * classCount)
-            throw new LatentException($"{source}: field 'true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");
-        var model = new NoisyClassifier(options with { Device = device }, exampleShape, classCount, ModelFolder.ReadClassNames(config, classCount, source),
-            ModelFolder.ReadOptional<Standardization>(config, "standardization", source)?.Checked((long)inputs, source))
+            throw new LatentException($"{config.Source}: field 'training.true_transition' holds {trueTransition.Length} values, not {classCount}×{classCount}");
+        var model = new NoisyClassifier(options with { Device = device }, exampleShape, classCount, classNames, config.CheckedStandardization())
         {
             TrueTransition = trueTransition,
+            Training = config.Training with { Extra = null },
         };
         ModelFolder.LoadInto(directory, model.network);
         return model;
@@ -199,5 +180,5 @@ public sealed class NoisyClassifier : IDisposable
     public void ImportWeights(string path) => ModelFolder.ImportInto(path, network);
 
     /// <summary>Releases the network.</summary>
-    public void Dispose() => network.Dispose();
+    public override void Dispose() => network.Dispose();
 }

@@ -10,7 +10,7 @@ public static class CorpusTokens
     /// order and case as written. A corpus whose tokens are mostly "word/tag" is read as tagged (tags dropped); otherwise each
     /// line (a sentence, or any free text) is split by <see cref="Tokenizer"/>. A missing, unreadable or empty corpus is a one-line error.
     /// </summary>
-    public static IReadOnlyList<string> Load(string? path)
+    public static Corpus Load(string? path)
     {
         BrownCorpus corpus;
         try
@@ -26,7 +26,7 @@ public static class CorpusTokens
         var words = tagged ? tokens.Select(t => t.Word) : tokens.SelectMany(t => Tokenizer.Tokenize(t.Word, lowercase: false));
         var list = words.ToList();
         if (list.Count == 0) throw new LatentException($"{path ?? "embedded corpus"}: no word tokens");
-        return list;
+        return new Corpus(list, DataProvenance.FromPaths(path ?? "embedded Brown corpus", [path ?? DataPaths.Brown()]));
     }
 
     /// <summary>
@@ -43,12 +43,11 @@ public static class CorpusTokens
         return Split(tokens, tokens.Count - validation - test, validation, path);
     }
 
-    private static CorpusSplit Split(IReadOnlyList<string> tokens, int train, int validation, string source)
+    private static CorpusSplit Split(Corpus tokens, int train, int validation, string source)
     {
         int test = tokens.Count - train - validation;
         if (train < 2 || validation < 2 || test < 2)
             throw new LatentException($"{source}: {tokens.Count} tokens are too few to split into train, validation and test of at least 2 tokens each");
-        var list = tokens as List<string> ?? tokens.ToList();
-        return new CorpusSplit(list.GetRange(0, train), list.GetRange(train, validation), list.GetRange(train + validation, test));
+        return new CorpusSplit(tokens.Range(0, train), tokens.Range(train, validation), tokens.Range(train + validation, test));
     }
 }

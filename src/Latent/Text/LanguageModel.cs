@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Latent.IO;
+using Latent.Models;
 using Latent.Training;
 using static TorchSharp.torch;
 
@@ -12,13 +13,13 @@ namespace Latent.Text;
 /// next-word distribution or <see cref="Generate"/> text (output projection → softmax → sampling), <see cref="Save"/> and
 /// <see cref="Load"/> it. The network and its token batches live on <see cref="LanguageModelOptions.Device"/>; answers come back as .NET values.
 /// </summary>
-public sealed class LanguageModel
+public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<string>>
 {
     /// <summary>The model kind written into config.json.</summary>
     public const string Kind = "lstm-lm";
 
     /// <summary>The model folder's format version.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>The vocabulary file inside a model folder ("word count" lines, &lt;unk&gt; first).</summary>
     public const string VocabularyFile = "vocabulary.txt";
@@ -33,6 +34,7 @@ public sealed class LanguageModel
 
     /// <summary>An unfitted model with <paramref name="options"/> (validated here) on the options' device; loads libtorch if needed.</summary>
     public LanguageModel(LanguageModelOptions options)
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
     {
         LatentRuntime.Initialize();
         options.Validate();
@@ -40,11 +42,15 @@ public sealed class LanguageModel
         Device = ComputeDevice.Resolve(options.Device);
     }
 
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"LSTM language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}";
+
     /// <summary>The model's options.</summary>
     public LanguageModelOptions Options { get; }
 
     /// <summary>The device the network and its token batches live on.</summary>
-    public Device Device { get; }
+    public override Device Device { get; }
 
     /// <summary>The words the model reads and predicts, &lt;unk&gt; at index 0.</summary>
     public Vocabulary Vocabulary => vocabulary ?? throw new LatentException("the language model is not fitted yet");
@@ -77,8 +83,16 @@ public sealed class LanguageModel
             SaveState = truncated.Save,
             LoadState = truncated.Load,
         };
-        return trainer.Fit(batches.ChunkCount, truncated.Loss);
+        var curve = trainer.Fit(batches.ChunkCount, truncated.Loss);
+        Training = Training.Finished(Corpus.ProvenanceOf(train, words.Count));
+        return curve;
     }
+
+    /// <summary>Releases the network's tensors.</summary>
+    public override void Dispose() => network?.Dispose();
+
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => Evaluate(data);
 
     /// <summary>Perplexity and greedy next-word accuracy on <paramref name="tokens"/> (words outside the vocabulary count as &lt;unk&gt;).</summary>
     public LanguageModelMetrics Evaluate(IReadOnlyList<string> tokens)
@@ -144,21 +158,17 @@ public sealed class LanguageModel
     /// Writes the model folder: config.json (kind "lstm-lm", architecture, options), model.safetensors (PyTorch state-dict keys:
     /// embedding.weight, lstm.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
     /// </summary>
-    public IReadOnlyList<string> Save(string directory)
+    public override IReadOnlyList<string> Save(string directory)
     {
-        var config = new JsonObject
+        var architecture = new JsonObject
         {
-            ["architecture"] = new JsonObject
-            {
-                ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
-                ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
-            },
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+            ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
+            ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
         };
-        ModelFolder.Save(directory, Kind, FormatVersion, config, Network.state_dict());
+        var paths = ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), Network.state_dict());
         var vocabularyPath = Path.Combine(directory, VocabularyFile);
         Vocabulary.Save(vocabularyPath);
-        return [Path.Combine(directory, ModelFolder.ConfigFile), Path.Combine(directory, ModelFolder.WeightsFile), vocabularyPath];
+        return [.. paths, vocabularyPath];
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/> onto <paramref name="device"/>, in evaluation mode; a folder of another kind or version is refused in one line.</summary>
@@ -168,18 +178,9 @@ public sealed class LanguageModel
     private static LanguageModel Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        LanguageModelOptions options;
-        try
-        {
-            options = config["options"].Deserialize<LanguageModelOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
-        }
-        catch (JsonException e)
-        {
-            throw new LatentException($"{source}: field 'options' is not valid language-model options ({e.Message.Split('\n')[0]})", e);
-        }
-        var model = new LanguageModel(options with { Device = device }) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
-        int size = ModelFolder.Read<int>(ModelFolder.Read<JsonObject>(config, "architecture", source), "vocabulary_size", source);
+        var options = config.ReadOptions<LanguageModelOptions>(Json);
+        var model = new LanguageModel(options with { Device = device }) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)), Training = config.Training };
+        int size = config.Architectural<int>("vocabulary_size");
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
         double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
         ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Latent.IO;
+using Latent.Models;
 using Latent.Training;
 using static TorchSharp.torch;
 
@@ -12,13 +13,13 @@ namespace Latent.Text;
 /// worker threads that update the shared vectors without locks (Hogwild). Rows are padded to whole SIMD vectors.
 /// Create it from <see cref="Word2VecOptions"/>, <see cref="Fit"/> it on tokens, query it, <see cref="Save"/> and <see cref="Load"/> it.
 /// </summary>
-public sealed class Word2Vec
+public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 {
     /// <summary>The model kind written into config.json.</summary>
     public const string Kind = "word2vec";
 
     /// <summary>The model folder's format version.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>File names inside a model folder besides config.json and model.safetensors.</summary>
     public const string VocabularyFile = "vocabulary.txt", BinaryVectorsFile = "vectors.bin", TextVectorsFile = "vectors.txt";
@@ -35,11 +36,19 @@ public sealed class Word2Vec
 
     /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
     public Word2Vec(Word2VecOptions options)
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
     {
         options.Validate();
         Options = options;
         Stride = VectorMath.PaddedStride(options.Dimensions);
     }
+
+    /// <summary>Word2vec trains on the CPU's threads (Hogwild), outside libtorch.</summary>
+    public override Device Device => CPU;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"word2vec skip-gram with negative sampling, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, {Options.Dimensions} dimensions, window {Options.Window}";
 
     /// <summary>The options the vectors are trained with.</summary>
     public Word2VecOptions Options { get; }
@@ -91,6 +100,7 @@ public sealed class Word2Vec
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Run(corpus, run, progress, checkpointPath, stop);
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
+        Training = Training.Finished(Corpus.ProvenanceOf(tokens, words.Count));
         return this;
     }
 
@@ -106,19 +116,15 @@ public sealed class Word2Vec
     /// embeddings [V, d]), vocabulary.txt, and the vectors in word2vec.c's binary and text formats (readable by gensim's
     /// KeyedVectors.load_word2vec_format). Returns the paths written.
     /// </summary>
-    public IReadOnlyList<string> Save(string directory)
+    public override IReadOnlyList<string> Save(string directory)
     {
         LatentRuntime.Initialize();
         int v = Vocabulary.Count, d = Options.Dimensions;
         using var inputWeight = tensor(Unpad(input), [v, d]);
         using var outputWeight = tensor(Unpad(output), [v, d]);
-        var config = new JsonObject
-        {
-            ["architecture"] = new JsonObject { ["vocabulary_size"] = v, ["dimensions"] = d },
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
-        };
+        var architecture = new JsonObject { ["vocabulary_size"] = v, ["dimensions"] = d };
         var paths = new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile, VocabularyFile, BinaryVectorsFile, TextVectorsFile }.Select(f => Path.Combine(directory, f)).ToArray();
-        ModelFolder.Save(directory, Kind, FormatVersion, config, new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputKey] = outputWeight });
+        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputKey] = outputWeight });
         Vocabulary.Save(paths[2]);
         Vectors.Save(paths[3], WordVectorFormat.Binary);
         Vectors.Save(paths[4], WordVectorFormat.Text);
@@ -133,17 +139,8 @@ public sealed class Word2Vec
     {
         LatentRuntime.Initialize();
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        Word2VecOptions options;
-        try
-        {
-            options = config["options"].Deserialize<Word2VecOptions>(Json) ?? throw new LatentException($"{source}: missing field 'options'");
-        }
-        catch (JsonException e)
-        {
-            throw new LatentException($"{source}: field 'options' is not valid word2vec options ({e.Message.Split('\n')[0]})", e);
-        }
-        var model = new Word2Vec(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)) };
+        var options = config.ReadOptions<Word2VecOptions>(Json);
+        var model = new Word2Vec(options) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)), Training = config.Training };
         int v = model.Vocabulary.Count, d = options.Dimensions;
         var weights = ModelFolder.ReadWeights(directory);
         try
@@ -157,6 +154,14 @@ public sealed class Word2Vec
         }
         model.noise = new UnigramTable(model.Vocabulary.Counts);
         return model;
+    }
+
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => new Word2VecMetrics(HeldOutLoss(data, unchecked((ulong)Options.Seed + 1)));
+
+    /// <summary>Holds no native memory: the vectors are managed arrays.</summary>
+    public override void Dispose()
+    {
     }
 
     /// <summary>

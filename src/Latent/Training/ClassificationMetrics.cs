@@ -1,3 +1,4 @@
+using Latent.Models;
 using static TorchSharp.torch;
 
 namespace Latent.Training;
@@ -11,7 +12,7 @@ public readonly record struct CalibrationBin(double Low, double High, int Count,
 /// <param name="Nlpd">Mean −log p(y | x) in nats.</param>
 /// <param name="Ece">Expected calibration error Σ_b (n_b / N) |accuracy_b − confidence_b| over equal-width confidence bins (Guo et al. 2017).</param>
 /// <param name="Bins">The non-empty bins, for a reliability diagram.</param>
-public sealed record ClassificationMetrics(long Count, double Accuracy, double Nlpd, double Ece, IReadOnlyList<CalibrationBin> Bins)
+public sealed record ClassificationMetrics(long Count, double Accuracy, double Nlpd, double Ece, IReadOnlyList<CalibrationBin> Bins) : IModelMetrics
 {
     /// <summary>Number of confidence bins of the ECE unless a caller asks for another.</summary>
     public const int DefaultBinCount = 15;
@@ -45,4 +46,7 @@ public sealed record ClassificationMetrics(long Count, double Accuracy, double N
 
     /// <summary>The metrics.json entries: test_accuracy, test_nlpd, test_ece.</summary>
     public Dictionary<string, double> ToDictionary() => new() { ["test_accuracy"] = Accuracy, ["test_nlpd"] = Nlpd, ["test_ece"] = Ece };
+
+    /// <inheritdoc />
+    IReadOnlyDictionary<string, double> IModelMetrics.ToDictionary() => ToDictionary();
 }

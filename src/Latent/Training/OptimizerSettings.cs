@@ -7,6 +7,15 @@ namespace Latent.Training;
 /// <summary>Which optimizer to use and its hyper-parameters; builds the TorchSharp optimizer for a set of parameters.</summary>
 public sealed record OptimizerSettings(OptimizerKind Kind, double LearningRate, double Momentum = 0.9, double WeightDecay = 0.0)
 {
+    /// <summary>The optimizers by name, as options, the CLI and config.json spell them.</summary>
+    public static Registry<OptimizerKind> Registry { get; } = new Registry<OptimizerKind>("optimizer")
+        .Add("sgd", "plain stochastic gradient descent", OptimizerKind.Sgd)
+        .Add("momentum", "SGD with heavy-ball momentum 0.9", OptimizerKind.Momentum)
+        .Add("adam", "Adam (Kingma and Ba 2015)", OptimizerKind.Adam);
+
+    /// <summary>The name <paramref name="kind"/> is registered under ("sgd", "momentum", "adam").</summary>
+    public static string NameOf(OptimizerKind kind) => Registry.NameWhere(registered => registered == kind);
+
     /// <summary>Plain SGD at the given learning rate.</summary>
     public static OptimizerSettings Sgd(double learningRate) => new(OptimizerKind.Sgd, learningRate, 0.0);
 
@@ -38,6 +47,6 @@ public sealed record OptimizerSettings(OptimizerKind Kind, double LearningRate, 
     public override string ToString() => Kind switch
     {
         OptimizerKind.Momentum => $"sgd+momentum({Momentum}) lr={LearningRate:G4}",
-        _ => $"{Kind.ToString().ToLowerInvariant()} lr={LearningRate:G4}",
+        _ => $"{NameOf(Kind)} lr={LearningRate:G4}",
     };
 }

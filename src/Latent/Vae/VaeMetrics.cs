@@ -1,3 +1,4 @@
+using Latent.Models;
 namespace Latent.Vae;
 
 /// <summary>
@@ -9,7 +10,7 @@ namespace Latent.Vae;
 /// <param name="Examples">Test examples the −ELBO averages over.</param>
 /// <param name="IwaeSamples">Importance samples k per example.</param>
 /// <param name="IwaeExamples">Test examples the IWAE estimate averages over.</param>
-public sealed record VaeMetrics(double TestNegativeElbo, double? TestIwaeLogLikelihood, long Examples, int IwaeSamples, long IwaeExamples)
+public sealed record VaeMetrics(double TestNegativeElbo, double? TestIwaeLogLikelihood, long Examples, int IwaeSamples, long IwaeExamples) : IModelMetrics
 {
     /// <summary>The metrics.json entries: test_neg_elbo and, when estimated, test_iwae_loglik.</summary>
     public IReadOnlyDictionary<string, double> ToDictionary()

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Latent.Data;
 using Latent.IO;
+using Latent.Models;
 using Latent.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,12 +17,12 @@ namespace Latent.Vae;
 /// Tensors go in and come out in the units of the data set it was fitted on (standardised when that was); they may come from any
 /// device and come out on the model's <see cref="Device"/> (<see cref="VaeOptions.Device"/>).
 /// </summary>
-public sealed class VaeModel : IDisposable
+public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
 {
     /// <summary>The model kind in config.json.</summary>
     public const string Kind = "vae";
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -31,18 +32,21 @@ public sealed class VaeModel : IDisposable
 
     /// <summary>Creates an untrained model for examples of shape <paramref name="exampleShape"/> on the options' device; the seed in <paramref name="options"/> fixes the initial weights.</summary>
     public VaeModel(VaeOptions options, IReadOnlyList<long> exampleShape)
+        : base(Kind, new DataDescription(exampleShape.ToArray()), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
     {
         Options = options.Validate();
         if (options.Decoder is null)
             throw new LatentException("the VAE's decoder is not chosen: set VaeOptions.Decoder, or create the model with VaeModel.For(dataset, options), which picks it from the data");
         if (exampleShape.Count == 0 || exampleShape.Any(size => size < 1))
             throw new LatentException($"a VAE needs examples of a positive shape, got [{string.Join(", ", exampleShape)}]");
-        ExampleShape = exampleShape.ToArray();
         InputSize = checked((int)ExampleShape.Aggregate(1L, (a, b) => a * b));
         Device = ComputeDevice.Resolve(options.Device);
         RunSeed.Apply(options.Seed);
         Network = VariationalAutoencoder.Create(options, InputSize, Device);
     }
+
+    /// <inheritdoc />
+    public override string Describe() => ToString();
 
     /// <summary>An untrained model for the examples of <paramref name="data"/>, its decoder chosen from the data unless <paramref name="options"/> sets one.</summary>
     public static VaeModel For(Dataset data, VaeOptions? options = null) => new((options ?? VaeOptions.Default).ForData(data), data.ExampleShape);
@@ -56,10 +60,7 @@ public sealed class VaeModel : IDisposable
     public VaeOptions Options { get; }
 
     /// <summary>The device the weights, the data they train on and every returned tensor live on.</summary>
-    public Device Device { get; }
-
-    /// <summary>The shape of one example: [D] or [C, H, W].</summary>
-    public long[] ExampleShape { get; }
+    public override Device Device { get; }
 
     /// <summary>Number of features per example (the data dimension D the networks see).</summary>
     public int InputSize { get; }
@@ -69,9 +70,6 @@ public sealed class VaeModel : IDisposable
 
     /// <summary>True once the model has been fitted or loaded (a further <see cref="Fit"/> continues from its weights).</summary>
     public bool IsTrained { get; private set; }
-
-    /// <summary>The standardisation of the data the model was fitted on (null: none); saved with the model.</summary>
-    public Standardization? Standardization { get; private set; }
 
     /// <summary>The encoder, prior and decoder on flattened examples (for analyses such as <see cref="GradientVariance"/>).</summary>
     public VariationalAutoencoder Network { get; }
@@ -88,7 +86,7 @@ public sealed class VaeModel : IDisposable
     {
         if (!data.ExampleShape.SequenceEqual(ExampleShape))
             throw new LatentException($"{data.Source}: examples have shape [{string.Join(", ", data.ExampleShape)}], the model was made for [{string.Join(", ", ExampleShape)}]");
-        Standardization = data.Standardization;
+        Data = Data with { Standardization = data.Standardization };
         using var scope = NewDisposeScope();
         var train = CheckData(Flatten(data.Train.Take(Options.Examples ?? data.Train.Count).Features), data.Source);
         var test = PrepareTest(data.Test, data.Source);
@@ -109,8 +107,12 @@ public sealed class VaeModel : IDisposable
             evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress, generators: [evaluationNoise]);
         Network.eval();
         IsTrained = true;
+        Training = Training.Finished(data.Provenance.WithExamples(Math.Min(Options.Examples ?? data.Train.Count, data.Train.Count)));
         return curve;
     }
+
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
     /// <summary>
     /// The test −ELBO over <paramref name="test"/> and the IWAE log-likelihood estimate with <paramref name="iwaeSamples"/> importance samples
@@ -165,25 +167,19 @@ public sealed class VaeModel : IDisposable
     }
 
     /// <summary>
-    /// Writes the model into <paramref name="directory"/> (config.json with the options, input shape, decoder and standardisation
-    /// statistics; model.safetensors with PyTorch-style keys such as encoder.network.layers.0.weight).
+    /// Writes the model into <paramref name="directory"/> (config.json with the latent size, hidden widths and decoder; the example
+    /// shape and standardisation; the options and trained_on; model.safetensors with PyTorch-style keys such as encoder.network.layers.0.weight).
     /// </summary>
-    public void Save(string directory)
+    public override IReadOnlyList<string> Save(string directory)
     {
-        var config = new JsonObject
+        var architecture = new JsonObject
         {
-            ["architecture"] = new JsonObject
-            {
-                ["input_shape"] = JsonSerializer.SerializeToNode(ExampleShape),
-                ["input_size"] = InputSize,
-                ["latent"] = Options.Latent,
-                ["hidden"] = JsonSerializer.SerializeToNode(Options.Hidden),
-                ["decoder"] = VaeOptions.DecoderName(Options.Decoder),
-            },
-            ["options"] = JsonSerializer.SerializeToNode(Options, Json),
-            ["preprocessing"] = new JsonObject { ["standardization"] = JsonSerializer.SerializeToNode(Standardization, Json) },
+            ["input_size"] = InputSize,
+            ["latent"] = Options.Latent,
+            ["hidden"] = JsonSerializer.SerializeToNode(Options.Hidden),
+            ["decoder"] = VaeOptions.DecoderName(Options.Decoder),
         };
-        ModelFolder.Save(directory, Kind, FormatVersion, config, Network.state_dict());
+        return ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), Network.state_dict());
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind, version or shape is a one-line error.</summary>
@@ -193,21 +189,11 @@ public sealed class VaeModel : IDisposable
     private static VaeModel Read(string directory, string device)
     {
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
-        var source = Path.Combine(directory, ModelFolder.ConfigFile);
-        var architecture = ModelFolder.Read<JsonObject>(config, "architecture", source);
-        var shape = ModelFolder.Read<long[]>(architecture, "input_shape", source);
-        VaeOptions options;
-        Standardization? standardization;
-        try
-        {
-            options = ModelFolder.Read<JsonObject>(config, "options", source).Deserialize<VaeOptions>(Json)!;
-            standardization = ModelFolder.Read<JsonObject>(config, "preprocessing", source)["standardization"]?.Deserialize<Standardization>(Json);
-        }
-        catch (JsonException e)
-        {
-            throw new LatentException($"{source}: unreadable options or preprocessing ({e.Message.Split('\n')[0]})", e);
-        }
-        var model = new VaeModel(options with { Device = device }, shape) { Standardization = standardization, IsTrained = true };
+        var shape = config.RequireExampleShape();
+        var options = config.ReadOptions<VaeOptions>(Json);
+        var standardization = config.CheckedStandardization();
+        var model = new VaeModel(options with { Device = device }, shape) { IsTrained = true };
+        (model.Data, model.Training) = (model.Data with { Standardization = standardization }, config.Training);
         var weights = ModelFolder.ReadWeights(directory);
         try
         {
@@ -239,11 +225,8 @@ public sealed class VaeModel : IDisposable
         IsTrained = true;
     }
 
-    /// <summary>Raw features of a data part brought into the model's input space (its saved standardisation applied, if any).</summary>
-    public DataPart Preprocessed(DataPart raw) => raw.StandardizedBy(Standardization);
-
     /// <summary>Releases the network's tensors.</summary>
-    public void Dispose() => Network.Dispose();
+    public override void Dispose() => Network.Dispose();
 
     /// <summary>Test features flattened and checked; binarized once (seeded) when training binarizes.</summary>
     private Tensor PrepareTest(DataPart test, string source)

@@ -116,24 +116,20 @@ public sealed record VaeOptions
         return this with { Decoder = unitInterval ? DecoderKind.Bernoulli : DecoderKind.GaussianLearned };
     }
 
-    /// <summary>The command-line and config spelling of a decoder: bernoulli, gaussian-fixed, gaussian-learned, or auto (not set).</summary>
-    public static string DecoderName(DecoderKind? kind) => kind switch
-    {
-        null => "auto",
-        DecoderKind.Bernoulli => "bernoulli",
-        DecoderKind.GaussianFixed => "gaussian-fixed",
-        _ => "gaussian-learned",
-    };
+    /// <summary>The name that leaves the decoder to be chosen from the data (<see cref="ForData"/>).</summary>
+    public const string AutoDecoder = "auto";
 
-    /// <summary>Parses a decoder name written by <see cref="DecoderName"/>.</summary>
-    public static DecoderKind? ParseDecoder(string text) => text switch
-    {
-        "auto" => null,
-        "bernoulli" => DecoderKind.Bernoulli,
-        "gaussian-fixed" => DecoderKind.GaussianFixed,
-        "gaussian-learned" => DecoderKind.GaussianLearned,
-        _ => throw new LatentException($"unknown decoder '{text}'; expected auto, bernoulli, gaussian-fixed or gaussian-learned"),
-    };
+    /// <summary>The decoders p(x|z) by name, as options, the CLI and config.json spell them ("auto", the data's choice, is not one).</summary>
+    public static Registry<DecoderKind> Decoders { get; } = new Registry<DecoderKind>("decoder")
+        .Add("bernoulli", "pixels or features in [0, 1]", DecoderKind.Bernoulli)
+        .Add("gaussian-fixed", "real values, fixed standard deviation --sigma", DecoderKind.GaussianFixed)
+        .Add("gaussian-learned", "real values, a learned variance per feature", DecoderKind.GaussianLearned);
+
+    /// <summary>The command-line and config spelling of a decoder: a registered name, or auto (not set).</summary>
+    public static string DecoderName(DecoderKind? kind) => kind is { } set ? Decoders.NameWhere(registered => registered == set) : AutoDecoder;
+
+    /// <summary>Parses a decoder name written by <see cref="DecoderName"/>; an unknown one is a one-line error listing the choices.</summary>
+    public static DecoderKind? ParseDecoder(string text) => text == AutoDecoder ? null : Decoders[text];
 
     /// <summary>A short description such as "784-400-20 bernoulli, elbo".</summary>
     public string Describe(int inputSize)

@@ -38,8 +38,8 @@ public class ClassifierCommandsTests : TorchTest, IDisposable
         var (code, error) = CliRunner.Run("noisy", "train", "--data", data, "--noise", noise, "--q", "none", "softmax", "--epochs", "3", "--out", outDir);
         Assert.True(code == 0, error);
         var config = Json(Path.Combine(outDir, "softmax", "config.json"));
-        Assert.Equal(3, config["class_count"]!.GetValue<int>());
-        Assert.Equal(0.2, config["true_transition"]![3]!.GetValue<double>(), 12);
+        Assert.Equal(3, config["data"]!["class_names"]!.AsArray().Count);
+        Assert.Equal(0.2, config["training"]!["true_transition"]![3]!.GetValue<double>(), 12);
         Assert.Contains("transition_max_abs_error", File.ReadAllText(Path.Combine(outDir, "metrics.json")));
 
         File.WriteAllText(noise, "0.8,0.2\n0.2,0.8\n");
@@ -61,7 +61,7 @@ public class ClassifierCommandsTests : TorchTest, IDisposable
         Assert.True(metrics["test_accuracy"]!.GetValue<double>() > 1.0 / 12, "better than chance on separable classes");
         var config = Json(Path.Combine(outDir, "model", "config.json"));
         Assert.Equal("mlp-classifier", config["kind"]!.GetValue<string>());
-        Assert.Equal(12, config["class_count"]!.GetValue<int>());
+        Assert.Equal(12, config["data"]!["class_names"]!.AsArray().Count);
         foreach (var file in new[] { "curve.csv", "curve.png", "checkpoint.bin", "model/model.safetensors" }) Assert.True(File.Exists(Path.Combine(outDir, file)), file);
     }
 

@@ -32,7 +32,7 @@ internal static class OnDevice
     /// Saves through <paramref name="save"/> into <paramref name="folder"/> and checks that the saved model's own <paramref name="network"/> stayed on
     /// <paramref name="device"/> and that config.json records no device.
     /// </summary>
-    public static void SavedInPlace(Device device, nn.Module network, Action<string> save, string folder)
+    public static void SavedInPlace(Device device, nn.Module network, Func<string, IReadOnlyList<string>> save, string folder)
     {
         save(folder);
         Module(device, network);

@@ -98,7 +98,7 @@ public sealed class ModelFolderFuzzTests : TorchTest, IDisposable
         }
         var path = Path.Combine(folder, "config.json");
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        config["inducing_count"] = 20_000;
+        config["architecture"]!["inducing_count"] = 20_000;
         File.WriteAllText(path, config.ToJsonString());
         var message = Assert.Throws<LatentException>(() => Latent.Gp.SvgpClassifier.Load(folder)).Message;
         Assert.StartsWith($"{path}: describes a model of at least 1200180000 weights but model.safetensors holds", message);

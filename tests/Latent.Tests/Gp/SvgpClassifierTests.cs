@@ -127,7 +127,7 @@ public class SvgpClassifierTests : IDisposable
 
         single.Save(Path.Combine(root, "float32"));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "float32", ModelFolder.ConfigFile)))!;
-        Assert.Equal("float32", config["options"]!["dtype"]!.GetValue<string>());
+        Assert.Equal("float32", config["training"]!["options"]!["dtype"]!.GetValue<string>());
         using var loaded = SvgpClassifier.Load(Path.Combine(root, "float32"));
         Assert.Equal("float32", loaded.Options.Dtype);
         Assert.All(loaded.Model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
@@ -139,7 +139,7 @@ public class SvgpClassifierTests : IDisposable
     public void BadInputsAreRefusedInOneLine()
     {
         var folder = Path.Combine(root, "vae");
-        ModelFolder.Save(folder, "vae", 1, new JsonObject(), new Dictionary<string, Tensor> { ["w"] = zeros(2) });
+        ModelFolder.Save(folder, new ModelConfig("vae", 2, [], new DataDescription(), TrainingRecord.Untrained(new JsonObject(), 0)), new Dictionary<string, Tensor> { ["w"] = zeros(2) });
         Assert.Contains("holds a 'vae' model, not a 'svgp' model", Assert.Throws<LatentException>(() => SvgpClassifier.Load(folder)).Message);
         Assert.Contains("every:K", Assert.Throws<LatentException>(() => new SvgpClassifier(new SvgpClassifierOptions { Inducing = "every:0" })).Message);
         Assert.Contains("softmax", Assert.Throws<LatentException>(() => new SvgpClassifier(new SvgpClassifierOptions { Likelihood = "probit" })).Message);

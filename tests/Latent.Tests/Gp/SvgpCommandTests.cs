@@ -76,11 +76,11 @@ public class SvgpCommandTests : IDisposable
         var continued = Path.Combine(root, "continued");
         Assert.Equal(0, Run("svgp", "train", "--data", data, "--init-from", Path.Combine(trained, "model"), "--full-q", "--iterations", "4", "--natgrad", "0.01", "--out", continued));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(continued, "model", "config.json")))!;
-        Assert.Equal(7, config["steps_taken"]!.GetValue<long>());
-        Assert.False(config["options"]!["q_diagonal"]!.GetValue<bool>());
-        Assert.True(config["options"]!["deskew"]!.GetValue<bool>());
-        Assert.Equal("every:5", config["options"]!["inducing"]!.GetValue<string>());
-        Assert.Equal("float32", config["options"]!["dtype"]!.GetValue<string>());
+        Assert.Equal(7, config["training"]!["steps_taken"]!.GetValue<long>());
+        Assert.False(config["training"]!["options"]!["q_diagonal"]!.GetValue<bool>());
+        Assert.True(config["training"]!["options"]!["deskew"]!.GetValue<bool>());
+        Assert.Equal("every:5", config["training"]!["options"]!["inducing"]!.GetValue<string>());
+        Assert.Equal("float32", config["training"]!["options"]!["dtype"]!.GetValue<string>());
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class LanguageModelFolderTests : TorchTest, IDisposable
         Assert.Contains("lstm.weight_hh_l0", keys);
         Assert.Contains("projection.bias", keys);
         Assert.Equal(!tie, keys.Contains("projection.weight"));
-        Assert.Equal("lstm-lm", ModelFolder.ReadConfig(directory, LanguageModel.Kind, LanguageModel.FormatVersion)["kind"]!.GetValue<string>());
+        Assert.Equal("lstm-lm", ModelFolder.ReadConfig(directory, LanguageModel.Kind, LanguageModel.FormatVersion).Kind);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class VaeCommandTests : TorchTest, IDisposable
         Assert.Contains("IWAE log p(x) (k=1000, 12 examples)", File.ReadAllText(Path.Combine(train, "report.md")));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(train, "model", "config.json")))!;
         Assert.Equal("vae", config["kind"]!.GetValue<string>());
-        Assert.Equal("[1,6,6]", config["architecture"]!["input_shape"]!.ToJsonString());
+        Assert.Equal("[1,6,6]", config["data"]!["example_shape"]!.ToJsonString());
 
         var eval = Path.Combine(directory, "eval");
         (code, error) = Run("vae", "eval", "--model", Path.Combine(train, "model"), "--data", data, "--out", eval);

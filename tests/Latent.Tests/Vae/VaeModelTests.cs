@@ -58,7 +58,7 @@ public sealed class VaeModelTests : TorchTest, IDisposable
     public void AFolderOfAnotherKindOrAMissingOrCorruptOneIsRefusedInOneLine()
     {
         var other = Path.Combine(directory, "other");
-        ModelFolder.Save(other, "svgp", 1, new JsonObject(), new Dictionary<string, Tensor>());
+        ModelFolder.Save(other, new ModelConfig("svgp", 2, [], new DataDescription(), TrainingRecord.Untrained(new JsonObject(), 0)), new Dictionary<string, Tensor>());
         Assert.Contains("holds a 'svgp' model, not a 'vae' model", Assert.Throws<LatentException>(() => VaeModel.Load(other)).Message);
         Assert.Contains("model folder not found", Assert.Throws<LatentException>(() => VaeModel.Load(Path.Combine(directory, "absent"))).Message);
 

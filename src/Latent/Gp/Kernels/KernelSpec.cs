@@ -3,8 +3,22 @@ namespace Latent.Gp.Kernels;
 /// <summary>Builds a kernel from a text spec such as "matern52+white" or "se*linear": names joined by '+' (sum) and '*' (product, binding tighter).</summary>
 public static class KernelSpec
 {
+    /// <summary>
+    /// The kernels a spec can name: name → factory (variance, lengthscales — one per column with ARD —, white-noise variance). A new
+    /// kernel is one line here.
+    /// </summary>
+    public static Registry<Func<double, double[], double, Kernel>> Registry { get; } = new Registry<Func<double, double[], double, Kernel>>("kernel")
+        .Add("se", "squared exponential", (variance, lengthscales, _) => new SquaredExponential(variance, lengthscales))
+        .Add("rbf", "the squared exponential's other name", (variance, lengthscales, _) => new SquaredExponential(variance, lengthscales))
+        .Add("matern12", "Matérn 1/2 (exponential)", (variance, lengthscales, _) => new Matern12(variance, lengthscales))
+        .Add("matern32", "Matérn 3/2", (variance, lengthscales, _) => new Matern32(variance, lengthscales))
+        .Add("matern52", "Matérn 5/2", (variance, lengthscales, _) => new Matern52(variance, lengthscales))
+        .Add("white", "white noise", (_, _, white) => new White(white))
+        .Add("linear", "linear (dot product)", (variance, _, _) => new Linear(variance))
+        .Add("constant", "constant", (variance, _, _) => new Constant(variance));
+
     /// <summary>The kernel names the spec understands.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["se", "rbf", "matern12", "matern32", "matern52", "white", "linear", "constant"];
+    public static IReadOnlyList<string> Names => Registry.Names;
 
     /// <summary>
     /// Parses the spec for inputs with the given number of columns. Stationary kernels start at the given variance and lengthscale,
@@ -23,15 +37,7 @@ public static class KernelSpec
         return terms.Length == 1 ? terms[0] : new Sum(terms);
     }
 
-    private static Kernel Single(string name, string spec, double variance, double[] lengthscales, double whiteVariance) => name switch
-    {
-        "se" or "rbf" => new SquaredExponential(variance, lengthscales),
-        "matern12" => new Matern12(variance, lengthscales),
-        "matern32" => new Matern32(variance, lengthscales),
-        "matern52" => new Matern52(variance, lengthscales),
-        "white" => new White(whiteVariance),
-        "linear" => new Linear(variance),
-        "constant" => new Constant(variance),
-        _ => throw new LatentException($"kernel spec '{spec}': unknown kernel '{name}'; known: {string.Join(", ", Names)}"),
-    };
+    private static Kernel Single(string name, string spec, double variance, double[] lengthscales, double whiteVariance) =>
+        Registry.Contains(name) ? Registry[name](variance, lengthscales, whiteVariance)
+            : throw new LatentException($"kernel spec '{spec}': unknown kernel '{name}'; known: {string.Join(", ", Names)}");
 }

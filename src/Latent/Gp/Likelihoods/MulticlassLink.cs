@@ -5,6 +5,11 @@ namespace Latent.Gp.Likelihoods;
 /// <summary>An inverse link from K latent values to class probabilities; its forward maps latent values [..., K] to probabilities [..., K].</summary>
 public abstract class MulticlassLink : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The multiclass links by name → factory (Monte Carlo samples, generator of the run): options, CLI and config.json read these names.</summary>
+    public static Registry<Func<int, Generator, MulticlassLink>> Registry { get; } = new Registry<Func<int, Generator, MulticlassLink>>("likelihood")
+        .Add("robustmax", "GPflow's RobustMax: the largest latent wins, ε = 1e-3 spread over the others", (_, _) => new RobustMax())
+        .Add("softmax", "softmax link, expectations by Monte Carlo", (samples, generator) => new Softmax(samples, generator));
+
     /// <summary>Creates the link module.</summary>
     protected MulticlassLink(string name) : base(name) { }
 

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Latent.IO;
+using Latent.Models;
+using Latent.Tests.Cli;
+
+namespace Latent.Tests.Models;
+
+/// <summary>
+/// The one model contract: a tiny run of every family's train command writes a model folder whose config.json has exactly the
+/// common top-level keys and records what it was trained on (path, SHA-256 of each file, example or token count); every folder
+/// loads back through <see cref="ModelKinds"/>, describes and evaluates itself.
+/// </summary>
+public sealed class ModelContractTests : TorchTest, IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("latent-contract-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private string Corpus()
+    {
+        var random = new Random(5);
+        string Pick(params string[] words) => words[random.Next(words.Length)];
+        var path = Path.Combine(directory, "corpus.txt");
+        File.WriteAllLines(path, Enumerable.Range(0, 400).Select(_ => $"the {Pick("cat", "dog")} {Pick("sat", "ran")} on a {Pick("mat", "rug")} ."));
+        return path;
+    }
+
+    public static TheoryData<string, string[]> Families() => new()
+    {
+        { "vae", ["vae", "train", "--epochs", "1", "--iwae-k", "0"] },
+        { "svgp", ["svgp", "train", "--iterations", "20"] },
+        { "noisy-classifier", ["noisy", "train", "--epochs", "1", "--q", "softmax"] },
+        { "mlp-classifier", ["mlp", "--epochs", "1"] },
+        { "lstm-lm", ["lm", "train", "--epochs", "1", "--size", "16"] },
+        { "word2vec", ["word2vec", "train", "--epochs", "1", "--dim", "8"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void EveryFamilyWritesTheOneLayoutWithTrainedOnAndLoadsBackThroughTheContract(string kind, string[] command)
+    {
+        bool text = kind is "lstm-lm" or "word2vec";
+        var data = text ? Corpus() : TinyIdx.Write(Path.Combine(directory, "idx"), classes: 3);
+        var outDir = Path.Combine(directory, "out");
+        var (code, error) = CliRunner.Run([.. command, text ? "--corpus" : "--data", data, "--out", outDir]);
+        Assert.True(code == 0, error);
+
+        var folder = Path.GetDirectoryName(Directory.EnumerateFiles(outDir, ModelFolder.ConfigFile, SearchOption.AllDirectories).First())!;
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ModelFolder.ConfigFile)))!.AsObject();
+        Assert.Equal(["kind", "format_version", "architecture", "data", "training"], config.Select(entry => entry.Key).ToArray());
+        Assert.Equal(kind, config["kind"]!.GetValue<string>());
+        var training = config["training"]!.AsObject();
+        Assert.NotNull(training["options"]);
+        Assert.Equal(0, training["seed"]!.GetValue<long>());
+        Assert.False(string.IsNullOrEmpty(training["latent_version"]!.GetValue<string>()));
+        Assert.True(DateTimeOffset.UtcNow - DateTimeOffset.Parse(training["finished_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) < TimeSpan.FromHours(1));
+
+        var trainedOn = training["trained_on"]!.AsObject();
+        Assert.Equal(data, trainedOn["path"]!.GetValue<string>());
+        var hashes = trainedOn["sha256"]!.AsObject();
+        var files = text ? [data] : Directory.GetFiles(data);
+        Assert.Equal(files.Length, hashes.Count);
+        foreach (var file in files)
+        {
+            var key = text ? Path.GetFileName(file) : $"{Path.GetFileName(data)}/{Path.GetFileName(file)}";
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))), hashes[key]!.GetValue<string>());
+        }
+        if (text) Assert.True(trainedOn["token_count"]!.GetValue<long>() > 100);
+        else Assert.Equal(60, trainedOn["example_count"]!.GetValue<long>());
+
+        using var model = ModelKinds.Load(folder);
+        Assert.Equal(kind, model.ModelKind);
+        Assert.False(string.IsNullOrWhiteSpace(model.Describe()));
+        Assert.Equal(trainedOn["sha256"]!.ToJsonString(), JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(model.Training.TrainedOn!.Sha256))!.ToJsonString());
+        if (!text) Assert.Equal(config["data"]!["example_shape"]!.ToJsonString(), System.Text.Json.JsonSerializer.Serialize(model.Data.ExampleShape));
+    }
+
+    [Fact]
+    public void AFolderOfANewerFormatOrAnUnknownKindIsRefusedInOneLine()
+    {
+        var folder = Path.Combine(directory, "newer");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFile), """{"kind": "mlp-classifier", "format_version": 9, "architecture": {}, "data": {}, "training": {"options": {}}}""");
+        var message = Assert.Throws<LatentException>(() => ModelKinds.Load(folder)).Message;
+        Assert.Contains("format version 9 comes from a newer Latent", message);
+        Assert.DoesNotContain('\n', message);
+        File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFile), """{"kind": "hmm", "format_version": 1}""");
+        Assert.Contains("'hmm' model, which this version of Latent does not know", Assert.Throws<LatentException>(() => ModelKinds.Load(folder)).Message);
+    }
+}
