@@ -56,6 +56,21 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void LmTrainUntiedWithAClipNormSavesBothAndItsOwnProjection()
+    {
+        var outDir = Path.Combine(directory, "lm-untied");
+        var (code, error) = CliRunner.Run("lm", "train", "--corpus", SentenceCorpus(), "--out", outDir, "--untied", "--clip", "0.5", "--epochs", "1", "--size", "16");
+        Assert.True(code == 0, error);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "config.json")))!;
+        Assert.False(config["architecture"]!["tie_weights"]!.GetValue<bool>());
+        Assert.Equal(0.5, config["training"]!["options"]!["clip_norm"]!.GetValue<double>());
+        Assert.Contains("projection.weight", Latent.IO.ModelFolder.ReadWeightShapes(outDir).Keys);
+        var loaded = LanguageModel.Load(outDir);
+        Assert.False(loaded.Options.TieWeights);
+        Assert.Equal(0.5, loaded.Options.ClipNorm);
+    }
+
+    [Fact]
     public void LmTrainWithDefaultOptionsWritesAModelThatEvalAndGenerateLoad()
     {
         var corpus = SentenceCorpus();
