@@ -1,6 +1,6 @@
 """Latent model folders in Python: read them with numpy alone, or rebuild the equivalent torch.nn module.
 
-A Latent model folder holds config.json (kind, format_version, architecture, options, preprocessing) and
+A Latent model folder holds config.json (kind, format_version, architecture, data, training) and
 model.safetensors (float32/float64 weights under PyTorch-style state-dict keys), plus vocabulary.txt for text models.
 
 numpy only (no PyTorch needed):
