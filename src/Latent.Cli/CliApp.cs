@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using Latent.Cli.Commands;
 using Latent.Cli.Infrastructure;
@@ -39,29 +40,40 @@ public static class CliApp
         return root;
     }
 
+    /// <summary>The subcommand of <paramref name="root"/> that <paramref name="parsed"/> runs or runs a subcommand of, or null for the root itself.</summary>
+    private static ICliCommand? TopLevel(Command root, ParseResult parsed)
+    {
+        var result = parsed.CommandResult;
+        while (result.Parent is CommandResult { Parent: CommandResult } parent) result = parent;
+        int index = root.Subcommands.IndexOf(result.Command);
+        return index < 0 ? null : Commands[index];
+    }
+
     /// <summary>Runs the command line and returns the process exit code (0 success, 1 failure, 2 bad usage).</summary>
     public static int Run(string[] args)
     {
         using var stop = new CancellationTokenSource();
         var ui = new ConsoleUi { Stop = stop.Token };
-        var parsed = BuildRoot(ui).Parse(args);
+        var root = BuildRoot(ui);
+        var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             Console.Error.WriteLine($"error: {parsed.Errors[0].Message}");
             if (parsed.Errors.Count > 1) Console.Error.WriteLine($"({parsed.Errors.Count - 1} more; see --help)");
             return ExitCodes.BadUsage;
         }
-        bool verbose = parsed.GetValue(CommonOptions.Verbose), resumable = parsed.CommandResult.Command.Options.Any(o => o.Name == "--resume");
+        bool verbose = parsed.GetValue(CommonOptions.Verbose), honoursStop = TopLevel(root, parsed)?.HonoursStop == true;
         Action<PosixSignalContext> request = context => { context.Cancel = !stop.IsCancellationRequested; stop.Cancel(); }; // a second signal kills at once
-        using var interrupt = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGINT, request) : null;
-        using var terminate = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
+        using var interrupt = honoursStop ? PosixSignalRegistration.Create(PosixSignal.SIGINT, request) : null;
+        using var terminate = honoursStop ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
         try
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
-        catch (TrainingInterruptedException e)
+        catch (RunInterruptedException e)
         {
-            Console.Error.WriteLine(e.CheckpointPath is null ? e.Message : $"{e.Message}{Environment.NewLine}resume with: {e.ResumeCommand(Name, args)}");
+            Console.Error.WriteLine(e.Message);
+            if (e.NextStep(Name, args) is { } next) Console.Error.WriteLine(next);
             return ExitCodes.Interrupted;
         }
         catch (LatentException e)

@@ -11,6 +11,9 @@ namespace Latent.Cli.Commands;
 public sealed class CurvesCommand : ICliCommand
 {
     /// <inheritdoc />
+    public bool HonoursStop => false;
+
+    /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
         var d = new BatchSizeStudyOptions();

@@ -46,10 +46,13 @@ public sealed class MlpCommand : ICliCommand
             var csv = Path.Combine(outDir, "curve.csv");
             curve.WriteCsv(csv);
             var png = LearningCurveFigure.SavePng(Path.Combine(outDir, "curve.png"), curve, "cross-entropy", "test accuracy");
-            var metrics = model.Evaluate(dataset.Test);
-            model.Save(Path.Combine(outDir, "model"));
+            var modelDir = Path.Combine(outDir, "model");
+            model.Save(modelDir);
+            ui.Info($"evaluating on {dataset.Test.Count} test examples");
+            var metrics = Interruption.Finishing([checkpoint, csv, png, modelDir], "the test evaluation and metrics.json", Interruption.Resume(result, outDir),
+                () => model.Evaluate(dataset.Test, ui.Stop));
             ui.Info($"test accuracy {metrics.Accuracy:P2}, NLPD {metrics.Nlpd:G4} nats, ECE {metrics.Ece:G3}");
-            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), Path.Combine(outDir, "model") }) ui.Wrote(path);
+            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), modelDir }) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

@@ -18,12 +18,14 @@ public sealed class SvgpCommand : ICliCommand
     public Command Build(ConsoleUi ui)
     {
         var command = new Command("svgp", "Sparse variational GP classifier (GPflow's SVGP): RobustMax or softmax, inducing points, calibrated predict_y.");
-        command.Subcommands.Add(BuildTrain(ui));
-        command.Subcommands.Add(BuildEval(ui));
+        var eval = BuildEval(ui);
+        command.Subcommands.Add(BuildTrain(ui, eval));
+        command.Subcommands.Add(eval);
         return command;
     }
 
-    private static Command BuildTrain(ConsoleUi ui)
+    /// <summary>Builds `svgp train`; an interrupted evaluation names <paramref name="eval"/> (`svgp eval`) as the command that redoes it.</summary>
+    private static Command BuildTrain(ConsoleUi ui, Command eval)
     {
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var kernel = new Option<string>("--kernel") { Description = $"kernel spec: names joined by + and * ({string.Join(", ", KernelSpec.Names)})", DefaultValueFactory = _ => Defaults.Kernel };
@@ -72,12 +74,16 @@ public sealed class SvgpCommand : ICliCommand
                 $"inducing {o.Inducing}, {o.Likelihood}, {(o.Whiten ? "whitened" : "unwhitened")} {(o.QDiagonal ? "diagonal" : "full")} q(u)" + (from is null ? "" : $", continuing {from} after {classifier.StepsTaken} steps"));
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
             var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop); });
-            classifier.Save(Path.Combine(outDir, "model"));
-            ui.Wrote(Path.Combine(outDir, "model"));
+            var modelDir = Path.Combine(outDir, "model");
+            classifier.Save(modelDir);
+            ui.Wrote(modelDir);
             if (elbos.Count > 0)
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
-            ui.Wrote(SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos));
-            Report(ui, outDir, classifier.Evaluate(dataset.Test));
+            var elboFigure = SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos);
+            ui.Wrote(elboFigure);
+            Interruption.Finishing([modelDir, checkpoint, elboFigure], "the test evaluation, the calibration figure and metrics.json",
+                Interruption.Redo(result, eval, ["svgp", "eval"], "--model", modelDir, "--out", outDir),
+                () => Report(ui, outDir, Evaluate(ui, classifier, dataset.Test)));
             return ExitCodes.Success;
         });
         return command;
@@ -100,10 +106,17 @@ public sealed class SvgpCommand : ICliCommand
             // The model applies its own saved standardisation, so the raw features are loaded.
             using var dataset = DatasetLoader.Load(data.Read(result, result.GetValue(common.Seed)) with { Standardize = false });
             using var test = classifier.Preprocessed(dataset.Test);
-            Report(ui, outDir, classifier.Evaluate(test));
+            Report(ui, outDir, Evaluate(ui, classifier, test));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Evaluates <paramref name="classifier"/> on <paramref name="test"/>; Ctrl-C stops it (<see cref="ConsoleUi.Stop"/>).</summary>
+    private static ClassificationMetrics Evaluate(ConsoleUi ui, SvgpClassifier classifier, DataPart test)
+    {
+        ui.Info($"evaluating on {test.Count} test examples");
+        return classifier.Evaluate(test, ui.Stop);
     }
 
     private static void Report(ConsoleUi ui, string outDir, ClassificationMetrics metrics)

@@ -11,6 +11,9 @@ namespace Latent.Cli.Commands;
 public sealed class TourCommand : ICliCommand
 {
     /// <inheritdoc />
+    public bool HonoursStop => false;
+
+    /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
         var common = new CommonOptions();

@@ -16,11 +16,13 @@ public sealed class VaeCommand : ICliCommand
     public Command Build(ConsoleUi ui)
     {
         var command = new Command("vae", "Variational autoencoders on images or real-valued vectors (Bernoulli or Gaussian decoders, ELBO or IWAE objective).");
-        foreach (var subcommand in new[] { BuildTrain(ui), BuildEval(ui), BuildSample(ui) }) command.Subcommands.Add(subcommand);
+        var eval = BuildEval(ui);
+        foreach (var subcommand in new[] { BuildTrain(ui, eval), eval, BuildSample(ui) }) command.Subcommands.Add(subcommand);
         return command;
     }
 
-    private static Command BuildTrain(ConsoleUi ui)
+    /// <summary>Builds `vae train`; an interrupted evaluation names <paramref name="eval"/> (`vae eval`) as the command that redoes it.</summary>
+    private static Command BuildTrain(ConsoleUi ui, Command eval)
     {
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var latent = CliOptions.Int("--latent", Defaults.Latent, "latent dimensions");
@@ -71,7 +73,9 @@ public sealed class VaeCommand : ICliCommand
             });
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
-            Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath);
+            Interruption.Finishing([modelDir, options.CheckpointPath], "the test evaluation, metrics.json and the report",
+                Interruption.Redo(result, eval, ["vae", "eval"], "--model", modelDir, "--out", outDir),
+                () => Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath));
             return ExitCodes.Success;
         });
         return command;
@@ -121,7 +125,7 @@ public sealed class VaeCommand : ICliCommand
     {
         var iwae = metrics.TestIwaeLogLikelihood is { } ll ? $", IWAE k={metrics.IwaeSamples} log-likelihood {ll.ToString("F2", CultureInfo.InvariantCulture)} nats on {metrics.IwaeExamples} test examples" : "";
         ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}");
-        foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
+        foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed, ui.Stop))) ui.Wrote(path);
     }
 
     private static (Option<int> K, Option<int?> Examples) IwaeOptions() =>
@@ -135,9 +139,14 @@ public sealed class VaeCommand : ICliCommand
         return option;
     }
 
-    private static VaeMetrics Evaluate(ConsoleUi ui, VaeModel model, DataPart test, int? iwaeK = null, int? iwaeExamples = null) => ui.Progress(progress =>
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="test"/> with a progress bar; Ctrl-C stops it (<see cref="ConsoleUi.Stop"/>).</summary>
+    private static VaeMetrics Evaluate(ConsoleUi ui, VaeModel model, DataPart test, int? iwaeK = null, int? iwaeExamples = null)
     {
-        var bar = progress.AddTask("test -ELBO and IWAE log-likelihood", maxValue: 1);
-        return model.Evaluate(test, iwaeK, iwaeExamples, done => bar.Value = done);
-    });
+        ui.Info($"evaluating on {test.Count} test examples");
+        return ui.Progress(progress =>
+        {
+            var bar = progress.AddTask("test -ELBO and IWAE log-likelihood", maxValue: 1);
+            return model.Evaluate(test, iwaeK, iwaeExamples, done => bar.Value = done, ui.Stop);
+        });
+    }
 }

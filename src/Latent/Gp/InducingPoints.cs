@@ -1,3 +1,4 @@
+using Latent.Training;
 using static TorchSharp.torch;
 
 namespace Latent.Gp;
@@ -14,8 +15,11 @@ public static class InducingPoints
         return X.index_select(0, rows).to(float64);
     }
 
-    /// <summary>Lloyd's k-means with count centroids started at distinct random rows (seeded by the generator), as float64.</summary>
-    public static Tensor KMeans(Tensor X, int count, Generator? generator = null, int iterations = 20)
+    /// <summary>
+    /// Lloyd's k-means with count centroids started at distinct random rows (seeded by the generator), as float64; <paramref name="stop"/>
+    /// is checked before each iteration (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public static Tensor KMeans(Tensor X, int count, Generator? generator = null, int iterations = 20, CancellationToken stop = default)
     {
         if (X.dim() != 2) throw new LatentException($"inducing points: X must be [N, D], got {X.dim()} dimensions");
         if (count < 1 || count > X.shape[0]) throw new LatentException($"inducing points: k-means count must lie in 1..{X.shape[0]}, got {count}");
@@ -25,6 +29,7 @@ public static class InducingPoints
         var squaredNorms = data.square().sum(1, keepdim: true);
         for (var iteration = 0; iteration < iterations; iteration++)
         {
+            PhaseInterruptedException.ThrowIf(stop, "the k-means initialisation of the inducing inputs");
             using var step = NewDisposeScope();
             var distances = squaredNorms - 2 * data.matmul(centroids.transpose(0, 1)) + centroids.square().sum(1).unsqueeze(0);
             var assignment = distances.argmin(1);

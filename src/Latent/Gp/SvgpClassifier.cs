@@ -65,7 +65,8 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     /// minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives each step (loss = −ELBO/N).
     /// With <paramref name="checkpointPath"/> a checkpoint is written every <see cref="SvgpClassifierOptions.CheckpointEvery"/> steps, at
     /// the end and when <paramref name="stop"/> interrupts the fit (<see cref="TrainingInterruptedException"/>); <paramref name="resume"/>
-    /// continues from it to the same model as an uninterrupted fit.
+    /// continues from it to the same model as an uninterrupted fit. Before the first step <paramref name="stop"/> also interrupts the
+    /// k-means initialisation of the inducing inputs (<see cref="PhaseInterruptedException"/>).
     /// </summary>
     public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
@@ -77,7 +78,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         {
             Data = DataDescription.Of(data, classes: true);
             InitialLengthscale = MedianDistance(x);
-            using var z = InducingSpec.Parse(Options.Inducing).Choose(x, generator);
+            using var z = InducingSpec.Parse(Options.Inducing).Choose(x, generator, stop);
             model = Build(z, n, InitialLengthscale);
         }
         else if (data.ClassCount != ClassCount || n != model.DataCount)
@@ -116,17 +117,33 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
-    /// <summary>Accuracy, mean NLPD and calibration of predict_y on <paramref name="test"/> (features preprocessed as the training data were).</summary>
-    public ClassificationMetrics Evaluate(DataPart test)
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
+
+    /// <summary>
+    /// Accuracy, mean NLPD and calibration of predict_y on <paramref name="test"/> (features preprocessed as the training data were),
+    /// predicted <see cref="EvaluationChunk"/> examples at a time; <paramref name="stop"/> is checked before each chunk (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public ClassificationMetrics Evaluate(DataPart test, CancellationToken stop = default)
     {
         using var scope = NewDisposeScope();
         var labels = test.RequireLabels("SVGP evaluation").to(Device);
-        var (mean, variance) = PredictF(test.Features);
-        using var noGrad = no_grad();
-        var probabilities = Model.Likelihood.PredictMeanAndVariance(mean, variance).Mean;
-        var logDensity = Model.Likelihood.PredictLogDensity(mean, variance, labels);
-        return ClassificationMetrics.Compute(probabilities, labels, logDensity);
+        if (test.Count == 0) throw new LatentException("SVGP evaluation: the test data has no examples");
+        var (probabilities, logDensities) = (new List<Tensor>(), new List<Tensor>());
+        for (long start = 0; start < test.Count; start += EvaluationChunk)
+        {
+            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
+            long rows = Math.Min(EvaluationChunk, test.Count - start);
+            var (mean, variance) = PredictF(test.Features.narrow(0, start, rows));
+            using var noGrad = no_grad();
+            probabilities.Add(Model.Likelihood.PredictMeanAndVariance(mean, variance).Mean);
+            logDensities.Add(Model.Likelihood.PredictLogDensity(mean, variance, labels.narrow(0, start, rows)));
+        }
+        return ClassificationMetrics.Compute(cat(probabilities, 0), labels, cat(logDensities, 0));
     }
+
+    /// <summary>Test examples predicted at once by <see cref="Evaluate(DataPart, CancellationToken)"/>: memory stays bounded and Ctrl-C is noticed between chunks.</summary>
+    public const int EvaluationChunk = 512;
 
     /// <summary>predict_y: class probabilities [N, C] (exact expectations of the link under q(f)) and their indicator variances p(1 − p).</summary>
     public (Tensor Mean, Tensor Variance) PredictY(Tensor features)

@@ -105,11 +105,14 @@ public readonly record struct InducingSpec(string Method, int Value)
         return valid;
     }
 
-    /// <summary>The initial inducing inputs [M, D] (float64) chosen from the training inputs <paramref name="x"/> [N, D].</summary>
-    public Tensor Choose(Tensor x, Generator generator) => Method switch
+    /// <summary>
+    /// The initial inducing inputs [M, D] (float64) chosen from the training inputs <paramref name="x"/> [N, D]; <paramref name="stop"/>
+    /// interrupts k-means between iterations.
+    /// </summary>
+    public Tensor Choose(Tensor x, Generator generator, CancellationToken stop = default) => Method switch
     {
         "every" => InducingPoints.EveryKth(x, Math.Min(Value, (int)x.shape[0])),
-        "kmeans" => InducingPoints.KMeans(x, Math.Min(Value, (int)x.shape[0]), generator),
+        "kmeans" => InducingPoints.KMeans(x, Math.Min(Value, (int)x.shape[0]), generator, stop: stop),
         _ => x.narrow(0, 0, Math.Min(Value, x.shape[0])).to(float64),
     };
 

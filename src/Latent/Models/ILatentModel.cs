@@ -35,4 +35,10 @@ public interface ILatentModel<in TData> : ILatentModel
 {
     /// <summary>The model's held-out figures on <paramref name="data"/>, as metrics.json writes them.</summary>
     IModelMetrics Evaluate(TData data);
+
+    /// <summary>
+    /// The same figures, checking <paramref name="stop"/> every few examples and throwing <see cref="Training.PhaseInterruptedException"/>
+    /// once it is cancelled (Ctrl-C); families whose evaluation is quick keep this default, which runs it whole.
+    /// </summary>
+    IModelMetrics Evaluate(TData data, CancellationToken stop) => Evaluate(data);
 }

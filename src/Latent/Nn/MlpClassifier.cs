@@ -94,12 +94,28 @@ public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
     /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
-    /// <summary>Accuracy, NLPD and ECE on <paramref name="test"/>.</summary>
-    public ClassificationMetrics Evaluate(DataPart test)
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
+
+    /// <summary>
+    /// Accuracy, NLPD and ECE on <paramref name="test"/>, predicted <see cref="EvaluationChunk"/> examples at a time; <paramref name="stop"/>
+    /// is checked before each chunk (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public ClassificationMetrics Evaluate(DataPart test, CancellationToken stop = default)
     {
         using var scope = NewDisposeScope();
-        return ClassificationMetrics.Compute(PredictProba(test.Features), CheckLabels(test, "test data", "test"));
+        var labels = CheckLabels(test, "test data", "test");
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < test.Count; start += EvaluationChunk)
+        {
+            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
+            chunks.Add(PredictProba(test.Features.narrow(0, start, Math.Min(EvaluationChunk, test.Count - start))));
+        }
+        return ClassificationMetrics.Compute(chunks.Count == 0 ? PredictProba(test.Features) : cat(chunks, 0), labels);
     }
+
+    /// <summary>Test examples predicted at once by <see cref="Evaluate(DataPart, CancellationToken)"/>, between two checks for Ctrl-C.</summary>
+    public const int EvaluationChunk = 1024;
 
     /// <summary>Saves the model folder: config.json (layer widths; data; options and trained_on) and model.safetensors.</summary>
     public override IReadOnlyList<string> Save(string directory) =>

@@ -4,7 +4,7 @@ namespace Latent.Training;
 /// Training stopped between two steps because its <see cref="CancellationToken"/> asked it to (Ctrl-C, SIGTERM); the step in
 /// flight was finished and, when the run has a checkpoint file, the checkpoint was written so a resumed run continues from here.
 /// </summary>
-public sealed class TrainingInterruptedException : LatentException
+public sealed class TrainingInterruptedException : RunInterruptedException
 {
     /// <summary>
     /// Creates the error for a run stopped after <paramref name="step"/> steps, with its checkpoint at <paramref name="checkpointPath"/> (or none);
@@ -33,9 +33,9 @@ public sealed class TrainingInterruptedException : LatentException
         if (!again.Contains("--resume")) again.Add("--resume");
         if (!again.Any(arg => arg == "--out" || arg.StartsWith("--out=", StringComparison.Ordinal) || arg.StartsWith("--out:", StringComparison.Ordinal)))
             again.AddRange(["--out", Path.GetDirectoryName(CheckpointPath) ?? "."]);
-        return string.Join(' ', again.Prepend(program).Select(Quote));
+        return CommandLine(program, again);
     }
 
-    private static string Quote(string arg) =>
-        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,+@%".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
+    /// <inheritdoc />
+    public override string? NextStep(string program, IReadOnlyList<string> args) => CheckpointPath is null ? null : $"resume with: {ResumeCommand(program, args)}";
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Latent.Data;
 using Latent.IO;
 using Latent.Reporting;
+using Latent.Training;
 using static TorchSharp.torch;
 
 namespace Latent.Vae;
@@ -14,20 +15,31 @@ namespace Latent.Vae;
 /// </summary>
 public static class VaeFigures
 {
-    /// <summary>Writes the figures that fit the model's data for <paramref name="test"/> into <paramref name="directory"/>; returns (path, caption) pairs.</summary>
-    public static IReadOnlyList<(string Path, string Caption)> WriteAll(string directory, VaeModel model, DataPart test, long seed)
+    /// <summary>
+    /// Writes the figures that fit the model's data for <paramref name="test"/> into <paramref name="directory"/>; returns (path, caption) pairs.
+    /// <paramref name="stop"/> is checked before each figure (<see cref="PhaseInterruptedException"/>, keeping those written).
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Caption)> WriteAll(string directory, VaeModel model, DataPart test, long seed, CancellationToken stop = default)
     {
-        var written = new List<(string, string)>();
+        var written = new List<(string Path, string Caption)>();
+        void Check()
+        {
+            if (stop.IsCancellationRequested) throw new PhaseInterruptedException("the report figures", [.. written.Select(figure => figure.Path)]);
+        }
         if (model.IsImage)
         {
+            Check();
             if (test.Count >= 10)
                 written.Add((Reconstructions(Path.Combine(directory, "reconstructions.png"), model, test.Features), "Test examples (rows 1, 3, …) above their reconstructions (decoder mean at the encoder mean)."));
+            Check();
             written.AddRange(WriteSamples(directory, model, 64, seed));
         }
         else
         {
+            Check();
             written.Add((ReconstructionError(model, test).SavePng(Path.Combine(directory, "reconstruction-error.png")), $"Mean squared reconstruction error of each feature on the test data{(model.Standardization is null ? "" : " (standardised units)")}."));
         }
+        Check();
         if (model.Options.Latent >= 2 && test.Count > 0)
             written.Add((LatentMeans("test-set posterior means", model, test).SavePng(Path.Combine(directory, "latent-means.png")),
                 $"Posterior means of the test examples{(model.Options.Latent > 2 ? " (first two latent dimensions)" : "")}{(test.Labels is null ? "" : ", coloured by label")}."));

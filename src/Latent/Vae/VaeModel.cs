@@ -114,12 +114,16 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
     /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop: stop);
+
     /// <summary>
     /// The test −ELBO over <paramref name="test"/> and the IWAE log-likelihood estimate with <paramref name="iwaeSamples"/> importance samples
     /// (default <see cref="VaeOptions.EvalIwaeSamples"/>; 0 skips it) over the first <paramref name="iwaeExamples"/> examples (default
     /// <see cref="VaeOptions.EvalIwaeExamples"/>, else all); <paramref name="progress"/> receives the fraction of the IWAE estimate done.
+    /// <paramref name="stop"/> is checked every chunk of examples or importance samples (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public VaeMetrics Evaluate(DataPart test, int? iwaeSamples = null, int? iwaeExamples = null, Action<double>? progress = null)
+    public VaeMetrics Evaluate(DataPart test, int? iwaeSamples = null, int? iwaeExamples = null, Action<double>? progress = null, CancellationToken stop = default)
     {
         int k = iwaeSamples ?? Options.EvalIwaeSamples;
         if (k < 0) throw new LatentException($"IWAE samples must be at least 0, got {k}");
@@ -127,10 +131,10 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
         var x = PrepareTest(test, "test data");
         if (x.shape[0] == 0) throw new LatentException("test data: no examples to evaluate on");
         using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL), Device);
-        double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
+        double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator, stop: stop) + LogScaleSum();
         if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
-        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
+        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0]), stop) - LogScaleSum();
         return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0]);
     }
 

@@ -11,8 +11,9 @@ public static class VaeReport
     /// <summary>
     /// Writes report.md/html with <paramref name="metrics"/>, the figures that fit the data (<see cref="VaeFigures.WriteAll"/>) and, when
     /// <paramref name="curve"/> is given, curve.csv and curves.png into <paramref name="directory"/>; returns every path written.
+    /// <paramref name="stop"/> is checked before each figure (<see cref="PhaseInterruptedException"/>, keeping the figures written).
     /// </summary>
-    public static IReadOnlyList<string> Write(string directory, VaeModel model, VaeMetrics metrics, DataPart test, LearningCurve? curve, long seed)
+    public static IReadOnlyList<string> Write(string directory, VaeModel model, VaeMetrics metrics, DataPart test, LearningCurve? curve, long seed, CancellationToken stop = default)
     {
         var report = new ReportDocument(directory, $"Latent: VAE {model}");
         var written = new List<string>();
@@ -33,7 +34,16 @@ public static class VaeReport
             written.Add(chart.SavePng(Path.Combine(directory, "curves.png")));
             report.Image(written[^1], "Training loss per step; test −ELBO after each epoch.");
         }
-        foreach (var (path, caption) in VaeFigures.WriteAll(directory, model, test, seed))
+        IReadOnlyList<(string Path, string Caption)> figures;
+        try
+        {
+            figures = VaeFigures.WriteAll(directory, model, test, seed, stop);
+        }
+        catch (PhaseInterruptedException e)
+        {
+            throw e.After(written);
+        }
+        foreach (var (path, caption) in figures)
         {
             written.Add(path);
             report.Image(path, caption);

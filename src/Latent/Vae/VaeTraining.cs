@@ -46,13 +46,17 @@ public static class VaeTraining
         }
     }
 
-    /// <summary>The mean negative ELBO (nats per example, one z sample each) over <paramref name="images"/>, in chunks, without gradients.</summary>
-    public static double NegativeElbo(VariationalAutoencoder model, Tensor images, Generator? generator = null, long chunk = 1000)
+    /// <summary>
+    /// The mean negative ELBO (nats per example, one z sample each) over <paramref name="images"/>, in chunks, without gradients;
+    /// <paramref name="stop"/> is checked before each chunk (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public static double NegativeElbo(VariationalAutoencoder model, Tensor images, Generator? generator = null, long chunk = 1000, CancellationToken stop = default)
     {
         using var noGrad = no_grad();
         double total = 0;
         for (long start = 0; start < images.shape[0]; start += chunk)
         {
+            PhaseInterruptedException.ThrowIf(stop, "the test -ELBO");
             using var scope = NewDisposeScope();
             var x = images.narrow(0, start, Math.Min(chunk, images.shape[0] - start));
             total -= model.Elbo(x, generator).Elbo.sum().item<float>();
@@ -62,9 +66,10 @@ public static class VaeTraining
 
     /// <summary>
     /// The mean IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>,
-    /// a few examples at a time so memory stays bounded; <paramref name="progress"/> receives the examples done.
+    /// a few examples at a time so memory stays bounded; <paramref name="progress"/> receives the examples done, and <paramref name="stop"/>
+    /// is checked before each chunk of draws (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public static double LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null)
+    public static double LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null, CancellationToken stop = default)
     {
         long perBatch = Math.Clamp(65536 / samples, 1, 500);
         double total = 0;
@@ -72,7 +77,7 @@ public static class VaeTraining
         {
             using var scope = NewDisposeScope();
             var x = images.narrow(0, start, Math.Min(perBatch, images.shape[0] - start));
-            total += model.EstimateLogLikelihood(x, samples, generator).sum().item<float>();
+            total += model.EstimateLogLikelihood(x, samples, generator, stop: stop).sum().item<float>();
             progress?.Invoke(start + x.shape[0]);
         }
         return total / images.shape[0];

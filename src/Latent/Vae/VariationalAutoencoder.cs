@@ -125,9 +125,10 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// Estimates log p(x) per example by the importance-weighted bound with <paramref name="samples"/> draws
     /// (k = 5000 in Burda et al. 2016), without gradients. The draws are processed in chunks so that at most
     /// about <paramref name="maxRowsPerChunk"/> decoder rows (chunk samples x batch) are alive at once;
-    /// only the [samples, B] log-weights are kept.
+    /// only the [samples, B] log-weights are kept. <paramref name="stop"/> is checked before each chunk
+    /// (<see cref="Training.PhaseInterruptedException"/>), so a long estimate stops within one chunk's time.
     /// </summary>
-    public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768)
+    public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default)
     {
         if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
         using var noGrad = no_grad();
@@ -136,6 +137,11 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         var pieces = new List<Tensor>();
         for (long start = 0; start < samples; start += chunk)
         {
+            if (stop.IsCancellationRequested)
+            {
+                foreach (var piece in pieces) piece.Dispose();
+                throw new Training.PhaseInterruptedException("the IWAE log-likelihood estimate");
+            }
             using var scope = NewDisposeScope();
             var logWeights = LogImportanceWeights(posterior, x, Math.Min(chunk, samples - start), generator);
             pieces.Add(logWeights.MoveToOuterDisposeScope());

@@ -14,53 +14,6 @@ public sealed class InterruptTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    /// <summary>A running `latent ARGS` with its output collected in the background.</summary>
-    private sealed class Child : IDisposable
-    {
-        private readonly Process process;
-        private readonly Task<string> stdout;
-        private readonly Task<string> stderr;
-
-        public Child(IEnumerable<string> args)
-        {
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Latent.Cli.dll"), .. args])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                Environment = { ["LATENT_THREADS"] = "1" },
-            };
-            process = Process.Start(start)!;
-            stdout = process.StandardOutput.ReadToEndAsync();
-            stderr = process.StandardError.ReadToEndAsync();
-        }
-
-        /// <summary>Sends <paramref name="signal"/> (INT, KILL) with kill(1).</summary>
-        public void Signal(string signal)
-        {
-            using var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            kill.WaitForExit();
-            Assert.Equal(0, kill.ExitCode);
-        }
-
-        public (int Code, string Output, string Error) Finish()
-        {
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "latent did not finish within two minutes");
-            return (process.ExitCode, stdout.Result, stderr.Result);
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited) process.Kill();
-            process.Dispose();
-        }
-    }
-
-    private static (int Code, string Output, string Error) Run(IEnumerable<string> args)
-    {
-        using var child = new Child(args);
-        return child.Finish();
-    }
-
     private static void WaitFor(string path)
     {
         var clock = Stopwatch.StartNew();
@@ -87,10 +40,10 @@ public sealed class InterruptTests : IDisposable
         var outDir = Path.Combine(dir, name);
         string[] run = [.. args, "--out", outDir];
         var checkpoint = Path.Combine(outDir, checkpointFile);
-        using (var child = new Child(run))
+        using (var child = new CliChild(run))
         {
             WaitFor(checkpoint);
-            child.Signal("INT");
+            child.Signal(2);
             var (code, _, error) = child.Finish();
             Assert.True(code == 130, $"exit {code}: {error}");
             var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -98,7 +51,7 @@ public sealed class InterruptTests : IDisposable
             Assert.Equal($"resume with: latent {string.Join(' ', run)} --resume", lines[^1]);
             Assert.Equal(leftBehind.DefaultIfEmpty(checkpointFile).Order(), Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         }
-        var resumed = Run([.. run, "--resume"]);
+        var resumed = CliChild.Run([.. run, "--resume"]);
         Assert.True(resumed.Code == 0, resumed.Error);
     }
 
@@ -109,17 +62,17 @@ public sealed class InterruptTests : IDisposable
         // 600 iterations instead of the default 2000 keep the five runs short; a checkpoint is written every 200 steps.
         string[] args = ["svgp", "train", "--data", data, "--iterations", "600"];
         var straight = Path.Combine(dir, "straight");
-        using var uninterrupted = new Child([.. args, "--out", straight]);
+        using var uninterrupted = new CliChild([.. args, "--out", straight]);
         InterruptAndResume(args, "sigint");
 
         var killed = Path.Combine(dir, "sigkill");
-        using (var child = new Child([.. args, "--out", killed]))
+        using (var child = new CliChild([.. args, "--out", killed]))
         {
             WaitFor(Path.Combine(killed, "checkpoint.bin"));
-            child.Signal("KILL");
+            child.Signal(9);
             Assert.Equal(137, child.Finish().Code);
         }
-        var resumed = Run([.. args, "--out", killed, "--resume"]);
+        var resumed = CliChild.Run([.. args, "--out", killed, "--resume"]);
         Assert.True(resumed.Code == 0, resumed.Error);
         Assert.True(uninterrupted.Finish().Code == 0);
         AssertSameResult(straight, killed);
@@ -133,7 +86,7 @@ public sealed class InterruptTests : IDisposable
         // 150 epochs instead of the default 5, so that the run is still going when the signal arrives; a checkpoint follows every epoch.
         string[] args = ["mlp", "--data", data, "--epochs", "150"];
         var straight = Path.Combine(dir, "straight");
-        using var uninterrupted = new Child([.. args, "--out", straight]);
+        using var uninterrupted = new CliChild([.. args, "--out", straight]);
         InterruptAndResume(args, "sigint");
         Assert.True(uninterrupted.Finish().Code == 0);
         AssertSameResult(straight, Path.Combine(dir, "sigint"));
@@ -146,7 +99,7 @@ public sealed class InterruptTests : IDisposable
         // thread so that the vectors are deterministic; the checkpoint follows every epoch.
         string[] args = ["word2vec", "train", "--threads", "1", "--epochs", "3", "--dim", "16"];
         var straight = Path.Combine(dir, "straight");
-        using var uninterrupted = new Child([.. args, "--out", straight]);
+        using var uninterrupted = new CliChild([.. args, "--out", straight]);
         InterruptAndResume(args, "sigint");
         Assert.True(uninterrupted.Finish().Code == 0);
         foreach (var file in new[] { "vectors.bin", "model.safetensors" })
@@ -161,7 +114,7 @@ public sealed class InterruptTests : IDisposable
         // one's model folder and final checkpoint stay (ResumeTests shows that a resumed fit continues from its checkpoint exactly).
         string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "100"];
         var straight = Path.Combine(dir, "straight");
-        using var uninterrupted = new Child([.. args, "--out", straight]);
+        using var uninterrupted = new CliChild([.. args, "--out", straight]);
         InterruptAndResume(args, "sigint", "checkpoint-softmax.bin", "checkpoint-none.bin", "checkpoint-softmax.bin", "none");
         Assert.True(uninterrupted.Finish().Code == 0);
         AssertSameResult(straight, Path.Combine(dir, "sigint"), "none", "softmax");
