@@ -11,14 +11,18 @@ namespace Latent.Cli.Commands;
 public sealed class LmCommand : ICliCommand
 {
     /// <inheritdoc />
-    public Command Build(ConsoleUi ui) =>
-        new("lm", "LSTM language model: train with truncated BPTT, evaluate perplexity, generate text.") { BuildTrain(ui), BuildEval(ui), BuildGenerate(ui) };
+    public Command Build(ConsoleUi ui)
+    {
+        var eval = BuildEval(ui);
+        return new("lm", "LSTM language model: train with truncated BPTT, evaluate perplexity, generate text.") { BuildTrain(ui, eval), eval, BuildGenerate(ui) };
+    }
 
     private static Option<string?> CorpusOption() => new("--corpus") { Description = "corpus file or folder: plain text (a sentence per line, or free text) or word/tag text, split in order: test at the end (--test-fraction), the same share before it validation (default: embedded Brown corpus, Bengio et al. 2003 split)" };
 
     private static Option<string> ModelOption() => new("--model") { Description = "folder written by 'latent lm train'", Required = true };
 
-    private static Command BuildTrain(ConsoleUi ui)
+    /// <summary>Builds `lm train`; an interrupted evaluation names <paramref name="eval"/> (`lm eval`) as the command that redoes it.</summary>
+    private static Command BuildTrain(ConsoleUi ui, Command eval)
     {
         var (d, common, corpus) = (LanguageModelOptions.Default, new CommonOptions(), CorpusOption());
         var lowercase = new Option<bool>("--lowercase") { Description = "lowercase all text the model reads (saved with the model)" };
@@ -43,12 +47,15 @@ public sealed class LmCommand : ICliCommand
             var options = d with { Lowercase = result.GetValue(lowercase), MinCount = result.GetValue(minCount), EmbeddingSize = result.GetValue(size), HiddenSize = result.GetValue(size), Layers = result.GetValue(layers),
                 Dropout = result.GetValue(dropout), Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batch), Bptt = result.GetValue(bptt), LearningRate = result.GetValue(lr),
                 TieWeights = !result.GetValue(untied), ClipNorm = result.GetValue(clip), Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction), Device = result.GetValue(common.Device)! };
-            var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction));
+            var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction, ui.Stop));
             var initial = result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null;
             var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume), ui.Stop); });
-            var metrics = lm.Evaluate(split.Test);
+            var saved = lm.Save(outDir);
+            ui.Info($"evaluating on {split.Test.Count:N0} test tokens");
+            var metrics = Interruption.Finishing([.. saved, Path.Combine(outDir, "checkpoint.pt")], "metrics.json, curve.csv, perplexity.png and the report",
+                Interruption.Redo(result, eval, ["lm", "eval"], "--model", outDir, "--out", outDir), () => lm.Evaluate(split.Test, ui.Stop));
             var summary = Invariant($"test perplexity {metrics.Perplexity:0.0}, next-word accuracy {metrics.Accuracy:P1} (train {split.Train.Count:N0} / validation {split.Validation.Count:N0} / test {split.Test.Count:N0} tokens, vocabulary {lm.Vocabulary.Count:N0})");
-            var written = lm.Save(outDir).Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Append(Path.Combine(outDir, "curve.csv")).ToList();
+            var written = saved.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Append(Path.Combine(outDir, "curve.csv")).ToList();
             curve.WriteCsv(written[^1]);
             written.Add(LanguageModelFigures.Perplexity(curve).SavePng(Path.Combine(outDir, "perplexity.png")));
             var (markdown, html) = new ReportDocument(outDir, "Latent: LSTM language model").Paragraph(Invariant($"{options.Layers}-layer LSTM, embedding = hidden = {options.HiddenSize}, dropout {options.Dropout}, {(options.TieWeights ? "tied" : "untied")} output projection; Adam lr {options.LearningRate}, gradient norm clipped at {options.ClipNorm}, batch {options.BatchSize}, BPTT {options.Bptt}, {curve.Epochs.Count} epochs; rarer words → {Vocabulary.UnknownToken}. Result: {summary}. On the Brown corpus Bengio et al. (2003) report test perplexity 252 for their neural model and 312 for the best n-gram.")).Image(written[^1], "Training and validation perplexity by epoch.").Save();
@@ -67,9 +74,10 @@ public sealed class LmCommand : ICliCommand
         command.SetAction(result =>
         {
             var lm = LanguageModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
-            var split = CorpusTokens.LoadSplit(result.GetValue(corpus), lm.Options.ValidationFraction, lm.Options.TestFraction);
+            var split = CorpusTokens.LoadSplit(result.GetValue(corpus), lm.Options.ValidationFraction, lm.Options.TestFraction, ui.Stop);
             var tokens = result.GetValue(part) == "test" ? split.Test : split.Validation;
-            var (metrics, nearest) = (lm.Evaluate(tokens), lm.EvaluateNearestEmbedding(tokens));
+            ui.Info($"evaluating on {tokens.Count:N0} {result.GetValue(part)} tokens");
+            var (metrics, nearest) = (lm.Evaluate(tokens, ui.Stop), lm.EvaluateNearestEmbedding(tokens, stop: ui.Stop));
             ui.Info(Invariant($"{result.GetValue(part)} ({tokens.Count:N0} tokens): softmax head perplexity {metrics.Perplexity:0.0}, greedy next-word accuracy {metrics.Accuracy:P1}"));
             ui.Info(Invariant($"nearest embedding: perplexity {nearest.Perplexity:0.0} (softmax(cos/τ), best τ = {nearest.Temperature}), next-word accuracy {nearest.Accuracy:P1}"));
             ui.Wrote(MetricsFile.Write(common.ResolveOut(result, "lm-eval"), metrics.ToDictionary(result.GetValue(part)!)));

@@ -49,7 +49,7 @@ public sealed class MlpCommand : ICliCommand
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
             ui.Info($"evaluating on {dataset.Test.Count} test examples");
-            var metrics = Interruption.Finishing([checkpoint, csv, png, modelDir], "the test evaluation and metrics.json", Interruption.Resume(result, outDir),
+            var metrics = Interruption.Finishing([checkpoint, csv, png, modelDir], "metrics.json", Interruption.Resume(result, outDir),
                 () => model.Evaluate(dataset.Test, ui.Stop));
             ui.Info($"test accuracy {metrics.Accuracy:P2}, NLPD {metrics.Nlpd:G4} nats, ECE {metrics.Ece:G3}");
             foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), modelDir }) ui.Wrote(path);

@@ -47,14 +47,20 @@ public sealed class NoisyCommand : ICliCommand
                 FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
                 ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
                 WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples), Device: result.GetValue(common.Device)!);
+            var kept = new List<string>();
             var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
                 var bar = progress.AddTask(name, maxValue: 1);
                 using var model = NoisyClassifier.For(dataset, options with { Model = NoiseModels.Registry[name] });
                 var checkpoint = Path.Combine(outDir, $"checkpoint-{name}.bin");
                 var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume) && File.Exists(checkpoint), ui.Stop);
-                model.Save(Path.Combine(outDir, name));
-                return (Name: name, Result: fit, Metrics: model.Evaluate(dataset.Test).ToDictionary());
+                var folder = Path.Combine(outDir, name);
+                model.Save(folder);
+                kept.AddRange([folder, checkpoint]);
+                ui.Info($"evaluating {name} on {dataset.Test.Count} test examples");
+                var metrics = Interruption.Finishing(kept, "the remaining noise models, the figures and metrics.json", Interruption.Resume(result, outDir),
+                    () => model.Evaluate(dataset.Test, ui.Stop));
+                return (Name: name, Result: fit, Metrics: metrics.ToDictionary());
             }).ToList());
             foreach (var (name, fit, metrics) in runs)
                 ui.Info($"{name}: clean test accuracy {metrics["test_accuracy"]:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics["transition_max_abs_error"]:G3}");

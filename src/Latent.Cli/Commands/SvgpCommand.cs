@@ -81,7 +81,7 @@ public sealed class SvgpCommand : ICliCommand
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
             var elboFigure = SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos);
             ui.Wrote(elboFigure);
-            Interruption.Finishing([modelDir, checkpoint, elboFigure], "the test evaluation, the calibration figure and metrics.json",
+            Interruption.Finishing([modelDir, checkpoint, elboFigure], "the calibration figure and metrics.json",
                 Interruption.Redo(result, eval, ["svgp", "eval"], "--model", modelDir, "--out", outDir),
                 () => Report(ui, outDir, Evaluate(ui, classifier, dataset.Test)));
             return ExitCodes.Success;

@@ -73,9 +73,10 @@ public sealed class VaeCommand : ICliCommand
             });
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
-            Interruption.Finishing([modelDir, options.CheckpointPath], "the test evaluation, metrics.json and the report",
-                Interruption.Redo(result, eval, ["vae", "eval"], "--model", modelDir, "--out", outDir),
-                () => Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath));
+            string[] kept = [modelDir, options.CheckpointPath];
+            var redo = Interruption.Redo(result, eval, ["vae", "eval"], "--model", modelDir, "--out", outDir);
+            var metrics = Interruption.Finishing(kept, "metrics.json and the report", redo, () => Evaluate(ui, model, dataset.Test));
+            Finish(ui, outDir, model, metrics, dataset.Test, curve, seed, redo, kept);
             return ExitCodes.Success;
         });
         return command;
@@ -97,7 +98,7 @@ public sealed class VaeCommand : ICliCommand
             using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             using var dataset = DatasetLoader.Load(data.Read(result, seed) with { Standardize = false });
             var test = vae.Preprocessed(dataset.Test);
-            Finish(ui, outDir, vae, Evaluate(ui, vae, test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed);
+            Finish(ui, outDir, vae, Evaluate(ui, vae, test, result.GetValue(iwaeK), result.GetValue(iwaeExamples)), test, null, seed, null, []);
             return ExitCodes.Success;
         });
         return command;
@@ -121,11 +122,17 @@ public sealed class VaeCommand : ICliCommand
         return command;
     }
 
-    private static void Finish(ConsoleUi ui, string outDir, VaeModel model, VaeMetrics metrics, DataPart test, Training.LearningCurve? curve, long seed, params string[] written)
+    /// <summary>
+    /// Prints <paramref name="metrics"/>, writes metrics.json and the report; Ctrl-C during the report's figures keeps <paramref name="written"/>,
+    /// metrics.json and the figures done, and names <paramref name="redo"/> (null: the same command) as the command that redoes it.
+    /// </summary>
+    private static void Finish(ConsoleUi ui, string outDir, VaeModel model, VaeMetrics metrics, DataPart test, Training.LearningCurve? curve, long seed, string? redo, IReadOnlyList<string> written)
     {
         var iwae = metrics.TestIwaeLogLikelihood is { } ll ? $", IWAE k={metrics.IwaeSamples} log-likelihood {ll.ToString("F2", CultureInfo.InvariantCulture)} nats on {metrics.IwaeExamples} test examples" : "";
         ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}");
-        foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed, ui.Stop))) ui.Wrote(path);
+        var kept = written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).ToList();
+        foreach (var path in kept) ui.Wrote(path);
+        foreach (var path in Interruption.Finishing(kept, "the rest of the report", redo, () => VaeReport.Write(outDir, model, metrics, test, curve, seed, ui.Stop))) ui.Wrote(path);
     }
 
     private static (Option<int> K, Option<int?> Examples) IwaeOptions() =>

@@ -36,7 +36,8 @@ public sealed class Word2VecCommand : ICliCommand
             { corpus, keepCase, dimensions, window, minCount, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out };
         command.SetAction(result =>
         {
-            var tokens = CorpusTokens.Load(result.GetValue(corpus));
+            ui.Info($"reading {result.GetValue(corpus) ?? "the embedded Brown corpus"}");
+            var tokens = CorpusTokens.Load(result.GetValue(corpus), ui.Stop);
             var options = d with { Lowercase = !result.GetValue(keepCase), Dimensions = result.GetValue(dimensions), Window = result.GetValue(window), MinCount = result.GetValue(minCount),
                 Negative = result.GetValue(negative), Epochs = result.GetValue(epochs), Threads = result.GetValue(threads), Sample = result.GetValue(sample), StartingAlpha = result.GetValue(alpha), Seed = result.GetValue(common.Seed) };
             var outDir = common.ResolveOut(result, "word2vec");

@@ -9,13 +9,14 @@ public static class Interruption
 {
     /// <summary>
     /// Runs <paramref name="phases"/>; when one of them is interrupted, the error names <paramref name="kept"/> (written before),
-    /// <paramref name="skipped"/> and <paramref name="redo"/> for the one-line report of <see cref="CliApp.Run"/>.
+    /// <paramref name="skipped"/> (what follows the phase) and <paramref name="redo"/> (null: the same command line) for the report of
+    /// <see cref="CliApp.Run"/>.
     /// </summary>
-    public static void Finishing(IReadOnlyList<string> kept, string skipped, string redo, Action phases) =>
+    public static void Finishing(IReadOnlyList<string> kept, string skipped, string? redo, Action phases) =>
         Finishing(kept, skipped, redo, () => { phases(); return true; });
 
     /// <summary>Runs <paramref name="phases"/> and returns their result; an interruption is reported as by the overload without a result.</summary>
-    public static T Finishing<T>(IReadOnlyList<string> kept, string skipped, string redo, Func<T> phases)
+    public static T Finishing<T>(IReadOnlyList<string> kept, string skipped, string? redo, Func<T> phases)
     {
         try
         {

@@ -26,18 +26,23 @@ public sealed class BrownCorpus
     /// <summary>Loads the embedded corpus (data/brown-tagged.txt.gz).</summary>
     public static BrownCorpus LoadEmbedded() => Load(DataPaths.Brown());
 
-    /// <summary>Loads a file (gzipped or not) or every file of a directory in name order.</summary>
-    public static BrownCorpus Load(string path)
+    /// <summary>
+    /// Loads a file (gzipped or not) or every file of a directory in name order; <paramref name="stop"/> is checked every 4096 lines
+    /// (<see cref="Training.PhaseInterruptedException"/>).
+    /// </summary>
+    public static BrownCorpus Load(string path, CancellationToken stop = default)
     {
         IEnumerable<string> files;
         if (Directory.Exists(path)) files = Directory.GetFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal);
         else if (File.Exists(path)) files = new[] { path };
         else throw new LatentException($"{path}: corpus file or directory not found");
         var sentences = new List<IReadOnlyList<TaggedToken>>();
+        long lines = 0;
         foreach (var file in files)
         {
             foreach (var line in ReadLines(file))
             {
+                if (lines++ % 4096 == 0) Training.PhaseInterruptedException.ThrowIf(stop, "reading the corpus");
                 var sentence = ParseLine(line);
                 if (sentence.Count > 0) sentences.Add(sentence);
             }

@@ -129,11 +129,24 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
     /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
 
-    /// <summary>Clean test metrics of <paramref name="test"/>, and max |Q − T| when the noise that trained it is known.</summary>
-    public NoisyMetrics Evaluate(DataPart test)
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
+
+    /// <summary>
+    /// Clean test metrics of <paramref name="test"/>, and max |Q − T| when the noise that trained it is known; predicted
+    /// <see cref="MlpClassifier.EvaluationChunk"/> examples at a time, <paramref name="stop"/> checked before each chunk (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public NoisyMetrics Evaluate(DataPart test, CancellationToken stop = default)
     {
         using var scope = NewDisposeScope();
-        var metrics = ClassificationMetrics.Compute(PredictProba(test.Features), test.RequireLabels("evaluation"));
+        var labels = test.RequireLabels("evaluation");
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < test.Count; start += MlpClassifier.EvaluationChunk)
+        {
+            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
+            chunks.Add(PredictProba(test.Features.narrow(0, start, Math.Min(MlpClassifier.EvaluationChunk, test.Count - start))));
+        }
+        var metrics = ClassificationMetrics.Compute(chunks.Count == 0 ? PredictProba(test.Features) : cat(chunks, 0), labels);
         double? error = TrueTransition is { } truth ? Transition().Zip(truth, (q, t) => Math.Abs(q - t)).Max() : null;
         return new NoisyMetrics(metrics, error);
     }

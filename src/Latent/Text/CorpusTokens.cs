@@ -9,13 +9,14 @@ public static class CorpusTokens
     /// The tokens of <paramref name="path"/> (a file or a directory of files; null: the embedded Brown corpus), in corpus
     /// order and case as written. A corpus whose tokens are mostly "word/tag" is read as tagged (tags dropped); otherwise each
     /// line (a sentence, or any free text) is split by <see cref="Tokenizer"/>. A missing, unreadable or empty corpus is a one-line error.
+    /// <paramref name="stop"/> interrupts the reading (<see cref="Training.PhaseInterruptedException"/>).
     /// </summary>
-    public static Corpus Load(string? path)
+    public static Corpus Load(string? path, CancellationToken stop = default)
     {
         BrownCorpus corpus;
         try
         {
-            corpus = path is null ? BrownCorpus.LoadEmbedded() : BrownCorpus.Load(path);
+            corpus = BrownCorpus.Load(path ?? DataPaths.Brown(), stop);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -33,11 +34,12 @@ public static class CorpusTokens
     /// Contiguous train / validation / test parts of <paramref name="path"/>'s tokens (no shuffling, so no leakage across
     /// documents). The embedded Brown corpus (null) uses the Bengio et al. (2003) split: the first 800,000 tokens train, the
     /// next 200,000 validate, the rest test. A user's corpus puts its last <paramref name="testFraction"/> of tokens into
-    /// test, the <paramref name="validationFraction"/> before them into validation, and the rest, from the start, into train.
+    /// test, the <paramref name="validationFraction"/> before them into validation, and the rest, from the start, into train;
+    /// <paramref name="stop"/> interrupts the reading.
     /// </summary>
-    public static CorpusSplit LoadSplit(string? path, double validationFraction, double testFraction)
+    public static CorpusSplit LoadSplit(string? path, double validationFraction, double testFraction, CancellationToken stop = default)
     {
-        var tokens = Load(path);
+        var tokens = Load(path, stop);
         if (path is null) return Split(tokens, BrownCorpus.BengioTrainTokens, BrownCorpus.BengioValidationTokens, "embedded corpus");
         int test = (int)Math.Round(tokens.Count * testFraction), validation = (int)Math.Round(tokens.Count * validationFraction);
         return Split(tokens, tokens.Count - validation - test, validation, path);

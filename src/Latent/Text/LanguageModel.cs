@@ -94,27 +94,34 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     /// <inheritdoc />
     IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => Evaluate(data);
 
-    /// <summary>Perplexity and greedy next-word accuracy on <paramref name="tokens"/> (words outside the vocabulary count as &lt;unk&gt;).</summary>
-    public LanguageModelMetrics Evaluate(IReadOnlyList<string> tokens)
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data, CancellationToken stop) => Evaluate(data, stop);
+
+    /// <summary>
+    /// Perplexity and greedy next-word accuracy on <paramref name="tokens"/> (words outside the vocabulary count as &lt;unk&gt;);
+    /// <paramref name="stop"/> is checked before each chunk of tokens (<see cref="PhaseInterruptedException"/>).
+    /// </summary>
+    public LanguageModelMetrics Evaluate(IReadOnlyList<string> tokens, CancellationToken stop = default)
     {
         using var batches = Batches(tokens);
-        return new LanguageModelMetrics(LanguageModelEvaluation.Perplexity(Network, batches),
-            LanguageModelEvaluation.Accuracy(Network, batches, h => Network.Project(h).argmax(-1)), batches.Tokens);
+        return new LanguageModelMetrics(LanguageModelEvaluation.Perplexity(Network, batches, stop: stop),
+            LanguageModelEvaluation.Accuracy(Network, batches, h => Network.Project(h).argmax(-1), stop), batches.Tokens);
     }
 
     /// <summary>
     /// Scores nearest-embedding decoding of the LSTM's outputs on <paramref name="tokens"/>: against the model's own embedding
-    /// rows, or, when given, against <paramref name="vectors"/> (words without a vector get a zero row).
+    /// rows, or, when given, against <paramref name="vectors"/> (words without a vector get a zero row); <paramref name="stop"/>
+    /// is checked before each chunk of tokens.
     /// </summary>
-    public NearestEmbeddingMetrics EvaluateNearestEmbedding(IReadOnlyList<string> tokens, WordVectors? vectors = null)
+    public NearestEmbeddingMetrics EvaluateNearestEmbedding(IReadOnlyList<string> tokens, WordVectors? vectors = null, CancellationToken stop = default)
     {
         using var batches = Batches(tokens);
         using var rows = vectors is null ? Network.EmbeddingWeight.detach().clone() : tensor(vectors.RowsFor(Vocabulary.Words), [Vocabulary.Count, vectors.Dimensions], device: Device);
         using var decoder = new NearestEmbeddingDecoder(rows);
         var best = NearestEmbeddingDecoder.TemperatureGrid
-            .Select(t => (Temperature: t, Perplexity: LanguageModelEvaluation.Perplexity(Network, batches, h => decoder.LogProbabilities(h, t))))
+            .Select(t => (Temperature: t, Perplexity: LanguageModelEvaluation.Perplexity(Network, batches, h => decoder.LogProbabilities(h, t), stop)))
             .MinBy(r => r.Perplexity);
-        return new NearestEmbeddingMetrics(best.Temperature, best.Perplexity, LanguageModelEvaluation.Accuracy(Network, batches, decoder.Decode));
+        return new NearestEmbeddingMetrics(best.Temperature, best.Perplexity, LanguageModelEvaluation.Accuracy(Network, batches, decoder.Decode, stop));
     }
 
     /// <summary>The logits [V] of the word after <paramref name="prompt"/> (indexed like <see cref="Vocabulary"/>): the output projection of the LSTM's last output.</summary>

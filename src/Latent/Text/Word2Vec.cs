@@ -159,6 +159,9 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// <inheritdoc />
     IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => new Word2VecMetrics(HeldOutLoss(data, unchecked((ulong)Options.Seed + 1)));
 
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data, CancellationToken stop) => new Word2VecMetrics(HeldOutLoss(data, unchecked((ulong)Options.Seed + 1), stop));
+
     /// <summary>Holds no native memory: the vectors are managed arrays.</summary>
     public override void Dispose()
     {
@@ -167,9 +170,9 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// <summary>
     /// Mean negative-sampling loss per (input, output) pair on <paramref name="tokens"/> (words outside the vocabulary
     /// dropped, no subsampling, full window), with <see cref="Word2VecOptions.Negative"/> noise words per pair drawn with
-    /// a generator seeded by <paramref name="seed"/>.
+    /// a generator seeded by <paramref name="seed"/>; <paramref name="stop"/> is checked every 4096 positions (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed)
+    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed, CancellationToken stop = default)
     {
         var corpus = Vocabulary.Encode(tokens);
         var random = new LinearCongruentialRandom(seed);
@@ -178,6 +181,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         long pairs = 0;
         for (int p = 0; p < corpus.Length; p++)
         {
+            if (p % 4096 == 0) PhaseInterruptedException.ThrowIf(stop, "the held-out loss");
             for (int c = Math.Max(0, p - Options.Window); c <= Math.Min(corpus.Length - 1, p + Options.Window); c++)
             {
                 if (c == p) continue;

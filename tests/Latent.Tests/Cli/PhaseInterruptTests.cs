@@ -20,11 +20,14 @@ public sealed class PhaseInterruptTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    /// <summary>Runs <paramref name="args"/>, sends <paramref name="signal"/> when evaluation begins and returns the last two lines of stderr.</summary>
-    private static (string Message, string Redo) InterruptEvaluation(string[] args, int signal = Sigint)
+    /// <summary>
+    /// Runs <paramref name="args"/>, sends <paramref name="signal"/> once it prints a line starting with <paramref name="marker"/> (the phase
+    /// began) and returns the last two lines of stderr.
+    /// </summary>
+    private static (string Message, string Redo) InterruptEvaluation(string[] args, int signal = Sigint, string marker = "evaluating on ")
     {
         using var child = new CliChild(args);
-        child.WaitForLine("evaluating on ");
+        child.WaitForLine(marker);
         var clock = Stopwatch.StartNew();
         child.Signal(signal);
         var (code, output, error) = child.Finish();
@@ -47,7 +50,7 @@ public sealed class PhaseInterruptTests : IDisposable
         var (message, redo) = InterruptEvaluation(args);
         var (model, checkpoint) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"));
         // The signal lands in the IWAE estimate, or in the -ELBO pass before it when the first call into libtorch is slow.
-        Assert.Matches($"^interrupted during the (IWAE log-likelihood estimate|test -ELBO); skipped the test evaluation, metrics.json and the report; kept {Regex.Escape(model)}, {Regex.Escape(checkpoint)}$", message);
+        Assert.Matches($"^interrupted during the (IWAE log-likelihood estimate|test -ELBO); skipped metrics.json and the report; kept {Regex.Escape(model)}, {Regex.Escape(checkpoint)}$", message);
         Assert.Equal($"redo with: latent vae eval --data {data} --iwae-k 10000000 --iwae-examples 2 --model {model} --out {outDir}", redo);
         AssertEntries(outDir, "model", "checkpoint.bin");
 
@@ -67,7 +70,7 @@ public sealed class PhaseInterruptTests : IDisposable
         var outDir = Path.Combine(dir, "svgp");
         var (message, redo) = InterruptEvaluation(["svgp", "train", "--data", data, "--iterations", "10", "--inducing", "every:1", "--out", outDir], Sigterm);
         var (model, checkpoint, elbo) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"), Path.Combine(outDir, "svgp-elbo.png"));
-        Assert.Equal($"interrupted during the test evaluation; skipped the test evaluation, the calibration figure and metrics.json; kept {model}, {checkpoint}, {elbo}", message);
+        Assert.Equal($"interrupted during the test evaluation; skipped the calibration figure and metrics.json; kept {model}, {checkpoint}, {elbo}", message);
         Assert.Equal($"redo with: latent svgp eval --data {data} --model {model} --out {outDir}", redo);
         AssertEntries(outDir, "model", "checkpoint.bin", "svgp-elbo.png");
     }
@@ -81,7 +84,7 @@ public sealed class PhaseInterruptTests : IDisposable
         string[] args = ["mlp", "--data", data, "--epochs", "1", "--hidden", "512,512", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
         var files = new[] { "checkpoint.bin", "curve.csv", "curve.png", "model" };
-        Assert.Equal($"interrupted during the test evaluation; skipped the test evaluation and metrics.json; kept {string.Join(", ", files.Select(f => Path.Combine(outDir, f)))}", message);
+        Assert.Equal($"interrupted during the test evaluation; skipped metrics.json; kept {string.Join(", ", files.Select(f => Path.Combine(outDir, f)))}", message);
         Assert.Equal($"redo with: latent {string.Join(' ', args)} --resume", redo);
         AssertEntries(outDir, files);
         var weights = File.ReadAllBytes(Path.Combine(outDir, "model", "model.safetensors"));
@@ -90,5 +93,52 @@ public sealed class PhaseInterruptTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("test_accuracy", File.ReadAllText(Path.Combine(outDir, "metrics.json")));
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(outDir, "model", "model.safetensors")));
+    }
+
+    [Fact]
+    public void NoisyTrainStopsDuringTheTestEvaluationOfItsFirstModelAndItsResumeCommandFinishes()
+    {
+        var data = TinyDataFiles.NpzVectors(dir, trainCount: 60, testCount: 50_000);
+        var outDir = Path.Combine(dir, "noisy");
+        string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "1", "--hidden", "512", "--out", outDir];
+        var (message, redo) = InterruptEvaluation(args, marker: "evaluating none on ");
+        var (model, checkpoint) = (Path.Combine(outDir, "none"), Path.Combine(outDir, "checkpoint-none.bin"));
+        Assert.Equal($"interrupted during the test evaluation; skipped the remaining noise models, the figures and metrics.json; kept {model}, {checkpoint}", message);
+        Assert.Equal($"redo with: latent {string.Join(' ', args)} --resume", redo);
+        AssertEntries(outDir, "none", "checkpoint-none.bin");
+
+        var (code, error) = CliRunner.Run([.. args, "--resume"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("test_accuracy", File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+    }
+
+    [Fact]
+    public void LmTrainStopsDuringTheTestEvaluationAndNamesLmEval()
+    {
+        // 150,000 tokens of 500 words: the 40% test share through a 256-wide LSTM takes seconds, the 20% training share one short epoch.
+        var corpus = Path.Combine(dir, "corpus.txt");
+        var random = new Random(7);
+        File.WriteAllLines(corpus, Enumerable.Range(0, 10_000).Select(_ => string.Join(' ', Enumerable.Range(0, 15).Select(_ => $"w{random.Next(500)}"))));
+        var outDir = Path.Combine(dir, "lm");
+        string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "256", "--min-count", "1", "--test-fraction", "0.4", "--out", outDir];
+        var (message, redo) = InterruptEvaluation(args);
+        var kept = new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt" }.Select(f => Path.Combine(outDir, f));
+        Assert.Equal($"interrupted during the perplexity evaluation; skipped metrics.json, curve.csv, perplexity.png and the report; kept {string.Join(", ", kept)}", message);
+        Assert.Equal($"redo with: latent lm eval --corpus {corpus} --model {outDir} --out {outDir}", redo);
+        AssertEntries(outDir, "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt");
+    }
+
+    [Fact]
+    public void Word2VecTrainStopsWhileReadingTheCorpusAndKeepsNothing()
+    {
+        // 400,000 lines take seconds to read; the signal comes as soon as the reading begins.
+        var corpus = Path.Combine(dir, "corpus.txt");
+        File.WriteAllLines(corpus, Enumerable.Range(0, 400_000).Select(i => $"the {i % 97} cat sat on the {i % 89} mat and the dog ran"));
+        var outDir = Path.Combine(dir, "word2vec");
+        string[] args = ["word2vec", "train", "--corpus", corpus, "--out", outDir];
+        var (message, redo) = InterruptEvaluation(args, marker: "reading ");
+        Assert.Equal("interrupted during reading the corpus; nothing was kept", message);
+        Assert.Equal($"redo with: latent {string.Join(' ', args)}", redo);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
     }
 }
