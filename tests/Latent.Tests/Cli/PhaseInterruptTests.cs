@@ -115,12 +115,13 @@ public sealed class PhaseInterruptTests : IDisposable
     [Fact]
     public void LmTrainStopsDuringTheTestEvaluationAndNamesLmEval()
     {
-        // 150,000 tokens of 500 words: the 40% test share through a 256-wide LSTM takes seconds, the 20% training share one short epoch.
+        // 45,000 tokens of 500 words: the 40% test share is 16 chunks of 32 × 35 tokens through a 128-wide LSTM, each far longer than
+        // the signal takes; the 20% training share is one short epoch.
         var corpus = Path.Combine(dir, "corpus.txt");
         var random = new Random(7);
-        File.WriteAllLines(corpus, Enumerable.Range(0, 10_000).Select(_ => string.Join(' ', Enumerable.Range(0, 15).Select(_ => $"w{random.Next(500)}"))));
+        File.WriteAllLines(corpus, Enumerable.Range(0, 3_000).Select(_ => string.Join(' ', Enumerable.Range(0, 15).Select(_ => $"w{random.Next(500)}"))));
         var outDir = Path.Combine(dir, "lm");
-        string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "256", "--min-count", "1", "--test-fraction", "0.4", "--out", outDir];
+        string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "128", "--min-count", "1", "--test-fraction", "0.4", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
         var kept = new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt" }.Select(f => Path.Combine(outDir, f));
         Assert.Equal($"interrupted during the perplexity evaluation; skipped metrics.json, curve.csv, perplexity.png and the report; kept {string.Join(", ", kept)}", message);
