@@ -5,7 +5,10 @@ namespace Latent.Cli.Infrastructure;
 /// <summary>What commands print: status lines, progress bars (Spectre.Console) and the files they wrote.</summary>
 public sealed class ConsoleUi
 {
-    /// <summary>Set by Ctrl-C or SIGTERM while a command with --resume runs: its training finishes the step, checkpoints and stops.</summary>
+    /// <summary>
+    /// Set by Ctrl-C or SIGTERM (commands whose <see cref="ICliCommand.HonoursStop"/> holds): training finishes the step, checkpoints
+    /// and stops; evaluation, k-means, corpus reading and report figures stop at their next check.
+    /// </summary>
     public CancellationToken Stop { get; init; }
 
     /// <summary>Prints an informational line.</summary>

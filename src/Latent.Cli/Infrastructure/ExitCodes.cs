@@ -12,6 +12,6 @@ public static class ExitCodes
     /// <summary>The command line itself was wrong (unknown option, bad option value).</summary>
     public const int BadUsage = 2;
 
-    /// <summary>Ctrl-C or SIGTERM stopped the command (after writing its checkpoint), as shells report a SIGINT death.</summary>
+    /// <summary>Ctrl-C or SIGTERM stopped the command (keeping its checkpoint and what was finished), as shells report a SIGINT death.</summary>
     public const int Interrupted = 130;
 }

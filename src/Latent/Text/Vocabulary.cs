@@ -44,13 +44,18 @@ public sealed class Vocabulary
     /// <summary>The sum of all counts: the number of training tokens the vocabulary covers.</summary>
     public long TotalCount => counts.Sum();
 
-    /// <summary>Counts <paramref name="tokens"/> and keeps words seen at least <paramref name="minCount"/> times, most frequent first (ties in ordinal order).</summary>
-    public static Vocabulary Build(IEnumerable<string> tokens, int minCount, bool withUnknown)
+    /// <summary>
+    /// Counts <paramref name="tokens"/> and keeps words seen at least <paramref name="minCount"/> times, most frequent first (ties in ordinal order);
+    /// <paramref name="stop"/> is checked every 65,536 tokens (<see cref="Training.PhaseInterruptedException"/>).
+    /// </summary>
+    public static Vocabulary Build(IEnumerable<string> tokens, int minCount, bool withUnknown, CancellationToken stop = default)
     {
         if (minCount < 1) throw new LatentException($"minimum count must be ≥ 1, got {minCount}");
         var frequency = new Dictionary<string, long>(StringComparer.Ordinal);
+        long seen = 0;
         foreach (var token in tokens)
         {
+            if (seen++ % 65536 == 0) Training.PhaseInterruptedException.ThrowIf(stop, "building the vocabulary");
             frequency.TryGetValue(token, out long c);
             frequency[token] = c + 1;
         }

@@ -84,7 +84,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         if (resume && checkpointPath is null) throw new LatentException("resume needs a checkpoint path");
         var words = Normalise(tokens);
         vectors = null;
-        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false);
+        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false, stop);
         input = new float[vocabulary.Count * Stride];
         output = new float[vocabulary.Count * Stride];
         var random = new LinearCongruentialRandom(RunSeed);
