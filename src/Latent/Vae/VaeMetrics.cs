@@ -10,12 +10,21 @@ namespace Latent.Vae;
 /// <param name="Examples">Test examples the −ELBO averages over.</param>
 /// <param name="IwaeSamples">Importance samples k per example.</param>
 /// <param name="IwaeExamples">Test examples the IWAE estimate averages over.</param>
-public sealed record VaeMetrics(double TestNegativeElbo, double? TestIwaeLogLikelihood, long Examples, int IwaeSamples, long IwaeExamples) : IModelMetrics
+/// <param name="ActiveUnits">Latent dimensions whose posterior mean varies across test examples (see <see cref="VaeDiagnostics.ActiveUnits"/>).</param>
+/// <param name="KlWeight">The KL weight β the model was trained with.</param>
+/// <param name="KlWarmupEpochs">Epochs of the linear KL warm-up it was trained with (0: none).</param>
+public sealed record VaeMetrics(double TestNegativeElbo, double? TestIwaeLogLikelihood, long Examples, int IwaeSamples, long IwaeExamples, int ActiveUnits, double KlWeight, int KlWarmupEpochs) : IModelMetrics
 {
-    /// <summary>The metrics.json entries: test_neg_elbo and, when estimated, test_iwae_loglik.</summary>
+    /// <summary>The metrics.json entries: test_neg_elbo, active_units, kl_weight, kl_warmup_epochs and, when estimated, test_iwae_loglik.</summary>
     public IReadOnlyDictionary<string, double> ToDictionary()
     {
-        var metrics = new Dictionary<string, double> { ["test_neg_elbo"] = TestNegativeElbo };
+        var metrics = new Dictionary<string, double>
+        {
+            ["test_neg_elbo"] = TestNegativeElbo,
+            ["active_units"] = ActiveUnits,
+            ["kl_weight"] = KlWeight,
+            ["kl_warmup_epochs"] = KlWarmupEpochs,
+        };
         if (TestIwaeLogLikelihood is { } logLikelihood) metrics["test_iwae_loglik"] = logLikelihood;
         return metrics;
     }

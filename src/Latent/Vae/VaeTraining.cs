@@ -11,10 +11,11 @@ public static class VaeTraining
     /// Fits <paramref name="model"/> on <paramref name="data"/> (dynamic binarization draws new pixels before every epoch).
     /// The sampling noise of z comes from a generator on the model's device seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
     /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
+    /// <paramref name="objectiveForEpoch"/> gives each epoch's objective (a KL warm-up changes it from epoch to epoch).
     /// </summary>
     public static LearningCurve Fit(
         VariationalAutoencoder model,
-        IVaeObjective objective,
+        Func<int, IVaeObjective> objectiveForEpoch,
         BinarizedImages data,
         OptimizerSettings optimizer,
         TrainerOptions options,
@@ -24,10 +25,12 @@ public static class VaeTraining
     {
         using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL), model.Device);
         var epochData = data.ForEpoch(0);
+        var objective = objectiveForEpoch(0);
         var trainer = new Trainer(model, optimizer, options)
         {
             BeforeEpoch = epoch =>
             {
+                objective = objectiveForEpoch(epoch);
                 if (data.Mode != Binarization.Dynamic || epoch == 0) return;
                 epochData.Dispose();
                 epochData = data.ForEpoch(epoch);
@@ -58,6 +61,18 @@ public static class VaeTraining
             total -= model.Elbo(x, generator).Elbo.sum().item<float>();
         }
         return total / images.shape[0];
+    }
+
+    /// <summary>The posterior means E_q[z|x] of <paramref name="images"/> [N, D], in chunks, without gradients; shape [N, latent].</summary>
+    public static Tensor PosteriorMeans(VariationalAutoencoder model, Tensor images, long chunk = 1000)
+    {
+        using var noGrad = no_grad();
+        var pieces = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += chunk)
+            pieces.Add(model.EncodeMeans(images.narrow(0, start, Math.Min(chunk, images.shape[0] - start))));
+        var means = cat(pieces, 0);
+        foreach (var piece in pieces) piece.Dispose();
+        return means;
     }
 
     /// <summary>

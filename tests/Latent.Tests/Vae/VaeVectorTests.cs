@@ -35,7 +35,8 @@ public sealed class VaeVectorTests : TorchTest, IDisposable
         Assert.True(metrics.TestIwaeLogLikelihood >= -metrics.TestNegativeElbo, $"IWAE {metrics.TestIwaeLogLikelihood} below ELBO {-metrics.TestNegativeElbo}");
         double baseline = IndependentGaussianLogLikelihood(data.Train.Features, data.Test.Features);
         Assert.True(metrics.TestIwaeLogLikelihood > baseline + 3, $"VAE log-likelihood {metrics.TestIwaeLogLikelihood} should beat independent Gaussians {baseline}: the data lie near a plane");
-        Assert.Equal(["test_neg_elbo", "test_iwae_loglik"], metrics.ToDictionary().Keys);
+        Assert.Equal(["test_neg_elbo", "active_units", "kl_weight", "kl_warmup_epochs", "test_iwae_loglik"], metrics.ToDictionary().Keys);
+        Assert.Equal(2, metrics.ActiveUnits); // the data vary along a 2-D plane: both latent units carry information
         Assert.Equal(100, metrics.IwaeExamples);
 
         var error = model.ReconstructionErrorPerFeature(data.Test).data<double>().ToArray();
