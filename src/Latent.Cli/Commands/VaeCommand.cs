@@ -122,7 +122,7 @@ public sealed class VaeCommand : ICliCommand
 
     private static void Finish(ConsoleUi ui, string outDir, VaeModel model, VaeMetrics metrics, DataPart test, Training.LearningCurve? curve, long seed, params string[] written)
     {
-        var iwae = metrics.TestIwaeLogLikelihood is { } ll ? $", IWAE k={metrics.IwaeSamples} log-likelihood {ll.ToString("F2", CultureInfo.InvariantCulture)} nats on {metrics.IwaeExamples} test examples" : "";
+        var iwae = metrics.Iwae is { } estimate ? FormattableString.Invariant($", IWAE k={estimate.Samples} log-likelihood {estimate.LogLikelihood:F2} ± {estimate.StandardError:F2} nats on {estimate.Examples} test examples") : "";
         ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}; {metrics.ActiveUnits} of {model.Options.Latent} latent units active");
         foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
     }

@@ -129,10 +129,10 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
         using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL), Device);
         double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
         int activeUnits = VaeDiagnostics.ActiveUnits(VaeTraining.PosteriorMeans(Network, x));
-        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0, activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
+        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
-        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
-        return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
+        var iwae = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])).Shifted(-LogScaleSum());
+        return new VaeMetrics(negativeElbo, iwae, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
     }
 
     /// <summary>The posterior means E_q[z|x] of <paramref name="features"/> [N, …], shape [N, Latent].</summary>

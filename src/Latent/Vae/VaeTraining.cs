@@ -76,20 +76,29 @@ public static class VaeTraining
     }
 
     /// <summary>
-    /// The mean IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>,
-    /// a few examples at a time so memory stays bounded; <paramref name="progress"/> receives the examples done.
+    /// The IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>, with its standard
+    /// error over the examples and the estimate from the first k/10 of the same draws, a few examples at a time so memory stays bounded;
+    /// <paramref name="progress"/> receives the examples done.
     /// </summary>
-    public static double LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null)
+    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null)
     {
         long perBatch = Math.Clamp(65536 / samples, 1, 500);
-        double total = 0;
-        for (long start = 0; start < images.shape[0]; start += perBatch)
+        int fewer = Math.Max(1, samples / 10);
+        double sum = 0, sumOfSquares = 0, sumWithFewer = 0;
+        long count = images.shape[0];
+        for (long start = 0; start < count; start += perBatch)
         {
             using var scope = NewDisposeScope();
-            var x = images.narrow(0, start, Math.Min(perBatch, images.shape[0] - start));
-            total += model.EstimateLogLikelihood(x, samples, generator).sum().item<float>();
+            var x = images.narrow(0, start, Math.Min(perBatch, count - start));
+            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator);
+            var values = all.to(ScalarType.Float64);
+            sum += values.sum().item<double>();
+            sumOfSquares += values.square().sum().item<double>();
+            sumWithFewer += first.to(ScalarType.Float64).sum().item<double>();
             progress?.Invoke(start + x.shape[0]);
         }
-        return total / images.shape[0];
+        double mean = sum / count;
+        double variance = count > 1 ? Math.Max(0, (sumOfSquares - count * mean * mean) / (count - 1)) : 0;
+        return new IwaeEstimate(mean, Math.Sqrt(variance / count), sumWithFewer / count, samples, fewer, count);
     }
 }
