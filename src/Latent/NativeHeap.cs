@@ -11,10 +11,10 @@ namespace Latent;
 /// (128 KiB at start, raised dynamically up to 32 MiB) with mmap and unmaps them when freed, and trims the heap's top when
 /// 128 KiB are free there, so a training step that frees and reallocates its buffers faults them all in again every step.
 /// <see cref="SetReusePolicy"/> fixes the threshold at 32 MiB (which also turns the dynamic rule off), never trims and pads
-/// each heap growth by 256 MiB: buffers up to 32 MiB come from the heap and are reused step after step. Resident memory
-/// stays at the working set of a step (the LM and SVGP long-run benchmarks, lm-memory and svgp-memory, check it stays flat).
-/// An earlier policy pinned the threshold at 128 KiB instead, against heap growth seen with the dynamic rule; that growth came
-/// from the threshold moving between sizes, and a fixed threshold does not show it.
+/// each heap growth by 256 MiB: buffers up to 32 MiB come from the heap and are reused step after step, and resident memory
+/// stays at the working set of a step.
+/// An earlier policy pinned the threshold at 128 KiB instead, against heap growth seen over a long LM run under the dynamic rule;
+/// with the threshold fixed (which turns that rule off) the lm-memory and svgp-memory benchmarks stay flat.
 /// </summary>
 public static class NativeHeap
 {
