@@ -30,9 +30,12 @@ public sealed class RunLog
         (Directory, EverySteps) = (directory, everySteps);
     }
 
-    /// <summary>The run log of a run writing into <paramref name="outDir"/> (its <see cref="FolderName"/> subfolder), or null when <paramref name="options"/> turn it off.</summary>
-    public static RunLog? Open(string outDir, RunLogOptions options) =>
-        options.Validate().TensorBoard ? new RunLog(Path.Combine(outDir, FolderName), options.EverySteps) : null;
+    /// <summary>
+    /// The run log of a run writing into <paramref name="outDir"/> (its <see cref="FolderName"/> subfolder, and there the folder
+    /// <paramref name="run"/> when one command trains several models), or null when <paramref name="options"/> turn it off.
+    /// </summary>
+    public static RunLog? Open(string outDir, RunLogOptions options, string? run = null) =>
+        options.Validate().TensorBoard ? new RunLog(Path.Combine(outDir, FolderName, run ?? ""), options.EverySteps) : null;
 
     /// <summary>The folder the events file is in.</summary>
     public string Directory { get; }
