@@ -56,7 +56,7 @@ public sealed class Trainer
 
     /// <summary>
     /// The figure early stopping watches after every epoch, lower being better (for example a loss on held-out data); it runs like
-    /// <see cref="Evaluate"/>. Null: the value <see cref="Evaluate"/> returned at the end of the epoch.
+    /// <see cref="Evaluate"/>. Null: the latest value <see cref="Evaluate"/> returned.
     /// </summary>
     public Func<double>? Validate { get; init; }
 
