@@ -33,12 +33,35 @@ public sealed class EarlyStoppingCliTests : TorchTest, IDisposable
             string.Join(", ", validation.Select(s => s.Value.ToString(CultureInfo.InvariantCulture))));
     }
 
+    public static TheoryData<string, string[]> EpochTrainedCommands() => new()
+    {
+        { "vae", ["vae", "train", "--epochs", "3", "--validation", "0.2", "--iwae-k", "0"] },
+        { "noisy", ["noisy", "train", "--epochs", "3", "--q", "softmax"] },
+        { "lm", ["lm", "train", "--epochs", "3", "--size", "16"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(EpochTrainedCommands))]
+    public void EveryEpochTrainedCommandWatchesItsValidationFigureWithPatience(string name, string[] command)
+    {
+        var input = name == "lm" ? Corpus() : TinyIdx.Write(Path.Combine(dir, "data"), classes: 3);
+        var outDir = Path.Combine(dir, name);
+        var (code, error) = CliRunner.Run([.. command, name == "lm" ? "--corpus" : "--data", input, "--patience", "1", "--out", outDir]);
+        Assert.True(code == 0, error);
+        // One validation figure per epoch run, in the run log; a stop, when there was one, is the epoch count.
+        var validation = TensorBoardEvents.ReadDirectory(Path.Combine(outDir, RunLog.FolderName)).Where(s => s.Tag.StartsWith("validation/", StringComparison.Ordinal)).ToList();
+        Assert.InRange(validation.Count, 2, 3);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!.AsObject();
+        if (validation.Count == 2) Assert.Equal(2, metrics[EarlyStop.MetricName]!.GetValue<double>());
+        else Assert.False(metrics.ContainsKey(EarlyStop.MetricName));
+    }
+
     [Fact]
-    public void VaeWithPatienceTrainsAndNoTensorBoardLeavesNoLog()
+    public void NoTensorBoardLeavesNoLogAndAPatienceBelowOneIsRefused()
     {
         var data = TinyIdx.Write(Path.Combine(dir, "data"), classes: 3);
-        var outDir = Path.Combine(dir, "vae");
-        var (code, error) = CliRunner.Run("vae", "train", "--data", data, "--epochs", "2", "--patience", "1", "--validation", "0.2", "--iwae-k", "0", "--no-tensorboard", "--out", outDir);
+        var outDir = Path.Combine(dir, "mlp");
+        var (code, error) = CliRunner.Run("mlp", "--data", data, "--epochs", "1", "--no-tensorboard", "--out", outDir);
         Assert.True(code == 0, error);
         Assert.True(File.Exists(Path.Combine(outDir, "metrics.json")));
         Assert.False(Directory.Exists(Path.Combine(outDir, RunLog.FolderName)));
@@ -46,5 +69,14 @@ public sealed class EarlyStoppingCliTests : TorchTest, IDisposable
         (code, error) = CliRunner.Run("lm", "train", "--patience", "0", "--out", Path.Combine(dir, "lm"));
         Assert.Equal(2, code);
         Assert.Contains("--patience must be at least 1, got 0", error);
+    }
+
+    private string Corpus()
+    {
+        var random = new Random(5);
+        string Pick(params string[] words) => words[random.Next(words.Length)];
+        var path = Path.Combine(dir, "corpus.txt");
+        File.WriteAllLines(path, Enumerable.Range(0, 400).Select(_ => $"the {Pick("cat", "dog")} {Pick("sat", "ran")} on a {Pick("mat", "rug")} ."));
+        return path;
     }
 }
