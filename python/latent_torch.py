@@ -207,12 +207,15 @@ def _sigmoid(x):
 def numpy_lstm_lm_logits(folder, tokens, state=None):
     """
     Next-word logits [T, V] of an "lstm-lm" folder after each of the word indices tokens [T] (one sequence, evaluation mode:
-    no dropout), and the final state (h, c), each [layers, H]. Per step and layer, PyTorch's LSTM with gates in the order
-    i, f, g, o: gates = W_ih x + b_ih + W_hh h + b_hh; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c).
+    no dropout), and the final state (h, c), each [layers, H] (c stays zero for a GRU). Per step and layer, PyTorch's LSTM with gates
+    in the order i, f, g, o: gates = W_ih x + b_ih + W_hh h + b_hh; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c);
+    or, with architecture.cell "gru", PyTorch's GRU with gates r, z, n: r, z = sigmoid of their parts of W_ih x + b_ih + W_hh h + b_hh,
+    n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h = (1 - z) n + z h.
     Logits = W h + b with W = projection.weight, or embedding.weight when tie_weights.
     """
     config = read_config(folder, "lstm-lm")
     arch = config["architecture"]
+    cell = arch.get("cell", "lstm")
     w = {k: v.astype(np.float64) for k, v in read_weights(folder).items()}
     layers, hidden = arch["layers"], arch["hidden_size"]
     h = np.zeros((layers, hidden)) if state is None else np.array(state[0], dtype=np.float64)
@@ -222,6 +225,14 @@ def numpy_lstm_lm_logits(folder, tokens, state=None):
     for token in tokens:
         x = w["embedding.weight"][token]
         for layer in range(layers):
+            if cell == "gru":
+                gi = w[f"gru.weight_ih_l{layer}"] @ x + w[f"gru.bias_ih_l{layer}"]
+                gh = w[f"gru.weight_hh_l{layer}"] @ h[layer] + w[f"gru.bias_hh_l{layer}"]
+                r, z = _sigmoid(np.split(gi, 3)[0] + np.split(gh, 3)[0]), _sigmoid(np.split(gi, 3)[1] + np.split(gh, 3)[1])
+                n = np.tanh(np.split(gi, 3)[2] + r * np.split(gh, 3)[2])
+                h[layer] = (1 - z) * n + z * h[layer]
+                x = h[layer]
+                continue
             gates = (w[f"lstm.weight_ih_l{layer}"] @ x + w[f"lstm.bias_ih_l{layer}"]
                      + w[f"lstm.weight_hh_l{layer}"] @ h[layer] + w[f"lstm.bias_hh_l{layer}"])
             i, f, g, o = np.split(gates, 4)
@@ -431,22 +442,25 @@ if torch is not None:
 
     class LstmLanguageModel(nn.Module):
         """
-        Latent.Text.LstmLanguageModel: embedding -> dropout -> LSTM (batch_first) -> dropout -> projection; with tie_weights
-        the projection's weight is the embedding matrix (Latent saves it once, as embedding.weight).
+        Latent.Text.LstmLanguageModel: embedding -> dropout -> LSTM or GRU (batch_first) -> dropout -> projection; with tie_weights
+        the projection's weight is the embedding matrix (Latent saves it once, as embedding.weight). The recurrent module is the
+        attribute lstm or gru, as the state-dict keys name it.
         """
 
-        def __init__(self, vocabulary_size, embedding_size, hidden_size, layers, dropout, tie_weights):
+        def __init__(self, vocabulary_size, embedding_size, hidden_size, layers, dropout, tie_weights, cell="lstm"):
             super().__init__()
             self.embedding = nn.Embedding(vocabulary_size, embedding_size)
             self.dropout = nn.Dropout(dropout)
-            self.lstm = nn.LSTM(embedding_size, hidden_size, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
+            self.cell = cell
+            recurrent = nn.GRU if cell == "gru" else nn.LSTM
+            setattr(self, cell, recurrent(embedding_size, hidden_size, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0))
             self.projection = nn.Linear(hidden_size, vocabulary_size)
             if tie_weights:
                 self.projection.weight = self.embedding.weight
 
         def forward(self, tokens, state=None):
-            """Logits [batch, time, V] for int64 tokens [batch, time], and the final (h, c)."""
-            output, state = self.lstm(self.dropout(self.embedding(tokens)), state)
+            """Logits [batch, time, V] for int64 tokens [batch, time], and the final state ((h, c) for an LSTM, h for a GRU)."""
+            output, state = getattr(self, self.cell)(self.dropout(self.embedding(tokens)), state)
             return self.projection(self.dropout(output)), state
 
     class SmallCnn(nn.Module):
@@ -526,7 +540,7 @@ def load_lstm_lm(folder):
     config = read_config(folder, "lstm-lm")
     arch, options = config["architecture"], config["training"]["options"]
     model = LstmLanguageModel(arch["vocabulary_size"], arch["embedding_size"], arch["hidden_size"], arch["layers"],
-                              options["dropout"], arch["tie_weights"])
+                              options["dropout"], arch["tie_weights"], arch.get("cell", "lstm"))
     state = _state_dict(folder)
     if arch["tie_weights"]:
         state["projection.weight"] = state["embedding.weight"]

@@ -8,14 +8,14 @@ using static TorchSharp.torch;
 namespace Latent.Text;
 
 /// <summary>
-/// A word-level LSTM language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
+/// A word-level recurrent (LSTM or GRU) language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
 /// training tokens (it builds the vocabulary, rarer words → &lt;unk&gt;), <see cref="Evaluate"/> perplexity, ask for the
 /// next-word distribution or <see cref="Generate"/> text (output projection → softmax → sampling), <see cref="Save"/> and
 /// <see cref="Load"/> it. The network and its token batches live on <see cref="LanguageModelOptions.Device"/>; answers come back as .NET values.
 /// </summary>
 public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<string>>
 {
-    /// <summary>The model kind written into config.json.</summary>
+    /// <summary>The model kind written into config.json, for either cell (the name folders have carried since the LSTM was the only one).</summary>
     public const string Kind = "lstm-lm";
 
     /// <summary>The model folder's format version.</summary>
@@ -44,7 +44,7 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
 
     /// <inheritdoc />
     public override string Describe() =>
-        $"LSTM language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}";
+        $"{Options.Cell.ToUpperInvariant()} language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}";
 
     /// <summary>The model's options.</summary>
     public LanguageModelOptions Options { get; }
@@ -160,15 +160,15 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     }
 
     /// <summary>
-    /// Writes the model folder: config.json (kind "lstm-lm", architecture, options), model.safetensors (PyTorch state-dict keys:
-    /// embedding.weight, lstm.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
+    /// Writes the model folder: config.json (kind "lstm-lm" for either cell, architecture with the cell, options), model.safetensors (PyTorch state-dict keys:
+    /// embedding.weight, lstm.weight_ih_l0 … or gru.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
     /// </summary>
     public override IReadOnlyList<string> Save(string directory)
     {
         var architecture = new JsonObject
         {
             ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
-            ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
+            ["cell"] = Options.Cell, ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
         };
         var paths = ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), Network.state_dict());
         var vocabularyPath = Path.Combine(directory, VocabularyFile);
@@ -187,8 +187,8 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         var model = new LanguageModel(options with { Device = device }) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)), Training = config.Training };
         int size = config.Architectural<int>("vocabulary_size");
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
-        double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
-        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));
+        double embedding = options.EmbeddingSize, hidden = options.HiddenSize, gates = LanguageModelOptions.Cells[options.Cell] == RecurrentCell.Gru ? 3 : 4;
+        ModelFolder.RequireWeightCount(directory, size * embedding + gates * hidden * (embedding + hidden) + 2 * gates * hidden * hidden * (options.Layers - 1.0));
         model.network = new LstmLanguageModel(size, options, model.Device);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Latent.Text;
 
 /// <summary>
-/// Every option of an LSTM language model, defaults in one place: the network's shape, the vocabulary, training by truncated
+/// Every option of a recurrent (LSTM or GRU) language model, defaults in one place: the network's shape, the vocabulary, training by truncated
 /// BPTT with Adam, and how a user's corpus is split into train, validation and test (the embedded Brown corpus always uses
 /// the Bengio et al. 2003 split).
 /// </summary>
@@ -15,13 +15,21 @@ public sealed record LanguageModelOptions
     /// <summary>Word embedding size.</summary>
     public int EmbeddingSize { get; init; } = 256;
 
-    /// <summary>LSTM hidden size; must equal <see cref="EmbeddingSize"/> when <see cref="TieWeights"/> is set.</summary>
+    /// <summary>Recurrent hidden size; must equal <see cref="EmbeddingSize"/> when <see cref="TieWeights"/> is set.</summary>
     public int HiddenSize { get; init; } = 256;
 
-    /// <summary>Stacked LSTM layers (1 or 2).</summary>
+    /// <summary>The recurrent cell, a name in <see cref="Cells"/>: "lstm" (the default) or "gru".</summary>
+    public string Cell { get; init; } = "lstm";
+
+    /// <summary>The recurrent cells by name, as options, the CLI and config.json spell them.</summary>
+    public static Registry<RecurrentCell> Cells { get; } = new Registry<RecurrentCell>("recurrent cell")
+        .Add("lstm", "long short-term memory (Hochreiter and Schmidhuber 1997), PyTorch's gate order i, f, g, o", RecurrentCell.Lstm)
+        .Add("gru", "gated recurrent unit (Cho et al. 2014), PyTorch's gate order r, z, n; a third fewer weights than the LSTM", RecurrentCell.Gru);
+
+    /// <summary>Stacked recurrent layers (1 or 2).</summary>
     public int Layers { get; init; } = 1;
 
-    /// <summary>Dropout probability on the embeddings, between LSTM layers and before the output projection.</summary>
+    /// <summary>Dropout probability on the embeddings, between recurrent layers and before the output projection.</summary>
     public double Dropout { get; init; } = 0.4;
 
     /// <summary>Whether the output projection reuses the embedding matrix (Press &amp; Wolf 2017; Inan et al. 2017).</summary>
@@ -74,6 +82,7 @@ public sealed record LanguageModelOptions
     public void Validate()
     {
         if (EmbeddingSize < 1 || HiddenSize < 1) throw new LatentException($"embedding and hidden sizes must be ≥ 1, got {EmbeddingSize} and {HiddenSize}");
+        Cells.Require(Cell);
         if (Layers is < 1 or > 2) throw new LatentException($"layers must be 1 or 2, got {Layers}");
         if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout)) throw new LatentException($"dropout must be in [0, 1), got {Dropout}");
         if (TieWeights && EmbeddingSize != HiddenSize)

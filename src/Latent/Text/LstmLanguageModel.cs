@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace Latent.Text;
 
 /// <summary>
-/// A word-level LSTM language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM layers → dropout → output
-/// projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights).
-/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT. State-dict
-/// keys are PyTorch's: embedding.weight, lstm.weight_ih_l0 …, projection.weight (untied only) and projection.bias.
+/// A word-level recurrent language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM or GRU layers (<see cref="LanguageModelOptions.Cell"/>)
+/// → dropout → output projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights).
+/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT (a GRU has no cell: its c is an
+/// empty [layers, batch, 0] tensor). State-dict keys are PyTorch's: embedding.weight, lstm.weight_ih_l0 … (gru.weight_ih_l0 … for a GRU),
+/// projection.weight (untied only) and projection.bias.
 /// </summary>
 public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor Cell)?, (Tensor Logits, (Tensor Hidden, Tensor Cell) State)>
 {
@@ -16,7 +17,8 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
 
     private readonly Embedding embedding;
     private readonly Dropout dropout;
-    private readonly LSTM lstm;
+    private readonly LSTM? lstm;
+    private readonly GRU? gru;
     private readonly OutputProjection projection;
 
     /// <summary>
@@ -32,8 +34,11 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         Options = options;
         embedding = nn.Embedding(vocabularySize, options.EmbeddingSize, device: device, dtype: ScalarType.Float32);
         dropout = nn.Dropout(options.Dropout);
-        lstm = nn.LSTM(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true,
-            dropout: options.Layers > 1 ? options.Dropout : 0, device: device, dtype: ScalarType.Float32);
+        double layerDropout = options.Layers > 1 ? options.Dropout : 0;
+        if (LanguageModelOptions.Cells[options.Cell] == RecurrentCell.Gru)
+            gru = nn.GRU(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true, dropout: layerDropout, device: device, dtype: ScalarType.Float32);
+        else
+            lstm = nn.LSTM(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true, dropout: layerDropout, device: device, dtype: ScalarType.Float32);
         using (no_grad()) embedding.weight!.uniform_(-InitialRange, InitialRange);
         projection = new OutputProjection(vocabularySize, options.HiddenSize, options.TieWeights ? () => embedding.weight! : null, InitialRange, device);
         RegisterComponents();
@@ -62,13 +67,22 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         return (Project(hidden), next);
     }
 
-    /// <summary>The top LSTM layer's outputs after dropout [batch, time, H], the vectors the output projection reads.</summary>
+    /// <summary>The top recurrent layer's outputs after dropout [batch, time, H], the vectors the output projection reads.</summary>
     public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Hidden(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
     {
         if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
             throw new LatentException($"tokens must be an int64 [batch, time] tensor, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]");
         using var embedded = dropout.forward(embedding.forward(tokens));
-        var (output, h, c) = LstmRecurrence.Forward(lstm, Options.Layers, embedded, state, Options.Dropout, training);
+        Tensor output, h, c;
+        if (gru is not null)
+        {
+            (output, h) = GruRecurrence.Forward(gru, Options.Layers, embedded, state?.Hidden, Options.Dropout, training);
+            c = empty([Options.Layers, tokens.shape[0], 0], h.dtype, h.device);
+        }
+        else
+        {
+            (output, h, c) = LstmRecurrence.Forward(lstm!, Options.Layers, embedded, state, Options.Dropout, training);
+        }
         using (output) return (dropout.forward(output), (h, c));
     }
 

@@ -110,7 +110,7 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
             Stop = Options.Stop,
             Patience = Options.Patience,
         };
-        var curve = VaeTraining.Fit(Network, Options.CreateObjective(), images, OptimizerSettings.Adam(Options.LearningRate), trainer,
+        var curve = VaeTraining.Fit(Network, Options.CreateObjective, images, OptimizerSettings.Adam(Options.LearningRate), trainer,
             evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress,
             generators: validation is null ? [evaluationNoise] : [evaluationNoise, validationNoise],
             validate: validation is null ? null : () => VaeTraining.NegativeElbo(Network, validation, validationNoise) + LogScaleSum(), log: log);
@@ -137,10 +137,11 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
         if (x.shape[0] == 0) throw new LatentException("test data: no examples to evaluate on");
         using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL), Device);
         double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
-        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
+        int activeUnits = VaeDiagnostics.ActiveUnits(VaeTraining.PosteriorMeans(Network, x));
+        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
-        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
-        return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0]);
+        var iwae = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])).Shifted(-LogScaleSum());
+        return new VaeMetrics(negativeElbo, iwae, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
     }
 
     /// <summary>The posterior means E_q[z|x] of <paramref name="features"/> [N, …], shape [N, Latent].</summary>
