@@ -79,7 +79,9 @@ public sealed class SvgpCommand : ICliCommand
             if (elbos.Count > 0)
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
             ui.Wrote(SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos));
-            Report(ui, outDir, classifier.Evaluate(dataset.Test));
+            var metrics = classifier.Evaluate(dataset.Test);
+            log?.Metrics(metrics.ToDictionary(), classifier.StepsTaken);
+            Report(ui, outDir, metrics);
             return ExitCodes.Success;
         });
         return command;
