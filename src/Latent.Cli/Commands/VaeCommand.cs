@@ -44,9 +44,11 @@ public sealed class VaeCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", Defaults.LearningRate, "Adam learning rate");
         var examples = CliOptions.OptionalCount<int>("--examples", "use the first N training examples (default: all)");
         var (iwaeK, iwaeExamples) = IwaeOptions();
+        var patience = CommonOptions.Patience("−ELBO");
+        var validation = CliOptions.UnitFraction("--validation", Defaults.ValidationFraction, "share of the training examples held out for the validation −ELBO --patience watches (used only with it)");
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train a VAE; writes OUT/model, metrics.json (test -ELBO, IWAE log-likelihood), learning curves and figures that fit the data.");
-        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, klWeight, klWarmup, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, resume, common.Device })
+        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, klWeight, klWarmup, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, patience, validation, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -64,17 +66,22 @@ public sealed class VaeCommand : ICliCommand
                 DataMeanBias = result.GetValue(biasInit) == "data-mean", Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(lr), Examples = result.GetValue(examples), EvalIwaeSamples = result.GetValue(iwaeK),
                 EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume), Stop = ui.Stop, Device = result.GetValue(common.Device)!,
+                Patience = result.GetValue(patience), ValidationFraction = result.GetValue(validation),
             };
+            var log = common.OpenRunLog(result, outDir);
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = VaeModel.For(dataset, options);
             var curve = ui.Progress(progress =>
             {
                 var bar = progress.AddTask($"{model}", maxValue: 1);
-                return model.Fit(dataset, p => { bar.MaxValue = p.TotalSteps; bar.Value = p.Step; });
+                return model.Fit(dataset, p => { bar.MaxValue = p.TotalSteps; bar.Value = p.Step; }, log);
             });
+            if (curve.EarlyStop?.Describe() is { } stopped) ui.Info(stopped);
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
-            Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath);
+            var metrics = Evaluate(ui, model, dataset.Test);
+            log?.Metrics(metrics.ToDictionary(), curve.Steps.Count);
+            Finish(ui, outDir, model, metrics, dataset.Test, curve, seed, [modelDir, options.CheckpointPath!, .. log is null ? Array.Empty<string>() : [log.Directory]]);
             return ExitCodes.Success;
         });
         return command;
@@ -124,7 +131,8 @@ public sealed class VaeCommand : ICliCommand
     {
         var iwae = metrics.Iwae is { } estimate ? FormattableString.Invariant($", IWAE k={estimate.Samples} log-likelihood {estimate.LogLikelihood:F2} ± {estimate.StandardError:F2} nats on {estimate.Examples} test examples") : "";
         ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}; {metrics.ActiveUnits} of {model.Options.Latent} latent units active");
-        foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
+        var numbers = curve?.WithStopMetrics(metrics.ToDictionary()) ?? metrics.ToDictionary();
+        foreach (var path in written.Append(MetricsFile.Write(outDir, numbers)).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
     }
 
     private static (Option<int> K, Option<int?> Examples) IwaeOptions() =>

@@ -63,9 +63,11 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     /// trains a freshly seeded network on it with truncated BPTT and Adam, measuring perplexity on <paramref name="validation"/>
     /// after each epoch. <paramref name="initialEmbedding"/> copies word2vec vectors into the embedding rows of the words they
     /// know; <paramref name="checkpointPath"/> saves a checkpoint after each epoch, from which <paramref name="resume"/> continues.
+    /// With <see cref="LanguageModelOptions.Patience"/> training stops once the validation perplexity has not improved for that many
+    /// epochs, keeping the best epoch's weights; <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
     public LearningCurve Fit(IReadOnlyList<string> train, IReadOnlyList<string> validation, Action<TrainingProgress>? progress = null,
-        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true);
@@ -75,10 +77,13 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, Device);
         using var validationBatches = Batches(validation);
         using var truncated = new TruncatedBptt(model, batches);
-        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
+        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = Options.Patience };
         var trainer = new Trainer(model, OptimizerSettings.Adam(Options.LearningRate), trainerOptions)
         {
             Evaluate = () => LanguageModelEvaluation.Perplexity(model, validationBatches),
+            EvaluationName = "validation perplexity",
+            ValidationName = "perplexity",
+            Log = log,
             Progress = progress,
             SaveState = truncated.Save,
             LoadState = truncated.Load,

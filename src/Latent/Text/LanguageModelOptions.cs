@@ -83,6 +83,9 @@ public sealed record LanguageModelOptions
     /// <summary>Seed of parameter initialisation and dropout.</summary>
     public long Seed { get; init; }
 
+    /// <summary>Stop when the validation perplexity has not improved for this many epochs and keep the best epoch's weights (null: run every epoch).</summary>
+    public int? Patience { get; init; }
+
     /// <summary>Fraction of a user corpus, just before the test part, held out for validation.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
@@ -125,6 +128,7 @@ public sealed record LanguageModelOptions
         if (TrainTokens < 2) throw new LatentException($"train tokens must be ≥ 2, got {TrainTokens}");
         if (Epochs < 1 || BatchSize < 1 || Bptt < 1) throw new LatentException($"epochs, batch size and BPTT length must be ≥ 1, got {Epochs}, {BatchSize} and {Bptt}");
         if (!(LearningRate > 0) || !(ClipNorm > 0)) throw new LatentException($"learning rate and clip norm must be > 0, got {LearningRate} and {ClipNorm}");
+        if (Patience is < 1) throw new LatentException($"patience must be at least 1 epoch, got {Patience}");
         if (!(ValidationFraction > 0) || !(TestFraction > 0) || ValidationFraction + TestFraction >= 1)
             throw new LatentException($"validation and test fractions must be > 0 with a sum below 1, got {ValidationFraction} and {TestFraction}");
         ComputeDevice.Validate(Device);

@@ -80,19 +80,25 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
     /// <summary>
     /// Trains on the first <see cref="VaeOptions.Examples"/> (default all) training examples of <paramref name="data"/>, recording the
     /// test −ELBO after every epoch; the model then holds the moving average of its weights when <see cref="VaeOptions.Ema"/> is on.
-    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit.
+    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit. With
+    /// <see cref="VaeOptions.Patience"/> a seeded share of the training examples is held out and training stops once their −ELBO has not
+    /// improved for that many epochs, keeping the best epoch's weights. <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, RunLog? log = null)
     {
         if (!data.ExampleShape.SequenceEqual(ExampleShape))
             throw new LatentException($"{data.Source}: examples have shape [{string.Join(", ", data.ExampleShape)}], the model was made for [{string.Join(", ", ExampleShape)}]");
         Data = Data with { Standardization = data.Standardization };
         using var scope = NewDisposeScope();
-        var train = CheckData(Flatten(data.Train.Take(Options.Examples ?? data.Train.Count).Features), data.Source);
+        var examples = data.Train.Take(Options.Examples ?? data.Train.Count);
+        using var split = Options.Patience is null ? null : ValidationSplit.Create(examples, Options.ValidationFraction, Options.Seed);
+        var train = CheckData(Flatten((split?.Train ?? examples).Features), data.Source);
+        var validation = split is null ? null : PrepareTest(split.Validation, data.Source);
         var test = PrepareTest(data.Test, data.Source);
         using var images = new BinarizedImages(train, Options.Binarization, Options.Seed);
         if (Options.DataMeanBias && !IsTrained) Network.InitializeOutputBias(train);
         using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL), Device);
+        using var validationNoise = new Generator(unchecked((ulong)Options.Seed + 303UL), Device);
         var trainer = new TrainerOptions
         {
             Epochs = Options.Epochs,
@@ -102,9 +108,12 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
             CheckpointPath = Options.CheckpointPath,
             Resume = Options.Resume,
             Stop = Options.Stop,
+            Patience = Options.Patience,
         };
         var curve = VaeTraining.Fit(Network, Options.CreateObjective, images, OptimizerSettings.Adam(Options.LearningRate), trainer,
-            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress, generators: [evaluationNoise]);
+            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress,
+            generators: validation is null ? [evaluationNoise] : [evaluationNoise, validationNoise],
+            validate: validation is null ? null : () => VaeTraining.NegativeElbo(Network, validation, validationNoise) + LogScaleSum(), log: log);
         Network.eval();
         IsTrained = true;
         Training = Training.Finished(data.Provenance.WithExamples(Math.Min(Options.Examples ?? data.Train.Count, data.Train.Count)));

@@ -66,6 +66,12 @@ public sealed record VaeOptions
     /// <summary>Test examples the IWAE estimate averages over (null: all).</summary>
     public int? EvalIwaeExamples { get; init; }
 
+    /// <summary>Stop when the validation −ELBO has not improved for this many epochs and keep the best epoch's (averaged) weights (null: run every epoch).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Share of the training examples held out for the validation −ELBO that <see cref="Patience"/> watches (used only with it).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
     /// <summary>Train on the first N training examples (null: all).</summary>
     public int? Examples { get; init; }
 
@@ -117,6 +123,8 @@ public sealed record VaeOptions
         if (!(Ema >= 0 && Ema < 1)) throw new LatentException($"weight-average decay must be in [0, 1), got {Ema}");
         if (EvalIwaeSamples < 0) throw new LatentException($"IWAE samples must be at least 0, got {EvalIwaeSamples}");
         if (EvalIwaeExamples is < 1) throw new LatentException($"IWAE examples must be at least 1, got {EvalIwaeExamples}");
+        if (Patience is < 1) throw new LatentException($"patience must be at least 1 epoch, got {Patience}");
+        if (Patience is not null && !(ValidationFraction > 0 && ValidationFraction < 1)) throw new LatentException($"validation fraction must be in (0, 1), got {ValidationFraction}");
         if (Examples is < 1) throw new LatentException($"training examples must be at least 1, got {Examples}");
         ComputeDevice.Validate(Device);
         return this;

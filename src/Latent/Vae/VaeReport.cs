@@ -33,7 +33,7 @@ public static class VaeReport
         {
             var csv = Path.Combine(directory, "curve.csv");
             curve.WriteCsv(csv);
-            var chart = new LineChart("training loss and test −ELBO", "epoch", "nats per example")
+            var chart = new LineChart("training loss and test −ELBO", "epoch", "nats per example") { IntegerX = true }
                 .Add("batch loss", curve.Steps.Select(p => p.Epoch).ToList(), curve.Steps.Select(p => p.Value).ToList())
                 .Add("test −ELBO", curve.Evaluations.Select(p => p.Epoch).ToList(), curve.Evaluations.Select(p => p.Value).ToList());
             written.Add(csv);

@@ -11,7 +11,8 @@ public static class VaeTraining
     /// Fits <paramref name="model"/> on <paramref name="data"/> (dynamic binarization draws new pixels before every epoch).
     /// The sampling noise of z comes from a generator on the model's device seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
     /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
-    /// <paramref name="objectiveForEpoch"/> gives each epoch's objective (a KL warm-up changes it from epoch to epoch).
+    /// <paramref name="objectiveForEpoch"/> gives each epoch's objective (a KL warm-up changes it from epoch to epoch). <paramref name="validate"/>
+    /// is the validation −ELBO early stopping watches (see <see cref="TrainerOptions.Patience"/>); <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
     public static LearningCurve Fit(
         VariationalAutoencoder model,
@@ -21,7 +22,9 @@ public static class VaeTraining
         TrainerOptions options,
         Func<double>? evaluate = null,
         Action<TrainingProgress>? progress = null,
-        IReadOnlyList<Generator>? generators = null)
+        IReadOnlyList<Generator>? generators = null,
+        Func<double>? validate = null,
+        RunLog? log = null)
     {
         using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL), model.Device);
         var epochData = data.ForEpoch(0);
@@ -36,6 +39,10 @@ public static class VaeTraining
                 epochData = data.ForEpoch(epoch);
             },
             Evaluate = evaluate,
+            EvaluationName = "test negative ELBO",
+            Validate = validate,
+            ValidationName = "negative ELBO",
+            Log = log,
             Progress = progress,
             Generators = [generator, .. generators ?? []],
         };
