@@ -17,7 +17,7 @@ internal static class CsvDataReader
     /// Reads <paramref name="path"/>; the column named <paramref name="labelColumn"/> holds labels (absent or "none": unlabelled), or,
     /// when <paramref name="targetColumns"/> are given, those columns hold real-valued targets [N, L] and every other column is a feature.
     /// </summary>
-    public static SourcePart Read(string path, string labelColumn, IReadOnlyList<string>? targetColumns = null)
+    public static SourcePart Read(string path, string labelColumn, IReadOnlyList<string>? targetColumns = null, bool targetsOptional = false)
     {
         try
         {
@@ -32,6 +32,7 @@ internal static class CsvDataReader
             }).FromFile(path);
             var columns = reader.Header.ColNames;
             if (columns.Count == 0 || columns.Count == 1 && columns[0].Length == 0) throw new LatentException($"{path}: empty file (expected a header row and data rows)");
+            if (targetsOptional && targetColumns is not null && !targetColumns.All(columns.Contains)) targetColumns = [];
             var targetIndices = targetColumns?.Select(name => IndexOf(columns, name) is >= 0 and var index ? index
                 : throw new LatentException($"{path}: no target column '{name}' (the columns are: {string.Join(", ", columns)})")).ToArray() ?? [];
             int labelIndex = targetColumns is not null || string.Equals(labelColumn, NoLabels, StringComparison.OrdinalIgnoreCase) ? -1 : IndexOf(columns, labelColumn);
@@ -75,6 +76,7 @@ internal static class CsvDataReader
             }
             if (rowNumber == 0) throw new LatentException($"{path}: no data rows after the header");
             var features = tensor(values.ToArray(), new long[] { rowNumber, featureColumns.Length });
+            if (targetColumns is { Count: 0 }) return new SourcePart(features, null, null);
             if (targetColumns is not null) return new SourcePart(features, null, null, tensor(targets.ToArray(), new long[] { rowNumber, targetIndices.Length }, ScalarType.Float64));
             if (labelIndex < 0) return new SourcePart(features, null, null);
             var integers = IntegerLabels(labels, i => $"{path}: row {i + 1}, column '{columns[labelIndex]}'");

@@ -25,6 +25,9 @@ public sealed record DataOptions
     /// </summary>
     public IReadOnlyList<string>? TargetColumns { get; init; }
 
+    /// <summary>Read the <see cref="TargetColumns"/> when the data has them and plain inputs when it has none (new inputs to predict at).</summary>
+    public bool TargetsOptional { get; init; }
+
     /// <summary>Standardise features (and real-valued targets) by training-set mean and standard deviation (kept with the model).</summary>
     public bool Standardize { get; init; }
 

@@ -61,7 +61,7 @@ public sealed class Dataset : IDisposable
     /// <summary>A name per real-valued target column (null when the data has no targets).</summary>
     public IReadOnlyList<string>? TargetNames { get; }
 
-    /// <summary>The standardisation already applied to both parts' targets, or null.</summary>
+    /// <summary>Training-set target statistics a model fits in and undoes on its predictions (the targets stay in the data's units), or null.</summary>
     public TargetStandardization? TargetStandardization { get; }
 
     /// <summary>True when both parts carry real-valued targets.</summary>
@@ -85,14 +85,15 @@ public sealed class Dataset : IDisposable
             TargetNames, TargetStandardization);
 
     /// <summary>
-    /// Both parts standardised by training-set feature statistics, and targets (if any) by training-set target statistics (kept in
-    /// <see cref="Standardization"/> and <see cref="TargetStandardization"/>).
+    /// Both parts standardised by training-set feature statistics (kept in <see cref="Standardization"/>); with real-valued targets
+    /// their training-set statistics are fitted too (<see cref="TargetStandardization"/>), for a model to fit in and undo on its
+    /// predictions, while the targets themselves stay in the data's units.
     /// </summary>
     public Dataset Standardized()
     {
         var statistics = Standardization.Fit(Train.Features);
         var targets = Train.Targets is { } y ? TargetStandardization.Fit(y) : null;
-        DataPart Part(DataPart part) => new(statistics.Apply(part.Features), part.Labels?.alias(), targets is null ? null : targets.Apply(part.Targets!));
+        DataPart Part(DataPart part) => new(statistics.Apply(part.Features), part.Labels?.alias(), part.Targets?.alias());
         return new Dataset(Part(Train), Part(Test), ClassCount, ClassNames, Source, statistics, Provenance, TargetNames, targets);
     }
 

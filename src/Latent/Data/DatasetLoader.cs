@@ -37,7 +37,7 @@ public static class DatasetLoader
         if (trainPart.Count == 0) throw new LatentException($"{path}: no training examples");
         var classCount = ClassCount(trainPart, testPart, path);
         var provenance = DataProvenance.FromPaths(source, options.TestPath is { } testFile ? [path, testFile] : [path]);
-        var targetNames = TargetNames(trainPart, options.TargetColumns, path);
+        var targetNames = options.TargetsOptional && trainPart.Targets is null ? null : TargetNames(trainPart, options.TargetColumns, path);
         var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source, provenance: provenance, targetNames: targetNames);
         if (!options.Standardize) return dataset;
         using (dataset) return dataset.Standardized();
@@ -89,7 +89,7 @@ public static class DatasetLoader
             ".npz" => ReadNpz(path, targets),
             ".npy" when targets => throw new LatentException($"{path}: a .npy file holds features only; real-valued targets need a .csv/.tsv or an .npz with y_train"),
             ".npy" => (Part(NpyReader.Read(path), null, path, false), null),
-            ".csv" or ".tsv" => (CsvDataReader.Read(path, options.LabelColumn, options.TargetColumns), null),
+            ".csv" or ".tsv" => (CsvDataReader.Read(path, options.LabelColumn, options.TargetColumns, options.TargetsOptional), null),
             _ => throw new LatentException($"{path}: unknown data file extension '{extension}' (expected .npz, .npy, .csv, .tsv, an image folder or a folder of MNIST-format IDX files)"),
         };
     }

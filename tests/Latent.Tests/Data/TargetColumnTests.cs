@@ -19,6 +19,13 @@ public class TargetColumnTests : TorchTest, IDisposable
         return path;
     }
 
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+
+        public int GetHashCode(double value) => 0;
+    }
+
     private static Dataset Load(string path, bool standardize = false, params string[] targets) =>
         DatasetLoader.Load(new DataOptions { Path = path, TargetColumns = targets, TestFraction = 0.25, Seed = 1, Standardize = standardize });
 
@@ -54,16 +61,18 @@ public class TargetColumnTests : TorchTest, IDisposable
         var path = Write("x,y\n1,10\n2,20\n3,30\n4,50\n5,70\n6,90\n7,110\n8,130\n");
         using var data = Load(path, true, "y");
         var statistics = data.TargetStandardization!;
-        var train = data.Train.Targets!;
-        Assert.Equal(0.0, train.mean().item<double>(), 12);
-        Assert.Equal(1.0, train.std(unbiased: false).item<double>(), 12);
-        using var restored = statistics.InvertMean(train);
-        using var original = data.Train.Features.select(1, 0).to(ScalarType.Float64);
-        var raw = new Dictionary<double, double> { [1] = 10, [2] = 20, [3] = 30, [4] = 50, [5] = 70, [6] = 90, [7] = 110, [8] = 130 };
-        // Features were standardised too: undo them to find each row's raw y.
+        // The targets stay in the data's units; the statistics are the training part's.
         var xs = data.Standardization!.Invert(data.Train.Features).select(1, 0).data<float>().Select(v => Math.Round((double)v)).ToArray();
-        var ys = restored.select(1, 0).data<double>().ToArray();
-        for (var i = 0; i < xs.Length; i++) Assert.Equal(raw[xs[i]], ys[i], 9);
+        var raw = new Dictionary<double, double> { [1] = 10, [2] = 20, [3] = 30, [4] = 50, [5] = 70, [6] = 90, [7] = 110, [8] = 130 };
+        var train = data.Train.Targets!.select(1, 0).data<double>().ToArray();
+        Assert.Equal(xs.Select(x => raw[x]), train);
+        Assert.Equal(train.Average(), statistics.Mean[0], 12);
+        Assert.Equal(Math.Sqrt(train.Select(y => (y - train.Average()) * (y - train.Average())).Average()), statistics.Scale[0], 9);
+        using var standardized = statistics.Apply(data.Train.Targets);
+        Assert.Equal(0.0, standardized.mean().item<double>(), 12);
+        Assert.Equal(1.0, standardized.std(unbiased: false).item<double>(), 12);
+        using var restored = statistics.InvertMean(standardized);
+        Assert.Equal(train, restored.data<double>().ToArray(), new ToleranceComparer(1e-9));
 
         var description = DataDescription.Of(data, classes: false);
         var config = new ModelConfig("gp", 1, new JsonObject(), description, TrainingRecord.Untrained(new JsonObject(), 0));

@@ -38,7 +38,7 @@ public class ScalarLikelihoodContractTests
     {
         var (logDensity, conditionalMean, conditionalVariance, y) = Reference[name];
         double[] m = [0.3, -1.2, 1.5, 0.1, -0.4, 0.8], v = [0.4, 1.1, 0.05, 0.7, 0.2, 1.5];
-        using var likelihood = ScalarLikelihood.Registry[name]();
+        using var likelihood = ScalarLikelihood.Registry[name](1.0);
         // Three points with two outputs each: results are summed over the outputs.
         using var mean = tensor(m, [3, 2], dtype: float64);
         using var variance = tensor(v, [3, 2], dtype: float64);

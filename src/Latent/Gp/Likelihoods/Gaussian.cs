@@ -23,6 +23,9 @@ public sealed class Gaussian : ScalarLikelihood
     /// <summary>log N(y | f, σ²).</summary>
     public override Tensor LogDensity(Tensor f, Tensor y) => -0.5 * Math.Log(2 * Math.PI) - 0.5 * VarianceTensor.log() - 0.5 * (y - f).square() / VarianceTensor;
 
+    /// <inheritdoc />
+    public override bool ObservesRealValues => true;
+
     /// <summary>E[y | f] = f.</summary>
     public override Tensor ConditionalMean(Tensor f) => f.alias();
 

@@ -10,13 +10,16 @@ namespace Latent.Gp.Likelihoods;
 /// </summary>
 public abstract class ScalarLikelihood : Likelihood
 {
-    /// <summary>The scalar likelihoods by name (options, the CLI and config.json read these names); a new one is one line here.</summary>
-    public static Registry<Func<ScalarLikelihood>> Registry { get; } = new Registry<Func<ScalarLikelihood>>("likelihood")
-        .Add("gaussian", "Gaussian noise (closed forms)", () => new Gaussian())
-        .Add("student-t", "Student-t noise with 3 degrees of freedom, robust to outliers", () => new StudentT())
-        .Add("poisson", "Poisson counts with the exp link", () => new Poisson())
-        .Add("bernoulli", "two classes 0/1 with the probit link", () => new Bernoulli())
-        .Add("bernoulli-logit", "two classes 0/1 with the logistic link", () => new Bernoulli(BernoulliLink.Logit));
+    /// <summary>
+    /// The scalar likelihoods by name → factory (the initial noise variance, which real-valued likelihoods start at and the others
+    /// ignore); options, the CLI and config.json read these names, and a new likelihood is one line here.
+    /// </summary>
+    public static Registry<Func<double, ScalarLikelihood>> Registry { get; } = new Registry<Func<double, ScalarLikelihood>>("likelihood")
+        .Add("gaussian", "Gaussian noise (closed forms)", noise => new Gaussian(noise))
+        .Add("student-t", "Student-t noise with 3 degrees of freedom, robust to outliers", noise => new StudentT(scale: Math.Sqrt(noise)))
+        .Add("poisson", "Poisson counts with the exp link", _ => new Poisson())
+        .Add("bernoulli", "two classes 0/1 with the probit link", _ => new Bernoulli())
+        .Add("bernoulli-logit", "two classes 0/1 with the logistic link", _ => new Bernoulli(BernoulliLink.Logit));
 
     private readonly GaussHermite quadrature;
 
@@ -31,6 +34,9 @@ public abstract class ScalarLikelihood : Likelihood
 
     /// <summary>Var[y | f] elementwise.</summary>
     public abstract Tensor ConditionalVariance(Tensor f);
+
+    /// <summary>True when y is any real number (Gaussian, Student-t), so targets may be standardised; false for counts and classes.</summary>
+    public virtual bool ObservesRealValues => false;
 
     /// <summary>Checks that the targets are values this likelihood can observe (counts, 0/1, …); a bad value is a one-line error.</summary>
     public virtual void CheckTargets(Tensor y)

@@ -31,6 +31,9 @@ public sealed class StudentT : ScalarLikelihood
         return constant - sigma.log() - (nu + 1) / 2 * (((y - f) / sigma).square() / nu).log1p();
     }
 
+    /// <inheritdoc />
+    public override bool ObservesRealValues => true;
+
     /// <summary>E[y | f] = f.</summary>
     public override Tensor ConditionalMean(Tensor f) => f.alias();
 
