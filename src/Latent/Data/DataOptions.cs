@@ -34,6 +34,9 @@ public sealed record DataOptions
     /// <summary>Seed of the test-fraction split.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The target column a regression command reads when none is named.</summary>
+    public const string DefaultTargetColumn = "y";
+
     /// <summary>Default share held out when a source has no test part and no <see cref="TestFraction"/> is given.</summary>
     public const double DefaultTestFraction = 0.2;
 }
