@@ -39,7 +39,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     {
         Options = (options ?? GpRegressorOptions.Default).Validate();
         Device = ComputeDevice.Resolve(Options.Device);
-        generator = new Generator((ulong)Options.Seed, CPU);
+        generator = new Generator((ulong)Options.Seed, Device);
     }
 
     /// <summary>The device the model computes on.</summary>

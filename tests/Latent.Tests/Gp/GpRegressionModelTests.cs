@@ -71,4 +71,50 @@ public class GpRegressionModelTests
         Assert.True(gradient < 1e-4, $"largest gradient entry {gradient}");
         Assert.True(curve.Steps.Zip(curve.Steps.Skip(1)).All(pair => pair.Second.Value <= pair.First.Value + 1e-12), "the loss at the start of each step never rises");
     }
+
+    [Fact]
+    public void SvgpWithAGaussianLikelihoodAtItsOptimalQEqualsTheSgprBound()
+    {
+        using var x = tensor(Enumerable.Range(0, 8).Select(i => -2 + 0.55 * i).ToArray(), [8, 1], dtype: float64);
+        using var y = x.mul(2).sin();
+        using var z = x.index_select(0, tensor(new long[] { 0, 3, 5, 7 }));
+        const double noise = 0.1;
+        using var sgpr = new Sgpr(new SquaredExponential(1.3, [0.8]), x, y, z, noiseVariance: noise);
+        using var svgp = new Svgp(new SquaredExponential(1.3, [0.8]), new Latent.Gp.Likelihoods.Gaussian(noise), z, 1, 8, new SvgpOptions { Whiten = true });
+        // Whitened v = L⁻¹u with prior N(0, I) and f = Aᵀv, A = L⁻¹Kuf: the optimal q(v) has covariance S = (I + AAᵀ/σ²)⁻¹ and mean S A y / σ².
+        using var kernel = new SquaredExponential(1.3, [0.8]);
+        var cholesky = linalg.cholesky(kernel.K(z) + 1e-6 * eye(4, dtype: float64));
+        var a = linalg.solve_triangular(cholesky, kernel.K(z, x), upper: false);
+        var covariance = linalg.inv(eye(4, dtype: float64) + a.matmul(a.T) / noise);
+        var mean = covariance.matmul(a).matmul(y) / noise;
+        svgp.AssignVariational(mean, linalg.cholesky(covariance).unsqueeze(0));
+        Assert.Equal(sgpr.Elbo().item<double>(), svgp.Elbo(x, y).item<double>(), 9);
+    }
+
+    [Fact]
+    public void SgprGradientsMatchFiniteDifferencesForEveryParameter()
+    {
+        using var x = X();
+        using var y = Y();
+        using var z = x.index_select(0, tensor(new long[] { 0, 2, 4 }));
+        using var sgpr = new Sgpr(KernelSpec.Parse("rq+periodic", 2, ard: true, lengthscale: 0.9), x, y, z, noiseVariance: 0.2);
+        sgpr.Elbo().backward();
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in sgpr.named_parameters())
+        {
+            var analytic = parameter.grad!.reshape(-1).data<double>().ToArray();
+            var flat = parameter.view(-1);
+            for (var i = 0; i < flat.shape[0]; i++)
+            {
+                const double h = 1e-6;
+                var original = flat[i].item<double>();
+                flat[i] = original + h;
+                var up = sgpr.Elbo().item<double>();
+                flat[i] = original - h;
+                var down = sgpr.Elbo().item<double>();
+                flat[i] = original;
+                Assert.True(Math.Abs((up - down) / (2 * h) - analytic[i]) < 1e-5 * Math.Max(1, Math.Abs(analytic[i])), $"{name}[{i}]: finite difference {(up - down) / (2 * h)}, autograd {analytic[i]}");
+            }
+        }
+    }
 }
