@@ -19,6 +19,7 @@ public static class CliApp
         new MlpCommand(),
         new VaeCommand(),
         new SvgpCommand(),
+        new GpCommand(),
         new NoisyCommand(),
         new Word2VecCommand(),
         new LmCommand(),
@@ -30,7 +31,7 @@ public static class CliApp
     /// <summary>Builds the root command (a plain command named <see cref="Name"/>: a RootCommand takes the executable's file name).</summary>
     public static Command BuildRoot(ConsoleUi ui)
     {
-        var root = new Command(Name, "Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, noisy labels, training dynamics, word2vec and language models).")
+        var root = new Command(Name, "Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, GP regression, noisy labels, training dynamics, word2vec and language models).")
         {
             new HelpOption(),
             new VersionOption(),
@@ -68,6 +69,7 @@ public static class CliApp
         using var terminate = honoursStop ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
         try
         {
+            if (verbose) Console.Error.WriteLine(LatentRuntime.Describe());
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (RunInterruptedException e)

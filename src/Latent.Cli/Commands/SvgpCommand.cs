@@ -48,7 +48,7 @@ public sealed class SvgpCommand : ICliCommand
         var resume = CommonOptions.Resume();
 
         var command = new Command("train", "Train an SVGP classifier, save it to OUT/model, and write its ELBO curve, calibration plot and metrics.json.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume, common.Device })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -73,17 +73,21 @@ public sealed class SvgpCommand : ICliCommand
             ui.Info($"SVGP on {dataset.Source}: {dataset.Train.Count} training examples of {dataset.FeatureCount} features, {dataset.ClassCount} classes; kernel {o.Kernel}{(o.Ard ? " (ARD)" : "")}, " +
                 $"inducing {o.Inducing}, {o.Likelihood}, {(o.Whiten ? "whitened" : "unwhitened")} {(o.QDiagonal ? "diagonal" : "full")} q(u)" + (from is null ? "" : $", continuing {from} after {classifier.StepsTaken} steps"));
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
-            var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop); });
+            var log = common.OpenRunLog(result, outDir);
+            var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop, log); });
             var modelDir = Path.Combine(outDir, "model");
             classifier.Save(modelDir);
             ui.Wrote(modelDir);
+            if (log is not null) ui.Wrote(log.Directory);
             if (elbos.Count > 0)
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
             var elboFigure = SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos);
             ui.Wrote(elboFigure);
-            Interruption.Finishing([modelDir, checkpoint, elboFigure], "the calibration figure and metrics.json",
-                Interruption.Redo(result, eval, ["svgp", "eval"], "--model", modelDir, "--out", outDir),
-                () => Report(ui, outDir, Evaluate(ui, classifier, dataset.Test)));
+            string[] kept = [modelDir, checkpoint, elboFigure, .. log is null ? Array.Empty<string>() : [log.Directory]];
+            var metrics = Interruption.Finishing(kept, "the calibration figure and metrics.json",
+                Interruption.Redo(result, eval, ["svgp", "eval"], "--model", modelDir, "--out", outDir), () => Evaluate(ui, classifier, dataset.Test));
+            log?.Metrics(metrics.ToDictionary(), classifier.StepsTaken);
+            Report(ui, outDir, metrics);
             return ExitCodes.Success;
         });
         return command;

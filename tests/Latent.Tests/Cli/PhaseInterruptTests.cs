@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Latent.Tests.Data;
+using Latent.Training;
 
 namespace Latent.Tests.Cli;
 
@@ -48,11 +49,11 @@ public sealed class PhaseInterruptTests : IDisposable
         // Ten million importance samples per example take minutes; two examples, a 2-D latent and 16 hidden units keep training instant.
         string[] args = ["vae", "train", "--data", data, "--epochs", "1", "--hidden", "16", "--latent", "2", "--iwae-k", "10000000", "--iwae-examples", "2", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
-        var (model, checkpoint) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"));
+        var (model, checkpoint, log) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"), Path.Combine(outDir, RunLog.FolderName));
         // The signal lands in the IWAE estimate, or in the -ELBO pass before it when the first call into libtorch is slow.
-        Assert.Matches($"^interrupted during the (IWAE log-likelihood estimate|test -ELBO); skipped metrics.json and the report; kept {Regex.Escape(model)}, {Regex.Escape(checkpoint)}$", message);
+        Assert.Matches($"^interrupted during the (IWAE log-likelihood estimate|test -ELBO); skipped metrics.json and the report; kept {Regex.Escape(model)}, {Regex.Escape(checkpoint)}, {Regex.Escape(log)}$", message);
         Assert.Equal($"redo with: latent vae eval --data {data} --iwae-k 10000000 --iwae-examples 2 --model {model} --out {outDir}", redo);
-        AssertEntries(outDir, "model", "checkpoint.bin");
+        AssertEntries(outDir, "model", "checkpoint.bin", RunLog.FolderName);
 
         // The redo command, with 10 importance samples instead of ten million, evaluates the kept model.
         var again = redo["redo with: latent ".Length..].Split(' ').ToArray();
@@ -69,10 +70,10 @@ public sealed class PhaseInterruptTests : IDisposable
         var data = TinyDataFiles.NpzVectors(dir, trainCount: 300, testCount: 100_000);
         var outDir = Path.Combine(dir, "svgp");
         var (message, redo) = InterruptEvaluation(["svgp", "train", "--data", data, "--iterations", "10", "--inducing", "every:1", "--out", outDir], Sigterm);
-        var (model, checkpoint, elbo) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"), Path.Combine(outDir, "svgp-elbo.png"));
-        Assert.Equal($"interrupted during the test evaluation; skipped the calibration figure and metrics.json; kept {model}, {checkpoint}, {elbo}", message);
+        var (model, checkpoint, elbo, log) = (Path.Combine(outDir, "model"), Path.Combine(outDir, "checkpoint.bin"), Path.Combine(outDir, "svgp-elbo.png"), Path.Combine(outDir, RunLog.FolderName));
+        Assert.Equal($"interrupted during the test evaluation; skipped the calibration figure and metrics.json; kept {model}, {checkpoint}, {elbo}, {log}", message);
         Assert.Equal($"redo with: latent svgp eval --data {data} --model {model} --out {outDir}", redo);
-        AssertEntries(outDir, "model", "checkpoint.bin", "svgp-elbo.png");
+        AssertEntries(outDir, "model", "checkpoint.bin", "svgp-elbo.png", RunLog.FolderName);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class PhaseInterruptTests : IDisposable
         var outDir = Path.Combine(dir, "mlp");
         string[] args = ["mlp", "--data", data, "--epochs", "1", "--hidden", "512,512", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
-        var files = new[] { "checkpoint.bin", "curve.csv", "curve.png", "model" };
+        var files = new[] { "checkpoint.bin", "curve.csv", "curve.png", "model", RunLog.FolderName };
         Assert.Equal($"interrupted during the test evaluation; skipped metrics.json; kept {string.Join(", ", files.Select(f => Path.Combine(outDir, f)))}", message);
         Assert.Equal($"redo with: latent {string.Join(' ', args)} --resume", redo);
         AssertEntries(outDir, files);
@@ -102,10 +103,10 @@ public sealed class PhaseInterruptTests : IDisposable
         var outDir = Path.Combine(dir, "noisy");
         string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "1", "--hidden", "512", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args, marker: "evaluating none on ");
-        var (model, checkpoint) = (Path.Combine(outDir, "none"), Path.Combine(outDir, "checkpoint-none.bin"));
-        Assert.Equal($"interrupted during the test evaluation; skipped the remaining noise models, the figures and metrics.json; kept {model}, {checkpoint}", message);
+        var (model, checkpoint, log) = (Path.Combine(outDir, "none"), Path.Combine(outDir, "checkpoint-none.bin"), Path.Combine(outDir, RunLog.FolderName, "none"));
+        Assert.Equal($"interrupted during the test evaluation; skipped the remaining noise models, the figures and metrics.json; kept {model}, {checkpoint}, {log}", message);
         Assert.Equal($"redo with: latent {string.Join(' ', args)} --resume", redo);
-        AssertEntries(outDir, "none", "checkpoint-none.bin");
+        AssertEntries(outDir, "none", "checkpoint-none.bin", RunLog.FolderName);
 
         var (code, error) = CliRunner.Run([.. args, "--resume"]);
         Assert.True(code == 0, error);
@@ -123,10 +124,10 @@ public sealed class PhaseInterruptTests : IDisposable
         var outDir = Path.Combine(dir, "lm");
         string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "128", "--min-count", "1", "--test-fraction", "0.4", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
-        var kept = new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt" }.Select(f => Path.Combine(outDir, f));
+        var kept = new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt", RunLog.FolderName }.Select(f => Path.Combine(outDir, f));
         Assert.Equal($"interrupted during the perplexity evaluation; skipped metrics.json, curve.csv, perplexity.png and the report; kept {string.Join(", ", kept)}", message);
         Assert.Equal($"redo with: latent lm eval --corpus {corpus} --model {outDir} --out {outDir}", redo);
-        AssertEntries(outDir, "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt");
+        AssertEntries(outDir, "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt", RunLog.FolderName);
     }
 
     [Fact]
