@@ -67,7 +67,7 @@ internal sealed class CliChild : IDisposable
     }
 
     /// <summary>Waits for the end and returns the exit code with everything printed on standard output and standard error.</summary>
-    public (int Code, string Output, string Error) Finish(int seconds = 120)
+    public (int Code, string Output, string Error) Finish(int seconds = 300)
     {
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(seconds)), $"latent did not finish within {seconds} s");
         process.WaitForExit();

@@ -79,10 +79,10 @@ public sealed class PhaseInterruptTests : IDisposable
     [Fact]
     public void MlpStopsDuringTheTestEvaluationAndItsResumeCommandFinishesWithoutTraining()
     {
-        // 50,000 test examples through two 512-wide layers; 60 training examples make the one epoch instant.
+        // 50,000 test examples through two 1024-wide layers (seconds); 60 training examples make the one epoch instant.
         var data = TinyDataFiles.NpzVectors(dir, trainCount: 60, testCount: 50_000);
         var outDir = Path.Combine(dir, "mlp");
-        string[] args = ["mlp", "--data", data, "--epochs", "1", "--hidden", "512,512", "--out", outDir];
+        string[] args = ["mlp", "--data", data, "--epochs", "1", "--hidden", "1024,1024", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
         var files = new[] { "checkpoint.bin", "curve.csv", "curve.png", "model", RunLog.FolderName };
         Assert.Equal($"interrupted during the test evaluation; skipped metrics.json; kept {string.Join(", ", files.Select(f => Path.Combine(outDir, f)))}", message);
@@ -99,9 +99,10 @@ public sealed class PhaseInterruptTests : IDisposable
     [Fact]
     public void NoisyTrainStopsDuringTheTestEvaluationOfItsFirstModelAndItsResumeCommandFinishes()
     {
-        var data = TinyDataFiles.NpzVectors(dir, trainCount: 60, testCount: 50_000);
+        // 50,000 test examples of 50 features through 2048 hidden units (seconds); 60 training examples make the one epoch instant.
+        var data = TinyDataFiles.NpzVectors(dir, trainCount: 60, testCount: 50_000, features: 50);
         var outDir = Path.Combine(dir, "noisy");
-        string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "1", "--hidden", "512", "--out", outDir];
+        string[] args = ["noisy", "train", "--data", data, "--q", "none", "softmax", "--epochs", "1", "--hidden", "2048", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args, marker: "evaluating none on ");
         var (model, checkpoint, log) = (Path.Combine(outDir, "none"), Path.Combine(outDir, "checkpoint-none.bin"), Path.Combine(outDir, RunLog.FolderName, "none"));
         Assert.Equal($"interrupted during the test evaluation; skipped the remaining noise models, the figures and metrics.json; kept {model}, {checkpoint}, {log}", message);
@@ -116,13 +117,13 @@ public sealed class PhaseInterruptTests : IDisposable
     [Fact]
     public void LmTrainStopsDuringTheTestEvaluationAndNamesLmEval()
     {
-        // 45,000 tokens of 500 words: the 40% test share is 16 chunks of 32 × 35 tokens through a 128-wide LSTM, each far longer than
-        // the signal takes; the 20% training share is one short epoch.
+        // 150,000 tokens of 500 words: the 45% test share is 60 chunks of 32 × 35 tokens through a 128-wide LSTM, read twice (perplexity,
+        // accuracy), seconds in all; the 10% training share is one short epoch.
         var corpus = Path.Combine(dir, "corpus.txt");
         var random = new Random(7);
-        File.WriteAllLines(corpus, Enumerable.Range(0, 3_000).Select(_ => string.Join(' ', Enumerable.Range(0, 15).Select(_ => $"w{random.Next(500)}"))));
+        File.WriteAllLines(corpus, Enumerable.Range(0, 10_000).Select(_ => string.Join(' ', Enumerable.Range(0, 15).Select(_ => $"w{random.Next(500)}"))));
         var outDir = Path.Combine(dir, "lm");
-        string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "128", "--min-count", "1", "--test-fraction", "0.4", "--out", outDir];
+        string[] args = ["lm", "train", "--corpus", corpus, "--epochs", "1", "--size", "128", "--min-count", "1", "--test-fraction", "0.45", "--out", outDir];
         var (message, redo) = InterruptEvaluation(args);
         var kept = new[] { "config.json", "model.safetensors", "vocabulary.txt", "checkpoint.pt", RunLog.FolderName }.Select(f => Path.Combine(outDir, f));
         Assert.Equal($"interrupted during the perplexity evaluation; skipped metrics.json, curve.csv, perplexity.png and the report; kept {string.Join(", ", kept)}", message);
