@@ -86,6 +86,9 @@ public static class VaeTraining
         return means;
     }
 
+    /// <summary>Decoded features per chunk of the IWAE estimate (at most 32,768 rows): a chunk is where Ctrl-C is noticed, so it stays well under a second.</summary>
+    public const int IwaeChunkFeatures = 4 << 20;
+
     /// <summary>
     /// The IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>, with its standard
     /// error over the examples and the estimate from the first k/10 of the same draws, a few examples at a time so memory stays bounded;
@@ -102,7 +105,7 @@ public static class VaeTraining
         {
             using var scope = NewDisposeScope();
             var x = images.narrow(0, start, Math.Min(perBatch, count - start));
-            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator, stop: stop);
+            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator, Math.Clamp(IwaeChunkFeatures / model.InputSize, 1, 32768), stop);
             var values = all.to(ScalarType.Float64);
             sum += values.sum().item<double>();
             sumOfSquares += values.square().sum().item<double>();
