@@ -52,7 +52,7 @@ public sealed class VaeEpochWorkload : IWorkload
             // The Latent side runs through the Trainer; every BlockSize of its steps, the progress callback runs the same
             // number of hand-written steps, whose time is then subtracted, so both sides share whatever load the machine has.
             var clock = FaultClock.StartNew();
-            var curve = VaeTraining.Fit(latentModel, new ElboObjective(), trainData, OptimizerSettings.Adam(1e-3),
+            var curve = VaeTraining.Fit(latentModel, _ => new ElboObjective(), trainData, OptimizerSettings.Adam(1e-3),
                 new TrainerOptions { Epochs = 1, BatchSize = BatchSize, Seed = 100 + round },
                 progress: p => { if (p.Step % BlockSize == 0) baselineSide.Steps(BlockSize); });
             clock.Stop();
