@@ -71,7 +71,7 @@ public sealed class BusyMachineWorkload : IWorkload
         var data = new BinarizedImages(images, Binarization.None, seed: 1);
         RunSeed.Apply(1);
         var model = VariationalAutoencoder.Create(VaeOptions.Default with { Decoder = DecoderKind.Bernoulli }, (int)images.shape[1]);
-        return () => VaeTraining.Fit(model, new ElboObjective(), data, OptimizerSettings.Adam(1e-3), new TrainerOptions { Epochs = 1, BatchSize = 128, Seed = 1 });
+        return () => VaeTraining.Fit(model, _ => new ElboObjective(), data, OptimizerSettings.Adam(1e-3), new TrainerOptions { Epochs = 1, BatchSize = 128, Seed = 1 });
     }
 
     /// <summary>Ten Adam steps of a q-diagonal SVGP on MNIST (M = 300, L = 10, batch 500, Matérn-5/2 + White ARD, RobustMax).</summary>
