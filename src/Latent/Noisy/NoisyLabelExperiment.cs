@@ -59,6 +59,8 @@ public sealed class NoisyLabelExperiment
         Action<TrainingProgress>? onProgress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
+        if (model is NoiseModel.Softmax or NoiseModel.Project && options.Initialization == TransitionInitialization.Estimated && options.FrozenEpochs < 1)
+            throw new LatentException("a Q initialised from the estimated T needs at least one frozen epoch to estimate it from (or start Q at the identity)");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
         torch.manual_seed(options.Seed);
         Tensor? fixedTransition = model switch
@@ -78,7 +80,7 @@ public sealed class NoisyLabelExperiment
         return network;
     }
 
-    /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
+    /// <summary>The estimate of T behind forward correction: train the uncorrected classifier briefly, then compare its predictions with the noisy labels (see <see cref="TransitionEstimator"/>).</summary>
     public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -89,11 +91,19 @@ public sealed class NoisyLabelExperiment
     {
         using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null, Device);
         Train(network, options, "adam", split.WithoutValidation(), [], null, null, TrainerOptionsFor(options, options.EstimationEpochs));
+        return EstimateTransition(network, split, classes);
+    }
+
+    /// <summary>T estimated from <paramref name="network"/>'s clean predictions argmax f(x) on the training part of <paramref name="split"/> against its noisy labels (see <see cref="TransitionEstimator"/>).</summary>
+    private static Tensor EstimateTransition(NoisyLabelClassifier network, NoisySplit split, int classes)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        bool training = network.training;
         network.eval();
-        var probabilities = Predict(network, split.TrainImages, inputs => network.forward(inputs).exp());
-        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
+        var predicted = Predict(network, split.TrainImages, inputs => network.Logits(inputs).argmax(1));
+        network.train(training);
+        return TransitionEstimator.Estimate(split.TrainLabels, predicted, classes).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -153,6 +163,12 @@ public sealed class NoisyLabelExperiment
             {
                 epoch = index + 1;
                 learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
+                if (learnQ && epoch == options.FrozenEpochs + 1 && options.Initialization == TransitionInitialization.Estimated)
+                {
+                    using var estimate = EstimateTransition(network, split, classes);
+                    network.Noise!.Assign(estimate);
+                    transitionAverage?.Reset();
+                }
                 probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? resumedProbe ?? new ProjectionProbeAccumulator() : null;
                 resumedProbe = null;
                 clock.Restart();
