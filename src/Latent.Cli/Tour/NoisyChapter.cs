@@ -76,9 +76,9 @@ public sealed class NoisyChapter : ITourChapter
         foreach (var path in new[] { NoisyFigures.WriteCsv(context.PathFor("noisy-3-classes.csv"), runs), transitions }) context.Ui.Wrote(path);
         report.Paragraph($"Does the learned Q find T? Digits 0, 1 and 2 only (the first {options.Examples} training images of them), labels corrupted by `{noise}` " +
             $"(each digit keeps its label with probability 0.7, else takes the next one), {options.Epochs} epochs. The learned Q is held at its start for " +
-            $"{options.FrozenEpochs} epoch(s) and then set to T estimated from the classifier's own predictions so far: for each clean class the classifier assigns, " +
-            "the mean of its predicted noisy-label distribution (Goldberger and Ben-Reuven 2017 start their noise layer from such an estimate; Patrini et al. 2017 read T " +
-            "off single anchor examples instead). Started at the identity, Q stays there: in its frozen epoch the classifier learns the noisy labels, and " +
+            $"{options.FrozenEpochs} epoch(s) and then set to T estimated from the classifier's own predictions so far: for each clean class the classifier predicts, " +
+            "the share of each noisy label among the training images it assigns to that class (the confusion matrix Goldberger and Ben-Reuven 2017 start their noise " +
+            "layer from; Patrini et al. 2017 read T off single anchor examples instead). Started at the identity, Q stays there: in its frozen epoch the classifier learns the noisy labels, and " +
             "Q = I with a classifier that predicts the noise already maximises the noisy-label likelihood, so nothing pulls Q towards T. Forward correction keeps the estimate, made by a separate uncorrected run, fixed.");
         report.Image(transitions, "Three classes: true T, the realised noise and each model's Q; columns are the true label, rows the noisy label.");
         report.Table(["model", "selected epoch", "clean accuracy", "max|Q − T|"], runs.Select(r => (IReadOnlyList<string>)
