@@ -29,7 +29,7 @@ public sealed class NoisyCommand : ICliCommand
         var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.05 under SGD, 0.02 under Adam)");
         var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held at its initial value", minimum: 0);
         var qInit = CliOptions.Choice("--q-init", TransitionInitializations.NameOf(d.Initialization), "where a learned Q starts when the frozen epochs end: estimated (T estimated from the classifier's predictions so far) or identity", TransitionInitializations.Registry);
-        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose confident predictions estimate T for --q forward");
+        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose predictions, compared with the noisy labels, estimate T for --q forward");
         var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
         var resume = CommonOptions.Resume("continue a stopped run: each noise model from its checkpoint in --out (models without one start afresh)");

@@ -133,7 +133,7 @@ public sealed class NoisyLabelExperiment
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
     /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
-    /// state beside what the trainer keeps. Returns the 1-based epoch whose state the network holds.
+    /// state, and whether Q was set from the estimated T, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds.
     /// </summary>
     private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
         Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions)
@@ -153,6 +153,7 @@ public sealed class NoisyLabelExperiment
         var bestLoss = double.PositiveInfinity;
         Dictionary<string, Tensor>? bestState = null;
         bool learnQ = false;
+        bool estimatedQ = false;
         ProjectionProbeAccumulator? probe = null, resumedProbe = null;
         var clock = new Stopwatch();
         double resumedSeconds = 0;
@@ -163,8 +164,9 @@ public sealed class NoisyLabelExperiment
             {
                 epoch = index + 1;
                 learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
-                if (learnQ && epoch == options.FrozenEpochs + 1 && options.Initialization == TransitionInitialization.Estimated)
+                if (learnQ && !estimatedQ && options.Initialization == TransitionInitialization.Estimated)
                 {
+                    estimatedQ = true;
                     using var estimate = EstimateTransition(network, split, classes);
                     network.Noise!.Assign(estimate);
                     transitionAverage?.Reset();
@@ -184,6 +186,7 @@ public sealed class NoisyLabelExperiment
                 writer.Write(bestEpoch);
                 writer.Write(bestLoss);
                 WriteState(writer, bestState);
+                writer.Write(estimatedQ);
             },
             LoadState = reader =>
             {
@@ -197,6 +200,7 @@ public sealed class NoisyLabelExperiment
                 bestEpoch = reader.ReadInt32();
                 bestLoss = reader.ReadDouble();
                 bestState = ReadState(reader, network);
+                estimatedQ = reader.ReadBoolean();
             },
             AfterStep = () =>
             {
