@@ -9,7 +9,7 @@ public sealed record NoisyRun(string Name, NoisyTrainingResult Result, NoisyMetr
 /// <summary>
 /// What a run that trained several noise models reports in metrics.json: for each model &lt;name&gt;_test_accuracy and
 /// &lt;name&gt;_transition_max_abs_error, then the flat metrics (test_accuracy, test_nlpd, test_ece, transition_max_abs_error) of the
-/// recommended model, named in the string entry recommended_model.
+/// recommended model (with stopped_early_at_epoch when early stopping ended it), named in the string entry recommended_model.
 /// </summary>
 /// <param name="Numbers">The numeric entries.</param>
 /// <param name="Recommended">The recommended model's name.</param>
@@ -40,7 +40,8 @@ public sealed record NoisyComparison(IReadOnlyDictionary<string, double> Numbers
             numbers[$"{run.Name}_test_accuracy"] = run.Metrics.Clean.Accuracy;
             if (run.Metrics.TransitionMaxAbsError is { } error) numbers[$"{run.Name}_transition_max_abs_error"] = error;
         }
-        foreach (var (key, value) in recommended.Metrics.ToDictionary()) numbers[key] = value;
+        var flat = recommended.Metrics.ToDictionary();
+        foreach (var (key, value) in recommended.Result.EarlyStop?.AddTo(flat) ?? flat) numbers[key] = value;
         return new NoisyComparison(numbers, recommended.Name);
     }
 }
