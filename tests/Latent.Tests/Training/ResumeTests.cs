@@ -112,13 +112,15 @@ public sealed class ResumeTests : TorchTest, IDisposable
 
     [Theory]
     [InlineData(NoiseModel.Softmax, 14, null)]
+    [InlineData(NoiseModel.Softmax, 8, 0.9)]
     [InlineData(NoiseModel.Project, 20, 0.9)]
     [InlineData(NoiseModel.Forward, 12, 0.9)]
     public void NoisyInterruptedResumesWithQItsOptimizerAndTheBestEpochToTheSameModelAndRecords(NoiseModel noiseModel, long stopAfter, double? average)
     {
         using var data = NoisyClassifierTests.Separable(3, images: false);
         // 4 epochs of 6 steps (135 training examples after the validation split, batches of 25) instead of the defaults; Adam on the
-        // projected Q so its probe runs too. Step 12 ends epoch 2 (the epoch-end checkpoint), steps 14 and 20 lie inside one. At this
+        // projected Q so its probe runs too. Step 12 ends epoch 2 (the epoch-end checkpoint), steps 14 and 20 lie inside one, and step 8 inside
+        // epoch 2, whose start set Q from the estimated T (the resumed run must not estimate it again). At this
         // learning rate the noisy validation loss is lowest in epoch 2 or 3, so the best epoch's state must come back from the checkpoint.
         var options = NoisyTrainingOptions.Default with
         {
