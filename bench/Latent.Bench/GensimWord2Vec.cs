@@ -77,7 +77,7 @@ internal sealed class GensimWord2Vec
             File.WriteAllText(script, Script);
             var output = Path.Combine(directory.FullName, "vectors");
             string[] arguments = [script, corpus, output, .. new object[] { settings.Dimensions, settings.Window, settings.MinCount, settings.Negative, settings.Sample,
-                settings.StartingAlpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.MaxSentenceLength }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
+                settings.Alpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.MaxSentenceLength }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
             var (code, text) = RunProcess(python, arguments);
             if (code != 0) throw new LatentException($"gensim failed (exit {code}): {text.Trim().Split('\n')[^1]}");
             double seconds = double.Parse(text.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);

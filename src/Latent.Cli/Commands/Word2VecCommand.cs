@@ -5,11 +5,11 @@ using Latent.Text;
 
 namespace Latent.Cli.Commands;
 
-/// <summary>`latent word2vec train|similar|analogy`: skip-gram vectors on the embedded Brown corpus (or --corpus) and queries on saved vectors.</summary>
+/// <summary>`latent word2vec train|similar|analogy`: skip-gram or CBOW vectors on the embedded Brown corpus (or --corpus) and queries on saved vectors.</summary>
 public sealed class Word2VecCommand : ICliCommand
 {
     /// <inheritdoc />
-    public Command Build(ConsoleUi ui) => new("word2vec", "Skip-gram word2vec with negative sampling (word2vec.c defaults), and nearest-neighbour / analogy queries.")
+    public Command Build(ConsoleUi ui) => new("word2vec", "word2vec: skip-gram or CBOW with negative sampling or hierarchical softmax (word2vec.c defaults), and nearest-neighbour / analogy queries.")
     {
         BuildTrain(ui),
         Query(ui, "similar", "List the nearest neighbours (cosine) of words.", 10, new("words") { Description = "words to look up", Arity = ArgumentArity.OneOrMore },
@@ -26,24 +26,29 @@ public sealed class Word2VecCommand : ICliCommand
         var dimensions = CliOptions.Int("--dim", d.Dimensions, "vector size");
         var window = CliOptions.Int("--window", d.Window, "maximum context distance");
         var minCount = CliOptions.Int("--min-count", d.MinCount, "drop words seen fewer times");
-        var negative = CliOptions.Int("--negative", d.Negative, "negative samples per pair");
+        var model = CliOptions.Choice("--model", d.Model, "skipgram: each context word predicts the centre word; cbow: the mean of the context words does", Word2VecOptions.Models);
+        var loss = CliOptions.Choice("--loss", d.Loss, "negative sampling, or hierarchical softmax along the word's Huffman path", Word2VecOptions.Losses);
+        var cbowMean = CliOptions.Choice("--cbow-mean", d.CbowMean ? "1" : "0", "CBOW: 1 averages the context vectors, 0 sums them", "1", "0");
+        var maxVocab = CliOptions.OptionalCount<int>("--max-vocab", "keep only the N most frequent words (default: no limit)");
+        var negative = CliOptions.Int("--negative", d.Negative, "noise words per prediction (negative sampling)");
         var epochs = CliOptions.Int("--epochs", d.Epochs, "passes over the corpus");
         var threads = CliOptions.Int("--threads", d.Threads, "worker threads (lock-free Hogwild updates)");
         var sample = CliOptions.PositiveDouble("--sample", d.Sample, "frequent-word subsampling threshold");
-        var alpha = CliOptions.PositiveDouble("--alpha", d.StartingAlpha, "starting learning rate (decays linearly to alpha·1e-4)");
+        var alpha = CliOptions.OptionalPositiveDouble("--alpha", FormattableString.Invariant($"starting learning rate, decaying linearly to alpha·1e-4 (default {Word2VecOptions.CbowAlpha} for cbow, {Word2VecOptions.SkipGramAlpha} for skipgram)"));
         var resume = CommonOptions.Resume("continue a stopped run from the checkpoint in --out (written after every epoch)");
-        var command = new Command("train", "Train skip-gram vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats)")
-            { corpus, keepCase, dimensions, window, minCount, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out };
+        var command = new Command("train", "Train word vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats)")
+            { corpus, keepCase, model, loss, cbowMean, dimensions, window, minCount, maxVocab, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out };
         command.SetAction(result =>
         {
             var tokens = CorpusTokens.Load(result.GetValue(corpus));
-            var options = d with { Lowercase = !result.GetValue(keepCase), Dimensions = result.GetValue(dimensions), Window = result.GetValue(window), MinCount = result.GetValue(minCount),
+            var options = d with { Model = result.GetValue(model)!, Loss = result.GetValue(loss)!, CbowMean = result.GetValue(cbowMean) == "1", MaxVocab = result.GetValue(maxVocab),
+                Lowercase = !result.GetValue(keepCase), Dimensions = result.GetValue(dimensions), Window = result.GetValue(window), MinCount = result.GetValue(minCount),
                 Negative = result.GetValue(negative), Epochs = result.GetValue(epochs), Threads = result.GetValue(threads), Sample = result.GetValue(sample), StartingAlpha = result.GetValue(alpha), Seed = result.GetValue(common.Seed) };
             var outDir = common.ResolveOut(result, "word2vec");
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
-            var model = ui.Progress(progress => { var bar = progress.AddTask($"skip-gram on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop); });
-            ui.Info($"vocabulary {model.Vocabulary.Count:N0} words, {model.WordsPerSecond:N0} words/s; nearest to '{model.Vocabulary.Words[0]}': {string.Join(", ", model.Similar(model.Vocabulary.Words[0], 5).Select(n => n.Word))}");
-            foreach (var path in model.Save(outDir).Append(checkpoint)) ui.Wrote(path);
+            var trained = ui.Progress(progress => { var bar = progress.AddTask($"{options.Model} with {options.Loss} loss on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop); });
+            ui.Info($"vocabulary {trained.Vocabulary.Count:N0} words, {trained.WordsPerSecond:N0} words/s; nearest to '{trained.Vocabulary.Words[0]}': {string.Join(", ", trained.Similar(trained.Vocabulary.Words[0], 5).Select(n => n.Word))}");
+            foreach (var path in trained.Save(outDir).Append(checkpoint)) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;
