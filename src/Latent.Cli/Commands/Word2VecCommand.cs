@@ -5,13 +5,14 @@ using Latent.Text;
 
 namespace Latent.Cli.Commands;
 
-/// <summary>`latent word2vec train|similar|analogy`: skip-gram or CBOW vectors on the embedded Brown corpus (or --corpus) and queries on saved vectors.</summary>
+/// <summary>`latent word2vec train|evaluate|similar|analogy`: skip-gram or CBOW vectors on the embedded Brown corpus (or --corpus) and queries on saved vectors.</summary>
 public sealed class Word2VecCommand : ICliCommand
 {
     /// <inheritdoc />
     public Command Build(ConsoleUi ui) => new("word2vec", "word2vec: skip-gram or CBOW with negative sampling or hierarchical softmax (word2vec.c defaults), and nearest-neighbour / analogy queries.")
     {
         BuildTrain(ui),
+        BuildEvaluate(ui),
         Query(ui, "similar", "List the nearest neighbours (cosine) of words.", 10, new("words") { Description = "words to look up", Arity = ArgumentArity.OneOrMore },
             (vectors, words, k) => words.Select(w => (w, vectors.MostSimilar(w, k)))),
         Query(ui, "analogy", "Solve a : b :: c : ? (the words nearest to b − a + c).", 5, new("a b c") { Description = "solve a : b :: c : ? (3CosAdd)", Arity = new ArgumentArity(3, 3) },
@@ -49,6 +50,37 @@ public sealed class Word2VecCommand : ICliCommand
             var trained = ui.Progress(progress => { var bar = progress.AddTask($"{options.Model} with {options.Loss} loss on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop); });
             ui.Info($"vocabulary {trained.Vocabulary.Count:N0} words, {trained.WordsPerSecond:N0} words/s; nearest to '{trained.Vocabulary.Words[0]}': {string.Join(", ", trained.Similar(trained.Vocabulary.Words[0], 5).Select(n => n.Word))}");
             foreach (var path in trained.Save(outDir).Append(checkpoint)) ui.Wrote(path);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command BuildEvaluate(ConsoleUi ui)
+    {
+        var model = new Option<string>("--model") { Description = "a folder written by 'latent word2vec train', or a word2vec vector file (.bin: binary, otherwise text)", Required = true };
+        var pairs = new Option<string?>("--pairs") { Description = "word-pair file, lines 'word1<TAB>word2<TAB>score' (WordSim-353 style): Spearman and Pearson correlation with the cosines" };
+        var analogies = new Option<string?>("--analogies") { Description = "analogy file in questions-words format (': section' headers, 'a b c d' lines): 3CosAdd accuracy per section" };
+        var command = new Command("evaluate", FormattableString.Invariant($"Score vectors as gensim's evaluate_word_pairs and evaluate_word_analogies do (case-insensitive, the first {WordVectorEvaluation.RestrictVocabulary:N0} words; questions with an unknown word skipped and counted)"))
+            { model, pairs, analogies };
+        command.SetAction(result =>
+        {
+            var (pairsFile, analogiesFile) = (result.GetValue(pairs), result.GetValue(analogies));
+            if (pairsFile is null && analogiesFile is null) throw new LatentException("give --pairs FILE, --analogies FILE or both");
+            var vectors = WordVectors.Read(result.GetValue(model)!);
+            if (pairsFile is not null)
+            {
+                var score = vectors.EvaluateWordPairs(pairsFile);
+                ui.Info(string.Create(CultureInfo.InvariantCulture,
+                    $"{pairsFile}: spearman {score.Spearman:0.000}, pearson {score.Pearson:0.000}, {score.Pairs} pairs scored, {score.OutOfVocabulary} with an unknown word ({score.OutOfVocabularyShare:0.0%})"));
+            }
+            if (analogiesFile is not null)
+            {
+                var score = vectors.EvaluateWordAnalogies(analogiesFile);
+                var lines = score.Sections.Select(s => string.Create(CultureInfo.InvariantCulture, $"  {s.Name,-30} {s.Accuracy:0.000} ({s.Correct}/{s.Answered})"))
+                    .Prepend($"{analogiesFile}:")
+                    .Append(string.Create(CultureInfo.InvariantCulture, $"  {"total",-30} {score.Accuracy:0.000} ({score.Correct}/{score.Answered}); {score.OutOfVocabulary} questions with an unknown word skipped"));
+                ui.Info(string.Join('\n', lines));
+            }
             return ExitCodes.Success;
         });
         return command;

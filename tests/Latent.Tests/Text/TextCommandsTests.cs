@@ -76,6 +76,23 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Word2VecEvaluateScoresPairsAndAnalogiesOfAVectorFileAndRefusesBadInput()
+    {
+        var vectors = Path.Combine(directory, "vectors.txt");
+        WordVectorEvaluationTests.Vectors().Save(vectors, WordVectorFormat.Text);
+        var pairs = WordVectorEvaluationTests.Write(directory, "pairs.tsv", WordVectorEvaluationTests.Pairs);
+        var questions = WordVectorEvaluationTests.Write(directory, "questions.txt", WordVectorEvaluationTests.Analogies);
+        var (code, error) = CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", pairs, "--analogies", questions);
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", pairs).Code);
+        OneLineError(1, "--pairs", CliRunner.Run("word2vec", "evaluate", "--model", vectors));
+        var bad = WordVectorEvaluationTests.Write(directory, "bad.tsv", "man woman 1\n");
+        OneLineError(1, $"{bad}:1:", CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", bad));
+        var wrongSize = WordVectorEvaluationTests.Write(directory, "wrong.txt", "2 3\nman 1 0 0\nwoman 0 1\n");
+        OneLineError(1, $"{wrongSize}: line 3 has 2 values, expected 3", CliRunner.Run("word2vec", "evaluate", "--model", wrongSize, "--pairs", pairs));
+    }
+
+    [Fact]
     public void LmTrainUntiedWithAClipNormSavesBothAndItsOwnProjection()
     {
         var outDir = Path.Combine(directory, "lm-untied");
