@@ -102,8 +102,9 @@ internal readonly struct SkipGramContext : IContextStep
 }
 
 /// <summary>
-/// CBOW: the mean (or, with <paramref name="mean"/> false, the sum) of the context words' input rows predicts the centre word; the
-/// hidden vector's whole step is added to every context row, as word2vec.c and gensim do in both cases.
+/// CBOW: the mean (or, with <paramref name="mean"/> false, the sum) of the context words' input rows predicts the centre word. As in
+/// gensim (word2vec.c knows the mean only), the mean's whole step is added to every context row, and the sum's step divided by the
+/// number of context words.
 /// </summary>
 internal readonly struct CbowContext(bool mean) : IContextStep
 {
@@ -114,6 +115,11 @@ internal readonly struct CbowContext(bool mean) : IContextStep
         if (!Hidden(input, stride, sentence, position, from, to, hidden)) return;
         Array.Clear(gradient, 0, stride);
         output.Step(hidden, 0, sentence[position], rate, gradient, ref random);
+        if (!mean)
+        {
+            float share = 1f / (to - from);
+            for (int i = 0; i < stride; i++) gradient[i] *= share;
+        }
         for (int c = from; c <= to; c++)
             if (c != position) VectorMath.Axpy(1f, gradient, 0, input, sentence[c] * stride, stride);
     }
