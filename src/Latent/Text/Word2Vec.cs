@@ -37,13 +37,19 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     private HuffmanTree? tree;
     private WordVectors? vectors;
 
-    /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here; a learning rate left to the model is fixed to its default).</summary>
     public Word2Vec(Word2VecOptions options)
-        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(Resolve(options), Json)!, options.Seed))
+    {
+        Options = Resolve(options);
+        Stride = VectorMath.PaddedStride(options.Dimensions);
+    }
+
+    /// <summary><paramref name="options"/>, validated, with the starting learning rate in effect written out (so config.json records it).</summary>
+    private static Word2VecOptions Resolve(Word2VecOptions options)
     {
         options.Validate();
-        Options = options;
-        Stride = VectorMath.PaddedStride(options.Dimensions);
+        return options with { StartingAlpha = options.Alpha };
     }
 
     /// <summary>Word2vec trains on the CPU's threads (Hogwild), outside libtorch.</summary>
