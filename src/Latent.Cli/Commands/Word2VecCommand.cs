@@ -38,7 +38,7 @@ public sealed class Word2VecCommand : ICliCommand
         var alpha = CliOptions.OptionalPositiveDouble("--alpha", FormattableString.Invariant($"starting learning rate, decaying linearly to alpha·1e-4 (default {Word2VecOptions.CbowAlpha} for cbow, {Word2VecOptions.SkipGramAlpha} for skipgram)"));
         var resume = CommonOptions.Resume("continue a stopped run from the checkpoint in --out (written after every epoch)");
         var command = new Command("train", "Train word vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats)")
-            { corpus, keepCase, model, loss, cbowMean, dimensions, window, minCount, maxVocab, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out };
+            { corpus, keepCase, model, loss, cbowMean, dimensions, window, minCount, maxVocab, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out, common.NoTensorBoard };
         command.SetAction(result =>
         {
             var tokens = CorpusTokens.Load(result.GetValue(corpus));
@@ -47,9 +47,10 @@ public sealed class Word2VecCommand : ICliCommand
                 Negative = result.GetValue(negative), Epochs = result.GetValue(epochs), Threads = result.GetValue(threads), Sample = result.GetValue(sample), StartingAlpha = result.GetValue(alpha), Seed = result.GetValue(common.Seed) };
             var outDir = common.ResolveOut(result, "word2vec");
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
-            var trained = ui.Progress(progress => { var bar = progress.AddTask($"{options.Model} with {options.Loss} loss on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop); });
+            var log = common.OpenRunLog(result, outDir);
+            var trained = ui.Progress(progress => { var bar = progress.AddTask($"{options.Model} with {options.Loss} loss on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop, log); });
             ui.Info($"vocabulary {trained.Vocabulary.Count:N0} words, {trained.WordsPerSecond:N0} words/s; nearest to '{trained.Vocabulary.Words[0]}': {string.Join(", ", trained.Similar(trained.Vocabulary.Words[0], 5).Select(n => n.Word))}");
-            foreach (var path in trained.Save(outDir).Append(checkpoint)) ui.Wrote(path);
+            foreach (var path in trained.Save(outDir).Append(checkpoint).Concat(log is null ? [] : [log.Directory])) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

@@ -65,9 +65,10 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     /// minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives each step (loss = −ELBO/N).
     /// With <paramref name="checkpointPath"/> a checkpoint is written every <see cref="SvgpClassifierOptions.CheckpointEvery"/> steps, at
     /// the end and when <paramref name="stop"/> interrupts the fit (<see cref="TrainingInterruptedException"/>); <paramref name="resume"/>
-    /// continues from it to the same model as an uninterrupted fit.
+    /// continues from it to the same model as an uninterrupted fit. <paramref name="log"/> receives the ELBO per example and the loss −ELBO/N
+    /// every <see cref="RunLog.EverySteps"/> steps.
     /// </summary>
-    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         using var labels = data.Train.RequireLabels("the SVGP classifier").to(Device);
         if (data.ClassCount < 2) throw new LatentException($"{data.Source}: the SVGP classifier needs at least two classes, the data has {data.ClassCount}");
@@ -76,7 +77,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         if (model is null)
         {
             Data = DataDescription.Of(data, classes: true);
-            InitialLengthscale = MedianDistance(x);
+            InitialLengthscale = MedianDistance(x, generator);
             using var z = InducingSpec.Parse(Options.Inducing).Choose(x, generator);
             model = Build(z, n, InitialLengthscale);
         }
@@ -85,7 +86,15 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         var batch = Math.Min(Options.BatchSize, n);
         var epochs = (int)Math.Ceiling((double)Options.Iterations * batch / n);
         var elbos = SvgpTraining.Train(model, x, labels, Options.Iterations, Options.BatchSize, Options.LearningRate, generator,
-            (step, elbo) => progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n)),
+            (step, elbo) =>
+            {
+                if (log is not null && (step + 1) % log.EverySteps == 0)
+                {
+                    log.Scalar("train/elbo", elbo / n, StepsTaken + step + 1);
+                    log.Scalar("train/loss", -elbo / n, StepsTaken + step + 1);
+                }
+                progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n));
+            },
             Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep, checkpointPath, resume, Options.CheckpointEvery, stop);
         StepsTaken += elbos.Count;
         Training = Training.Finished(data.Provenance.WithExamples(n));
@@ -233,8 +242,8 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         using (flat) return Deskew.Images(flat, (int)rows, (int)columns);
     }
 
-    /// <summary>The median pairwise Euclidean distance of up to 500 random rows (1 when all of them coincide).</summary>
-    private double MedianDistance(Tensor x)
+    /// <summary>The median pairwise Euclidean distance of up to 500 random rows drawn by <paramref name="generator"/> (1 when all of them coincide): the kernels' initial lengthscale.</summary>
+    internal static double MedianDistance(Tensor x, Generator generator)
     {
         using var scope = NewDisposeScope();
         var rows = randperm(x.shape[0], generator: generator, device: x.device).narrow(0, 0, Math.Min(MedianSampleSize, x.shape[0]));
