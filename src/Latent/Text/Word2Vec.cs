@@ -195,6 +195,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// </summary>
     public double HeldOutLoss(IEnumerable<string> tokens, ulong seed) => WithSteps(new HeldOut(this, Vocabulary.Encode(tokens), seed));
 
+    /// <summary>The held-out loss with the steps as type arguments: every position's full window, one generator for the noise words.</summary>
     private double HeldOutLoss<TContext, TOutput>(TContext context, TOutput output, int[] corpus, ulong seed)
         where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
@@ -230,6 +231,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         ? WithOutput(new CbowContext(Options.CbowMean), user)
         : WithOutput(new SkipGramContext(), user);
 
+    /// <summary>The second half of <see cref="WithSteps{TResult}"/>: the options' loss chooses the output step, one per thread over the shared weights.</summary>
     private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user) where TContext : struct, IContextStep
     {
         var (weights, stride) = (output, Stride);

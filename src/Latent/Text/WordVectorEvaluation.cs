@@ -168,6 +168,7 @@ public static class WordVectorEvaluation
         return known;
     }
 
+    /// <summary>How a word is looked up: trimmed and upper-cased, as gensim's case_insensitive does.</summary>
     private static string Key(string word) => word.Trim().ToUpperInvariant();
 
     /// <summary>unit(b) − unit(a) + unit(c), normalised.</summary>
@@ -210,6 +211,7 @@ public static class WordVectorEvaluation
         return predicted;
     }
 
+    /// <summary>a·b in float32 with SIMD, as gensim's BLAS scores candidates.</summary>
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = Vector<float>.Zero;
