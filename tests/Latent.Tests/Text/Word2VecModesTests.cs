@@ -112,6 +112,48 @@ public sealed class Word2VecModesTests : IDisposable
         Assert.True(actual < share * uninformed, $"held-out loss {actual} is not below {share} × an uninformed model's {uninformed}");
     }
 
+    [Theory]
+    [InlineData("negative", true)]
+    [InlineData("hierarchical", false)]
+    public void CbowHeldOutLossMatchesTheWindowAverageOrSumScoredByHand(string loss, bool mean)
+    {
+        var options = new Word2VecOptions { Model = "cbow", Loss = loss, CbowMean = mean, Dimensions = 6, Epochs = 1, MinCount = 1, Threads = 1, Window = 2 };
+        var model = new Word2Vec(options).Fit(TopicCorpus());
+        string[] text = ["cat", "dog", "zebra", "car", "pet", "road"];
+        int d = options.Dimensions;
+        var input = model.Vectors;
+        var output = model.OutputWeights;
+        // "zebra" is unknown and dropped first; then every position predicts its word from the up to 2 + 2 words around it.
+        var corpus = text.Where(model.Vocabulary.Contains).Select(model.Vocabulary.IndexOf).ToArray();
+        var random = new LinearCongruentialRandom(11);
+        double total = 0;
+        for (int p = 0; p < corpus.Length; p++)
+        {
+            var context = Enumerable.Range(p - 2, 5).Where(c => c >= 0 && c < corpus.Length && c != p).ToArray();
+            var h = new double[d];
+            foreach (int c in context)
+                for (int i = 0; i < d; i++) h[i] += input[model.Vocabulary.Words[corpus[c]]][i] / (mean ? context.Length : 1.0);
+            double Score(int row) => Enumerable.Range(0, d).Sum(i => h[i] * output[row * d + i]);
+            double LogSigmoid(double x) => -Math.Log(1 + Math.Exp(-x));
+            if (loss == "negative")
+            {
+                total -= LogSigmoid(Score(corpus[p]));
+                for (int k = 0; k < options.Negative; k++)
+                {
+                    int noise = model.NoiseDistribution.Sample(ref random);
+                    if (noise != corpus[p]) total -= LogSigmoid(-Score(noise));
+                }
+            }
+            else
+            {
+                var codes = model.Tree.Codes(corpus[p]).ToArray();
+                var points = model.Tree.Points(corpus[p]).ToArray();
+                for (int n = 0; n < codes.Length; n++) total -= LogSigmoid(codes[n] == 0 ? Score(points[n]) : -Score(points[n]));
+            }
+        }
+        Assert.Equal(total / corpus.Length, model.HeldOutLoss(text, 11), 5);
+    }
+
     [Fact]
     public void HierarchicalCbowSavesTheTreeWeightsUnderTheirRoleAndLoadsBack()
     {
