@@ -18,6 +18,7 @@ public static class CliApp
         new MlpCommand(),
         new VaeCommand(),
         new SvgpCommand(),
+        new GpCommand(),
         new NoisyCommand(),
         new Word2VecCommand(),
         new LmCommand(),
@@ -29,7 +30,7 @@ public static class CliApp
     /// <summary>Builds the root command (a plain command named <see cref="Name"/>: a RootCommand takes the executable's file name).</summary>
     public static Command BuildRoot(ConsoleUi ui)
     {
-        var root = new Command(Name, "Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, noisy labels, training dynamics, word2vec and language models).")
+        var root = new Command(Name, "Latent: probabilistic deep learning on .NET (VAEs, sparse variational GPs, GP regression, noisy labels, training dynamics, word2vec and language models).")
         {
             new HelpOption(),
             new VersionOption(),
@@ -57,6 +58,7 @@ public static class CliApp
         using var terminate = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
         try
         {
+            if (verbose) Console.Error.WriteLine(LatentRuntime.Describe());
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (TrainingInterruptedException e)

@@ -15,7 +15,7 @@ public sealed class CommonOptions
     public Option<string> Device { get; } = new("--device") { Description = $"compute device: {ComputeDevice.Spellings}", DefaultValueFactory = _ => ComputeDevice.Default };
 
     /// <summary>Show stack traces of unexpected errors.</summary>
-    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print stack traces of unexpected errors", Recursive = true };
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print the runtime line (threads, OpenMP waiting, allocator, and why) and stack traces of unexpected errors", Recursive = true };
 
     /// <summary>A fresh --resume option for a command that checkpoints into --out.</summary>
     public static Option<bool> Resume(string description = "continue a stopped run from the checkpoint in --out") => new("--resume") { Description = description };

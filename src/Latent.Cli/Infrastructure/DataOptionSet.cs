@@ -21,7 +21,7 @@ public sealed class DataOptionSet
     public Option<string> LabelColumn { get; } = new("--label-column") { Description = "CSV/TSV column holding the class label ('none': unlabelled)", DefaultValueFactory = _ => Defaults.LabelColumn };
 
     /// <summary>Standardise features by training statistics.</summary>
-    public Option<bool> Standardize { get; } = new("--standardize") { Description = "scale features to zero mean and unit variance by training-set statistics (saved with the model)" };
+    public Option<bool> Standardize { get; } = new("--standardize") { Description = "scale features (and real-valued targets) to zero mean and unit variance by training-set statistics (saved with the model)" };
 
     /// <summary>Creates the options; --test-fraction must lie below 1.</summary>
     public DataOptionSet()

@@ -6,15 +6,18 @@ namespace Latent.Data;
 
 /// <summary>
 /// Reads a CSV/TSV file with a header row (parsed by Sep; the delimiter is detected from the header, or tab for .tsv): one
-/// label column (integers or class names) and numeric feature columns → features [N, D].
+/// label column (integers or class names), or one or more real-valued target columns, and numeric feature columns → features [N, D].
 /// </summary>
 internal static class CsvDataReader
 {
     /// <summary>The <see cref="DataOptions.LabelColumn"/> value that reads every column as a feature.</summary>
     public const string NoLabels = "none";
 
-    /// <summary>Reads <paramref name="path"/>; the column named <paramref name="labelColumn"/> holds labels (absent or "none": unlabelled).</summary>
-    public static SourcePart Read(string path, string labelColumn)
+    /// <summary>
+    /// Reads <paramref name="path"/>; the column named <paramref name="labelColumn"/> holds labels (absent or "none": unlabelled), or,
+    /// when <paramref name="targetColumns"/> are given, those columns hold real-valued targets [N, L] and every other column is a feature.
+    /// </summary>
+    public static SourcePart Read(string path, string labelColumn, IReadOnlyList<string>? targetColumns = null, bool targetsOptional = false)
     {
         try
         {
@@ -29,10 +32,15 @@ internal static class CsvDataReader
             }).FromFile(path);
             var columns = reader.Header.ColNames;
             if (columns.Count == 0 || columns.Count == 1 && columns[0].Length == 0) throw new LatentException($"{path}: empty file (expected a header row and data rows)");
-            int labelIndex = string.Equals(labelColumn, NoLabels, StringComparison.OrdinalIgnoreCase) ? -1 : IndexOf(columns, labelColumn);
-            var featureColumns = Enumerable.Range(0, columns.Count).Where(i => i != labelIndex).ToArray();
-            if (featureColumns.Length == 0) throw new LatentException($"{path}: no feature columns besides the label column '{labelColumn}'");
+            if (targetsOptional && targetColumns is not null && !targetColumns.All(columns.Contains)) targetColumns = [];
+            var targetIndices = targetColumns?.Select(name => IndexOf(columns, name) is >= 0 and var index ? index
+                : throw new LatentException($"{path}: no target column '{name}' (the columns are: {string.Join(", ", columns)})")).ToArray() ?? [];
+            int labelIndex = targetColumns is not null || string.Equals(labelColumn, NoLabels, StringComparison.OrdinalIgnoreCase) ? -1 : IndexOf(columns, labelColumn);
+            var featureColumns = Enumerable.Range(0, columns.Count).Where(i => i != labelIndex && !targetIndices.Contains(i)).ToArray();
+            if (featureColumns.Length == 0)
+                throw new LatentException($"{path}: no feature columns besides the {(targetColumns is null ? $"label column '{labelColumn}'" : "target columns")}");
             var values = new List<float>();
+            var targets = new List<double>();
             var labels = new List<string>();
             int rowNumber = 0;
             foreach (var row in reader)
@@ -51,6 +59,14 @@ internal static class CsvDataReader
                     if (!float.IsFinite(value)) throw new LatentException($"{Where(column)}: '{cell}' is not a finite number");
                     values.Add(value);
                 }
+                foreach (var column in targetIndices)
+                {
+                    var cell = row[column].Span;
+                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var target))
+                        throw new LatentException($"{Where(column)}: target '{cell}' is not a number");
+                    if (!double.IsFinite(target)) throw new LatentException($"{Where(column)}: target '{cell}' is not a finite number");
+                    targets.Add(target);
+                }
                 if (labelIndex >= 0)
                 {
                     var label = row[labelIndex].ToString();
@@ -60,6 +76,8 @@ internal static class CsvDataReader
             }
             if (rowNumber == 0) throw new LatentException($"{path}: no data rows after the header");
             var features = tensor(values.ToArray(), new long[] { rowNumber, featureColumns.Length });
+            if (targetColumns is { Count: 0 }) return new SourcePart(features, null, null);
+            if (targetColumns is not null) return new SourcePart(features, null, null, tensor(targets.ToArray(), new long[] { rowNumber, targetIndices.Length }, ScalarType.Float64));
             if (labelIndex < 0) return new SourcePart(features, null, null);
             var integers = IntegerLabels(labels, i => $"{path}: row {i + 1}, column '{columns[labelIndex]}'");
             return integers is null ? new SourcePart(features, null, labels.ToArray()) : new SourcePart(features, integers, null);

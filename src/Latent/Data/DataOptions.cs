@@ -19,11 +19,23 @@ public sealed record DataOptions
     /// <summary>The CSV/TSV column holding the class label; "none" (or a missing column in unsupervised use) reads unlabelled data.</summary>
     public string LabelColumn { get; init; } = "label";
 
-    /// <summary>Standardise features by training-set mean and standard deviation (kept with the model).</summary>
+    /// <summary>
+    /// Read real-valued targets instead of class labels: the CSV/TSV columns of these names (several give targets [N, L]; every
+    /// other column is a feature), or the float y_train/y_test of an .npz (whose outputs these names then name). Null: class labels.
+    /// </summary>
+    public IReadOnlyList<string>? TargetColumns { get; init; }
+
+    /// <summary>Read the <see cref="TargetColumns"/> when the data has them and plain inputs when it has none (new inputs to predict at).</summary>
+    public bool TargetsOptional { get; init; }
+
+    /// <summary>Standardise features (and real-valued targets) by training-set mean and standard deviation (kept with the model).</summary>
     public bool Standardize { get; init; }
 
     /// <summary>Seed of the test-fraction split.</summary>
     public long Seed { get; init; }
+
+    /// <summary>The target column a regression command reads when none is named.</summary>
+    public const string DefaultTargetColumn = "y";
 
     /// <summary>Default share held out when a source has no test part and no <see cref="TestFraction"/> is given.</summary>
     public const double DefaultTestFraction = 0.2;

@@ -14,11 +14,13 @@ public static class DatasetLoader
         LatentRuntime.Initialize();
         var path = options.Path ?? DataPaths.Mnist();
         var source = options.Path ?? "embedded MNIST";
-        var (train, test) = ReadSource(path, options.LabelColumn);
+        if (options.TargetColumns is { Count: 0 }) throw new LatentException("no target column named (give at least one)");
+        if (options.TargetColumns is { } named && named.Distinct().Count() != named.Count) throw new LatentException($"target column named twice: {string.Join(", ", named)}");
+        var (train, test) = ReadSource(path, options);
         if (options.TestPath is { } testPath)
         {
             Dispose(test);
-            var (testTrain, testTest) = ReadSource(testPath, options.LabelColumn);
+            var (testTrain, testTest) = ReadSource(testPath, options);
             test = testTest ?? testTrain;
             if (testTest is not null) Dispose(testTrain);
         }
@@ -35,18 +37,28 @@ public static class DatasetLoader
         if (trainPart.Count == 0) throw new LatentException($"{path}: no training examples");
         var classCount = ClassCount(trainPart, testPart, path);
         var provenance = DataProvenance.FromPaths(source, options.TestPath is { } testFile ? [path, testFile] : [path]);
-        var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source, provenance: provenance);
+        var targetNames = options.TargetsOptional && trainPart.Targets is null ? null : TargetNames(trainPart, options.TargetColumns, path);
+        var dataset = new Dataset(trainPart, testPart, classNames?.Count ?? classCount, classNames, source, provenance: provenance, targetNames: targetNames);
         if (!options.Standardize) return dataset;
         using (dataset) return dataset.Standardized();
     }
 
+    /// <summary>The names of the target columns: the CSV's column names, or for an .npz the given names when they match its outputs (else y0, y1, …).</summary>
+    private static IReadOnlyList<string>? TargetNames(DataPart train, IReadOnlyList<string>? columns, string path)
+    {
+        if (columns is null) return null;
+        if (train.Targets is null) throw new LatentException($"{path}: no real-valued targets (an .npz needs a y_train member; a CSV/TSV the target column)");
+        var outputs = train.Targets.shape[1];
+        return columns.Count == outputs ? columns : null;
+    }
+
     /// <summary>The training part and, where the source has one, the test part, by the kind of <paramref name="path"/>.</summary>
-    private static (SourcePart Train, SourcePart? Test) ReadSource(string path, string labelColumn)
+    private static (SourcePart Train, SourcePart? Test) ReadSource(string path, DataOptions options)
     {
         (SourcePart Train, SourcePart? Test) parts;
         try
         {
-            parts = ReadParts(path, labelColumn);
+            parts = ReadParts(path, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,34 +74,51 @@ public static class DatasetLoader
         return (train, test);
     }
 
-    private static (SourcePart Train, SourcePart? Test) ReadParts(string path, string labelColumn)
+    private static (SourcePart Train, SourcePart? Test) ReadParts(string path, DataOptions options)
     {
+        var targets = options.TargetColumns is not null;
         if (Directory.Exists(path))
+        {
+            if (targets) throw new LatentException($"{path}: a folder of images has class labels, not real-valued targets (use a .csv/.tsv or an .npz)");
             return !HasIdxFiles(path) && ImageFolderReader.IsImageFolder(path) ? ImageFolderReader.Read(path) : ReadIdxFolder(path);
+        }
         if (!File.Exists(path)) throw new LatentException($"{path}: no such file or folder");
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension switch
         {
-            ".npz" => ReadNpz(path),
-            ".npy" => (Part(NpyReader.Read(path), null, path), null),
-            ".csv" or ".tsv" => (CsvDataReader.Read(path, labelColumn), null),
+            ".npz" => ReadNpz(path, targets),
+            ".npy" when targets => throw new LatentException($"{path}: a .npy file holds features only; real-valued targets need a .csv/.tsv or an .npz with y_train"),
+            ".npy" => (Part(NpyReader.Read(path), null, path, false), null),
+            ".csv" or ".tsv" => (CsvDataReader.Read(path, options.LabelColumn, options.TargetColumns, options.TargetsOptional), null),
             _ => throw new LatentException($"{path}: unknown data file extension '{extension}' (expected .npz, .npy, .csv, .tsv, an image folder or a folder of MNIST-format IDX files)"),
         };
     }
 
-    private static (SourcePart, SourcePart?) ReadNpz(string path)
+    private static (SourcePart, SourcePart?) ReadNpz(string path, bool targets)
     {
         var arrays = NpzReader.Read(path, "x_train", "y_train", "x_test", "y_test");
         if (!arrays.TryGetValue("x_train", out var xTrain))
             throw new LatentException($"{path}: no x_train member (the archive holds: {string.Join(", ", NpzReader.MemberNames(path).DefaultIfEmpty("nothing"))})");
         if (!arrays.ContainsKey("x_test") && arrays.ContainsKey("y_test")) throw new LatentException($"{path}: y_test without x_test");
-        var train = Part(xTrain, arrays.GetValueOrDefault("y_train"), path);
-        var test = arrays.TryGetValue("x_test", out var xTest) ? Part(xTest, arrays.GetValueOrDefault("y_test"), path) : null;
+        var train = Part(xTrain, arrays.GetValueOrDefault("y_train"), path, targets);
+        var test = arrays.TryGetValue("x_test", out var xTest) ? Part(xTest, arrays.GetValueOrDefault("y_test"), path, targets) : null;
         return (train, test);
     }
 
-    private static SourcePart Part(NpyArray x, NpyArray? y, string path)
+    /// <summary>Features from <paramref name="x"/> with, from <paramref name="y"/>, class labels or (when <paramref name="targets"/>) real-valued targets.</summary>
+    private static SourcePart Part(NpyArray x, NpyArray? y, string path, bool targets)
     {
+        if (targets && y is not null)
+        {
+            var values = y.ToTargets();
+            if (x.Shape.Length == 0 || values.shape[0] != x.Shape[0])
+            {
+                var count = values.shape[0];
+                values.Dispose();
+                throw new LatentException($"{path}: {Name(x)} holds {(x.Shape.Length == 0 ? 1 : x.Shape[0])} examples but {Name(y)} holds {count} targets");
+            }
+            return new SourcePart(ArrayLayout.ToFeatures(x.ToFeatures(), x.Description), null, null, values);
+        }
         var labels = y?.ToLabels();
         if (labels is not null && (x.Shape.Length == 0 || labels.Length != x.Shape[0]))
             throw new LatentException($"{path}: {Name(x)} holds {(x.Shape.Length == 0 ? 1 : x.Shape[0])} examples but {Name(y!)} holds {labels.Length} labels");
@@ -128,10 +157,14 @@ public static class DatasetLoader
             var index = classNames!.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i);
             return new DataPart(part.Features, tensor(names.Select(n => index[n]).ToArray()));
         }
-        return new DataPart(part.Features, part.Labels is null ? null : tensor(part.Labels));
+        return new DataPart(part.Features, part.Labels is null ? null : tensor(part.Labels), part.Targets);
     }
 
-    private static void Dispose(SourcePart? part) => part?.Features.Dispose();
+    private static void Dispose(SourcePart? part)
+    {
+        part?.Features.Dispose();
+        part?.Targets?.Dispose();
+    }
 
     private static SourcePart AsImages(MnistData data) =>
         new(data.Images.reshape(data.Count, 1, data.Rows, data.Columns).alias(), data.Labels.data<long>().ToArray(), null);

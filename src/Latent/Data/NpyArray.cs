@@ -85,6 +85,28 @@ public sealed class NpyArray
         return labels;
     }
 
+    /// <summary>
+    /// The values as real-valued targets, float64 [N, L]: shape [N] (one output) or [N, L], any integer or float dtype; a NaN or
+    /// infinite value is refused in one line naming the example.
+    /// </summary>
+    public Tensor ToTargets()
+    {
+        if (Shape.Length is not (1 or 2))
+            throw new LatentException($"{Description}: targets must have shape [N] or [N, L], got [{string.Join(", ", Shape)}]");
+        var values = new double[Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var bytes = data.AsSpan(i * Type.Size, Type.Size);
+            var value = Type.Kind == 'f' ? Type.ReadFloat(bytes) : Type.ReadInteger(bytes, Description);
+            if (!double.IsFinite(value)) throw new LatentException($"{Description}: target {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} (example {ExampleOf(i)}) is not a finite number");
+            values[i] = value;
+        }
+        var shape = Shape.Length == 1 ? new[] { Shape[0], 1L } : Shape;
+        if (!FortranOrder || Shape.Length < 2) return tensor(values, shape, dtype: ScalarType.Float64);
+        using var reversed = tensor(values, shape.Reverse().ToArray(), dtype: ScalarType.Float64);
+        return reversed.t().contiguous();
+    }
+
     private Tensor FeatureTensor(float[] values)
     {
         if (!FortranOrder || Shape.Length < 2) return tensor(values, Shape);

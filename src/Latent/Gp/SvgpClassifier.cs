@@ -77,7 +77,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         if (model is null)
         {
             Data = DataDescription.Of(data, classes: true);
-            InitialLengthscale = MedianDistance(x);
+            InitialLengthscale = MedianDistance(x, generator);
             using var z = InducingSpec.Parse(Options.Inducing).Choose(x, generator);
             model = Build(z, n, InitialLengthscale);
         }
@@ -242,8 +242,8 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         using (flat) return Deskew.Images(flat, (int)rows, (int)columns);
     }
 
-    /// <summary>The median pairwise Euclidean distance of up to 500 random rows (1 when all of them coincide).</summary>
-    private double MedianDistance(Tensor x)
+    /// <summary>The median pairwise Euclidean distance of up to 500 random rows drawn by <paramref name="generator"/> (1 when all of them coincide): the kernels' initial lengthscale.</summary>
+    internal static double MedianDistance(Tensor x, Generator generator)
     {
         using var scope = NewDisposeScope();
         var rows = randperm(x.shape[0], generator: generator, device: x.device).narrow(0, 0, Math.Min(MedianSampleSize, x.shape[0]));

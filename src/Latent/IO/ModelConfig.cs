@@ -68,6 +68,17 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
     /// <summary>The standardisation, checked against the example shape's feature count, or null.</summary>
     public Standardization? CheckedStandardization() => Data.Standardization?.Checked(Data.FeatureCount, Source);
 
+    /// <summary>The target names, which a regression model must have: at least one, none null, or a one-line error.</summary>
+    public string[] RequireTargetNames()
+    {
+        var names = Data.TargetNames ?? throw new LatentException($"{Source}: missing field 'data.target_names'");
+        if (names.Count < 1 || names.Any(name => name is null)) throw new LatentException($"{Source}: field 'data.target_names' must name at least one target");
+        return names.ToArray();
+    }
+
+    /// <summary>The target standardisation, checked against the number of target names, or null.</summary>
+    public TargetStandardization? CheckedTargetStandardization() => Data.TargetStandardization?.Checked(Data.TargetCount, Source);
+
     /// <summary>The config as its JSON document (top-level keys in <see cref="TopLevelKeys"/> order).</summary>
     public JsonObject ToJson()
     {
@@ -78,6 +89,8 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
             ["target_names"] = JsonSerializer.SerializeToNode(Data.TargetNames),
             ["standardization"] = Data.Standardization is { } s ? new JsonObject { ["mean"] = JsonSerializer.SerializeToNode(s.Mean), ["scale"] = JsonSerializer.SerializeToNode(s.Scale) } : null,
         };
+        if (Data.TargetStandardization is { } t)
+            data["target_standardization"] = new JsonObject { ["mean"] = JsonSerializer.SerializeToNode(t.Mean), ["scale"] = JsonSerializer.SerializeToNode(t.Scale) };
         var training = new JsonObject
         {
             ["options"] = Training.Options.DeepClone(),
@@ -120,8 +133,10 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
         var training = ModelFolder.Read<JsonObject>(document, "training", source);
         var standardization = data["standardization"] is JsonObject s
             ? new Standardization(ModelFolder.Read<float[]>(s, "mean", source), ModelFolder.Read<float[]>(s, "scale", source)) : null;
+        var targetStandardization = data["target_standardization"] is JsonObject t
+            ? new TargetStandardization(ModelFolder.Read<double[]>(t, "mean", source), ModelFolder.Read<double[]>(t, "scale", source)) : null;
         var description = new DataDescription(ModelFolder.ReadOptional<long[]>(data, "example_shape", source), ModelFolder.ReadOptional<string[]>(data, "class_names", source),
-            ModelFolder.ReadOptional<string[]>(data, "target_names", source), standardization);
+            ModelFolder.ReadOptional<string[]>(data, "target_names", source), standardization, targetStandardization);
         var options = training["options"] ?? throw new LatentException($"{source}: missing field 'training.options'");
         var finished = ModelFolder.ReadOptional<string>(training, "finished_at", source);
         DateTimeOffset? finishedAt = finished is null ? null

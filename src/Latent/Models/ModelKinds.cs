@@ -14,6 +14,7 @@ public static class ModelKinds
     public static Registry<Func<string, string, ILatentModel>> Registry { get; } = new Registry<Func<string, string, ILatentModel>>("model kind")
         .Add(VaeModel.Kind, "variational autoencoder", (directory, device) => VaeModel.Load(directory, device))
         .Add(SvgpClassifier.Kind, "sparse variational GP classifier", (directory, device) => SvgpClassifier.Load(directory, device))
+        .Add(GpRegressor.Kind, "GP regression (exact, sparse or stochastic variational)", (directory, device) => GpRegressor.Load(directory, device))
         .Add(MlpClassifier.Kind, "MLP classifier", (directory, device) => MlpClassifier.Load(directory, device))
         .Add(NoisyClassifier.Kind, "classifier trained on noisy labels", (directory, device) => NoisyClassifier.Load(directory, device))
         .Add(LanguageModel.Kind, "LSTM language model", (directory, device) => LanguageModel.Load(directory, device))

@@ -44,7 +44,7 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
 
     /// <inheritdoc />
     public override string Describe() =>
-        $"{Options.Cell.ToUpperInvariant()} language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}";
+        $"{Options.Cell.ToUpperInvariant()} language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}{(Options.IsAdaptive ? ", adaptive softmax" : "")}";
 
     /// <summary>The model's options.</summary>
     public LanguageModelOptions Options { get; }
@@ -168,8 +168,9 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         var architecture = new JsonObject
         {
             ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
-            ["cell"] = Options.Cell, ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
+            ["cell"] = Options.Cell, ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights, ["softmax"] = Options.Softmax,
         };
+        if (Network.AdaptiveCutoffs is { } cutoffs) architecture["cutoffs"] = new JsonArray([.. cutoffs.Select(cutoff => (JsonNode)cutoff)]);
         var paths = ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), Network.state_dict());
         var vocabularyPath = Path.Combine(directory, VocabularyFile);
         Vocabulary.Save(vocabularyPath);

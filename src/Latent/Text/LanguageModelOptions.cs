@@ -32,6 +32,24 @@ public sealed record LanguageModelOptions
     /// <summary>Dropout probability on the embeddings, between recurrent layers and before the output projection.</summary>
     public double Dropout { get; init; } = 0.4;
 
+    /// <summary>The output layer, a name in <see cref="Softmaxes"/>: "full" (one projection to every word, the default) or "adaptive".</summary>
+    public string Softmax { get; init; } = "full";
+
+    /// <summary>
+    /// Where the adaptive softmax cuts the frequency-sorted vocabulary into its head shortlist and tail clusters (increasing word
+    /// indices, each below the vocabulary size); null: <see cref="CutoffsFor"/> chooses from the vocabulary size.
+    /// </summary>
+    public int[]? Cutoffs { get; init; }
+
+    /// <summary>The output layers by name, as options, the CLI and config.json spell them.</summary>
+    public static Registry<SoftmaxKind> Softmaxes { get; } = new Registry<SoftmaxKind>("softmax")
+        .Add("full", "one projection to every word's logit", SoftmaxKind.Full)
+        .Add("adaptive", "Grave et al. (2017): a frequent-word head and smaller tail clusters; exact probabilities, faster on large vocabularies", SoftmaxKind.Adaptive);
+
+    /// <summary>Whether <see cref="Softmax"/> names the adaptive softmax.</summary>
+    [JsonIgnore]
+    public bool IsAdaptive => Softmaxes[Softmax] == SoftmaxKind.Adaptive;
+
     /// <summary>Whether the output projection reuses the embedding matrix (Press &amp; Wolf 2017; Inan et al. 2017).</summary>
     public bool TieWeights { get; init; } = true;
 
@@ -78,11 +96,30 @@ public sealed record LanguageModelOptions
     [JsonIgnore]
     public string Device { get; init; } = ComputeDevice.Default;
 
+    /// <summary>
+    /// The adaptive softmax cutoffs for a vocabulary of <paramref name="vocabularySize"/> words: <see cref="Cutoffs"/> when set (each must lie below
+    /// the vocabulary size), else a head of 2000 words and a first cluster up to word 10,000 (Grave et al.'s sizes for 10⁴–10⁵-word vocabularies),
+    /// capped at V/8 and V/2 for smaller vocabularies; every cluster keeps a projection of at least one unit (H / 4^(i+1) ≥ 1).
+    /// </summary>
+    public int[] CutoffsFor(int vocabularySize)
+    {
+        int[] cutoffs = Cutoffs ?? new[] { Math.Max(1, Math.Min(2000, vocabularySize / 8)), Math.Min(10_000, vocabularySize / 2) }.Distinct().Where(c => c >= 1 && c < vocabularySize).ToArray();
+        if (cutoffs.Length == 0 || cutoffs[^1] >= vocabularySize)
+            throw new LatentException($"adaptive softmax cutoffs [{string.Join(", ", cutoffs)}] must lie below the vocabulary size {vocabularySize}");
+        if (HiddenSize / Math.Pow(4, cutoffs.Length) < 1)
+            throw new LatentException($"hidden size {HiddenSize} is too small for {cutoffs.Length} adaptive softmax clusters (each divides it by 4)");
+        return cutoffs;
+    }
+
     /// <summary>Throws <see cref="LatentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
         if (EmbeddingSize < 1 || HiddenSize < 1) throw new LatentException($"embedding and hidden sizes must be ≥ 1, got {EmbeddingSize} and {HiddenSize}");
         Cells.Require(Cell);
+        Softmaxes.Require(Softmax);
+        if (IsAdaptive && TieWeights) throw new LatentException("the adaptive softmax has output weights of its own: untie them (--untied)");
+        if (Cutoffs is { } cutoffs && (cutoffs.Length == 0 || cutoffs[0] < 1 || cutoffs.Zip(cutoffs.Skip(1)).Any(pair => pair.First >= pair.Second)))
+            throw new LatentException($"adaptive softmax cutoffs must be positive and increasing, got [{string.Join(", ", cutoffs)}]");
         if (Layers is < 1 or > 2) throw new LatentException($"layers must be 1 or 2, got {Layers}");
         if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout)) throw new LatentException($"dropout must be in [0, 1), got {Dropout}");
         if (TieWeights && EmbeddingSize != HiddenSize)

@@ -11,4 +11,7 @@ public enum OptimizerKind
 
     /// <summary>Adam (Kingma and Ba 2015).</summary>
     Adam,
+
+    /// <summary>L-BFGS (Liu and Nocedal 1989) with a backtracking line search: several iterations per step on a whole-data loss.</summary>
+    Lbfgs,
 }

@@ -11,7 +11,11 @@ public sealed record OptimizerSettings(OptimizerKind Kind, double LearningRate, 
     public static Registry<OptimizerKind> Registry { get; } = new Registry<OptimizerKind>("optimizer")
         .Add("sgd", "plain stochastic gradient descent", OptimizerKind.Sgd)
         .Add("momentum", "SGD with heavy-ball momentum 0.9", OptimizerKind.Momentum)
-        .Add("adam", "Adam (Kingma and Ba 2015)", OptimizerKind.Adam);
+        .Add("adam", "Adam (Kingma and Ba 2015)", OptimizerKind.Adam)
+        .Add("lbfgs", "L-BFGS with a backtracking line search, for whole-data losses", OptimizerKind.Lbfgs);
+
+    /// <summary>L-BFGS iterations within one optimizer step.</summary>
+    public const int LbfgsIterationsPerStep = 20;
 
     /// <summary>The name <paramref name="kind"/> is registered under ("sgd", "momentum", "adam").</summary>
     public static string NameOf(OptimizerKind kind) => Registry.NameWhere(registered => registered == kind);
@@ -39,6 +43,7 @@ public sealed record OptimizerSettings(OptimizerKind Kind, double LearningRate, 
         {
             OptimizerKind.Sgd => optim.SGD(parameters, LearningRate, weight_decay: WeightDecay),
             OptimizerKind.Momentum => optim.SGD(parameters, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
+            OptimizerKind.Lbfgs => new Lbfgs(parameters, LearningRate, LbfgsIterationsPerStep),
             _ => optim.Adam(parameters, LearningRate, weight_decay: WeightDecay),
         };
     }

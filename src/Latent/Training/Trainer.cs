@@ -168,23 +168,36 @@ public sealed class Trainer
         throw new TrainingInterruptedException(step, options.CheckpointPath);
     }
 
+    /// <summary>
+    /// One optimizer step on the batch at <paramref name="start"/>: the optimizer calls the closure (loss, NaN check, backward, clipping)
+    /// once, or several times for L-BFGS, whose line search may try points where the loss is not finite (it then backs off). Returns
+    /// the loss at the start of the step.
+    /// </summary>
     private double TrainStep(Tensor order, long start, long length, Func<Tensor, Tensor> batchLoss, Parameter[] parameters, long step, int epoch)
     {
         using var scope = NewDisposeScope();
-        var loss = batchLoss(order.narrow(0, start, length));
-        double value = loss.item<float>();
-        if (!double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
-        Optimizer.zero_grad();
-        loss.backward();
-        if (options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
-        Optimizer.step();
+        var batch = order.narrow(0, start, length);
+        double? first = null;
+        Tensor Closure()
+        {
+            var loss = batchLoss(batch);
+            double value = loss.ToDouble();
+            if (first is null && !double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
+            first ??= value;
+            Optimizer.zero_grad();
+            if (!double.IsFinite(value)) return loss;
+            loss.backward();
+            if (options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
+            return loss;
+        }
+        Optimizer.step(Closure);
         if (AfterStep is not null)
         {
             using var noGrad = no_grad();
             AfterStep();
         }
         average?.Update();
-        return value;
+        return first!.Value;
     }
 
     /// <summary>The epoch's example indices on the model's device; the shuffle is drawn on the CPU, so every device sees the same order.</summary>

@@ -29,8 +29,19 @@ public sealed class ModelContractTests : TorchTest, IDisposable
         return path;
     }
 
+    /// <summary>A CSV of 75 points with two features and a real-valued target y (60 for training after the default 20% hold-out).</summary>
+    private string RegressionCsv()
+    {
+        var random = new Random(6);
+        var path = Path.Combine(directory, "regression.csv");
+        File.WriteAllLines(path, Enumerable.Range(0, 75).Select(_ => (random.NextDouble(), random.NextDouble()))
+            .Select(p => FormattableString.Invariant($"{p.Item1},{p.Item2},{Math.Sin(3 * p.Item1) + p.Item2}")).Prepend("a,b,y"));
+        return path;
+    }
+
     public static TheoryData<string, string[]> Families() => new()
     {
+        { "gp", ["gp", "train", "--iterations", "20"] },
         { "vae", ["vae", "train", "--epochs", "1", "--iwae-k", "0"] },
         { "svgp", ["svgp", "train", "--iterations", "20"] },
         { "noisy-classifier", ["noisy", "train", "--epochs", "1", "--q", "softmax"] },
@@ -44,7 +55,8 @@ public sealed class ModelContractTests : TorchTest, IDisposable
     public void EveryFamilyWritesTheOneLayoutWithTrainedOnATensorBoardLossAndLoadsBackThroughTheContract(string kind, string[] command)
     {
         bool text = kind is "lstm-lm" or "word2vec";
-        var data = text ? Corpus() : TinyIdx.Write(Path.Combine(directory, "idx"), classes: 3);
+        bool file = text || kind == "gp";
+        var data = text ? Corpus() : kind == "gp" ? RegressionCsv() : TinyIdx.Write(Path.Combine(directory, "idx"), classes: 3);
         var outDir = Path.Combine(directory, "out");
         var (code, error) = CliRunner.Run([.. command, text ? "--corpus" : "--data", data, "--out", outDir]);
         Assert.True(code == 0, error);
@@ -62,12 +74,12 @@ public sealed class ModelContractTests : TorchTest, IDisposable
         var trainedOn = training["trained_on"]!.AsObject();
         Assert.Equal(data, trainedOn["path"]!.GetValue<string>());
         var hashes = trainedOn["sha256"]!.AsObject();
-        var files = text ? [data] : Directory.GetFiles(data);
+        var files = file ? [data] : Directory.GetFiles(data);
         Assert.Equal(files.Length, hashes.Count);
-        foreach (var file in files)
+        foreach (var path in files)
         {
-            var key = text ? Path.GetFileName(file) : $"{Path.GetFileName(data)}/{Path.GetFileName(file)}";
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))), hashes[key]!.GetValue<string>());
+            var key = file ? Path.GetFileName(path) : $"{Path.GetFileName(data)}/{Path.GetFileName(path)}";
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), hashes[key]!.GetValue<string>());
         }
         if (text) Assert.True(trainedOn["token_count"]!.GetValue<long>() > 100);
         else Assert.Equal(60, trainedOn["example_count"]!.GetValue<long>());

@@ -13,6 +13,8 @@ public static class KernelSpec
         .Add("matern12", "Matérn 1/2 (exponential)", (variance, lengthscales, _) => new Matern12(variance, lengthscales))
         .Add("matern32", "Matérn 3/2", (variance, lengthscales, _) => new Matern32(variance, lengthscales))
         .Add("matern52", "Matérn 5/2", (variance, lengthscales, _) => new Matern52(variance, lengthscales))
+        .Add("rq", "rational quadratic, shape α starting at 1", (variance, lengthscales, _) => new RationalQuadratic(variance, lengthscales))
+        .Add("periodic", "periodic (squared exponential of sines), period starting at 1", (variance, lengthscales, _) => new Periodic(variance, lengthscales))
         .Add("white", "white noise", (_, _, white) => new White(white))
         .Add("linear", "linear (dot product)", (variance, _, _) => new Linear(variance))
         .Add("constant", "constant", (variance, _, _) => new Constant(variance));

@@ -2,51 +2,58 @@ using static TorchSharp.torch;
 
 namespace Latent.Gp.Likelihoods;
 
-/// <summary>Binary observations y ∈ {0, 1} with the probit link p(y = 1 | f) = Φ(f); one latent GP.</summary>
-public sealed class Bernoulli : Likelihood
+/// <summary>Binary observations y ∈ {0, 1} with p(y = 1 | f) = Φ(f) (probit) or σ(f) (logit); one latent GP.</summary>
+public sealed class Bernoulli : ScalarLikelihood
 {
-    private readonly GaussHermite quadrature;
-
-    /// <summary>Creates the likelihood; the ELBO term uses Gauss–Hermite quadrature with the given number of points.</summary>
-    public Bernoulli(int quadraturePoints = 20) : base(nameof(Bernoulli))
+    /// <summary>Creates the likelihood with the given inverse link; expectations use Gauss–Hermite quadrature with the given number of points.</summary>
+    public Bernoulli(BernoulliLink link = BernoulliLink.Probit, int quadraturePoints = 20) : base(nameof(Bernoulli), quadraturePoints)
     {
-        quadrature = new GaussHermite(quadraturePoints);
+        Link = link;
         RegisterComponents();
     }
 
-    /// <summary>Φ(f).</summary>
-    public override Tensor forward(Tensor f) => NormalCdf.Cdf(f);
+    /// <summary>The inverse link.</summary>
+    public BernoulliLink Link { get; }
 
-    /// <summary>E_q[log Φ((2y − 1) f)] by Gauss–Hermite quadrature.</summary>
-    public override Tensor VariationalExpectations(Tensor fMean, Tensor fVariance, Tensor y)
+    /// <summary>log p(y | f) = log Φ((2y − 1) f) or log σ((2y − 1) f).</summary>
+    public override Tensor LogDensity(Tensor f, Tensor y)
     {
-        var sign = Signs(fMean, fVariance, y);
-        return quadrature.Expectation(f => NormalCdf.LogCdf(sign.unsqueeze(0) * f).squeeze(-1), fMean, fVariance);
+        var signed = (2.0 * y - 1.0) * f;
+        return Link == BernoulliLink.Probit ? NormalCdf.LogCdf(signed) : nn.functional.logsigmoid(signed);
     }
 
-    /// <summary>p = Φ(μ / √(1 + v)) and variance p(1 − p).</summary>
+    /// <summary>p(y = 1 | f).</summary>
+    public override Tensor ConditionalMean(Tensor f) => Link == BernoulliLink.Probit ? NormalCdf.Cdf(f) : f.sigmoid();
+
+    /// <summary>p(1 − p).</summary>
+    public override Tensor ConditionalVariance(Tensor f)
+    {
+        var p = ConditionalMean(f);
+        return p - p.square();
+    }
+
+    /// <summary>Probit: p = Φ(μ / √(1 + v)) and variance p(1 − p); logit: by quadrature.</summary>
     public override (Tensor Mean, Tensor Variance) PredictMeanAndVariance(Tensor fMean, Tensor fVariance)
     {
-        ValidateLatent(fMean, fVariance, 1);
+        ValidateLatent(fMean, fVariance, 0);
+        if (Link == BernoulliLink.Logit) return base.PredictMeanAndVariance(fMean, fVariance);
         var p = NormalCdf.Cdf(fMean / (1.0 + fVariance).sqrt());
         return (p, p - p.square());
     }
 
-    /// <summary>log Φ((2y − 1) μ / √(1 + v)).</summary>
+    /// <summary>Probit: log Φ((2y − 1) μ / √(1 + v)); logit: by quadrature.</summary>
     public override Tensor PredictLogDensity(Tensor fMean, Tensor fVariance, Tensor y)
     {
-        var sign = Signs(fMean, fVariance, y);
-        return NormalCdf.LogCdf(sign * fMean / (1.0 + fVariance).sqrt()).squeeze(1);
+        ValidateLatent(fMean, fVariance, 0);
+        if (Link == BernoulliLink.Logit) return base.PredictLogDensity(fMean, fVariance, y);
+        var targets = Targets(fMean, fVariance, y);
+        return NormalCdf.LogCdf((2.0 * targets - 1.0) * fMean / (1.0 + fVariance).sqrt()).sum(1);
     }
 
-    private Tensor Signs(Tensor fMean, Tensor fVariance, Tensor y)
+    /// <summary>y must contain only 0 and 1.</summary>
+    public override void CheckTargets(Tensor y)
     {
-        ValidateLatent(fMean, fVariance, 1);
-        var column = y.dim() == 1 ? y.unsqueeze(1) : y;
-        if (column.dim() != 2 || column.shape[0] != fMean.shape[0] || column.shape[1] != 1)
-            throw new LatentException($"Bernoulli likelihood: y must be [{fMean.shape[0]}] or [{fMean.shape[0]}, 1], got [{string.Join(", ", y.shape)}]");
-        var values = column.to(float64);
-        if ((values.ne(0.0) & values.ne(1.0)).any().item<bool>()) throw new LatentException("Bernoulli likelihood: y must contain only 0 and 1");
-        return 2.0 * values - 1.0;
+        using var bad = y.ne(0.0).logical_and(y.ne(1.0)).any();
+        if (bad.item<bool>()) throw new LatentException("Bernoulli likelihood: y must contain only 0 and 1");
     }
 }

@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Latent.Gp.Likelihoods;
 
-/// <summary>Gaussian observation noise y = f + ε, ε ~ N(0, σ²), with σ² trainable.</summary>
-public sealed class Gaussian : Likelihood
+/// <summary>Gaussian observation noise y = f + ε, ε ~ N(0, σ²), with σ² trainable; its expectations are closed forms.</summary>
+public sealed class Gaussian : ScalarLikelihood
 {
     private readonly ConstrainedParameter variance;
 
@@ -20,15 +20,24 @@ public sealed class Gaussian : Likelihood
     /// <summary>The noise variance as a differentiable tensor.</summary>
     public Tensor VarianceTensor => this.variance.Value;
 
+    /// <summary>log N(y | f, σ²).</summary>
+    public override Tensor LogDensity(Tensor f, Tensor y) => -0.5 * Math.Log(2 * Math.PI) - 0.5 * VarianceTensor.log() - 0.5 * (y - f).square() / VarianceTensor;
+
+    /// <inheritdoc />
+    public override bool ObservesRealValues => true;
+
     /// <summary>E[y | f] = f.</summary>
-    public override Tensor forward(Tensor f) => f;
+    public override Tensor ConditionalMean(Tensor f) => f.alias();
+
+    /// <summary>Var[y | f] = σ².</summary>
+    public override Tensor ConditionalVariance(Tensor f) => VarianceTensor.expand_as(f);
 
     /// <summary>Σₗ −½ log 2πσ² − ((y − μ)² + v) / 2σ².</summary>
     public override Tensor VariationalExpectations(Tensor fMean, Tensor fVariance, Tensor y)
     {
-        Validate(fMean, fVariance, y);
+        var targets = Targets(fMean, fVariance, y);
         var variance = VarianceTensor;
-        return (-0.5 * Math.Log(2 * Math.PI) - 0.5 * variance.log() - 0.5 * ((y - fMean).square() + fVariance) / variance).sum(1);
+        return (-0.5 * Math.Log(2 * Math.PI) - 0.5 * variance.log() - 0.5 * ((targets - fMean).square() + fVariance) / variance).sum(1);
     }
 
     /// <summary>(μ, v + σ²).</summary>
@@ -41,14 +50,8 @@ public sealed class Gaussian : Likelihood
     /// <summary>Σₗ log N(y | μ, v + σ²).</summary>
     public override Tensor PredictLogDensity(Tensor fMean, Tensor fVariance, Tensor y)
     {
-        Validate(fMean, fVariance, y);
+        var targets = Targets(fMean, fVariance, y);
         var total = fVariance + VarianceTensor;
-        return (-0.5 * Math.Log(2 * Math.PI) - 0.5 * total.log() - 0.5 * (y - fMean).square() / total).sum(1);
-    }
-
-    private void Validate(Tensor fMean, Tensor fVariance, Tensor y)
-    {
-        ValidateLatent(fMean, fVariance, 0);
-        if (!y.shape.SequenceEqual(fMean.shape)) throw new LatentException($"Gaussian likelihood: y must be [{string.Join(", ", fMean.shape)}] like the latent mean, got [{string.Join(", ", y.shape)}]");
+        return (-0.5 * Math.Log(2 * Math.PI) - 0.5 * total.log() - 0.5 * (targets - fMean).square() / total).sum(1);
     }
 }

@@ -1,6 +1,7 @@
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.MeanFunctions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Latent.Gp.Models;
@@ -31,6 +32,15 @@ public sealed class Gpr : GpModel
     /// <summary>The Gaussian likelihood holding the noise variance.</summary>
     public override Gaussian Likelihood => likelihood;
 
+    /// <summary>The kernel.</summary>
+    public Kernel Kernel => kernel;
+
+    /// <summary>The number of training points N.</summary>
+    public long DataCount => inputs.shape[0];
+
+    /// <summary>The whole-data training loss: −log p(Y | X) per training point.</summary>
+    public Tensor TrainingLoss() => -LogMarginalLikelihood() / inputs.shape[0];
+
     /// <summary>log p(Y | X) = Σₗ log N(yₗ | m, K + σ²I).</summary>
     public Tensor LogMarginalLikelihood()
     {
@@ -56,11 +66,22 @@ public sealed class Gpr : GpModel
         return (mean, variance);
     }
 
+    /// <summary>
+    /// The Cholesky factor of K + σ²I and the residual Y − m(X). When rounding makes the matrix indefinite (a vanishing noise
+    /// variance), jitter of 1e-6, 1e-4, then 1e-2 times its mean diagonal is added before giving up.
+    /// </summary>
     private (Tensor Cholesky, Tensor Residual) Factorize()
     {
         var n = inputs.shape[0];
-        var covariance = kernel.K(inputs) + likelihood.VarianceTensor * eye(n, dtype: float64, device: inputs.device);
+        var identity = eye(n, dtype: float64, device: inputs.device);
+        var covariance = kernel.K(inputs) + likelihood.VarianceTensor * identity;
         var (cholesky, info) = linalg.cholesky_ex(covariance, check_errors: false);
+        foreach (var jitter in new[] { 1e-6, 1e-4, 1e-2 })
+        {
+            if (!info.any().item<bool>()) break;
+            var scale = covariance.diagonal().mean().detach().ToDouble();
+            (cholesky, info) = linalg.cholesky_ex(covariance + jitter * scale * identity, check_errors: false);
+        }
         if (info.any().item<bool>()) throw new LatentException("GPR: K + σ²I is not positive definite");
         return (cholesky, targets - meanFunction.forward(inputs));
     }

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Latent.Data;
+using Latent.Gp.Kernels;
+using Latent.Gp.Likelihoods;
+using Latent.Gp.Models;
+using Latent.IO;
+using Latent.Models;
+using Latent.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Latent.Gp;
+
+/// <summary>
+/// GP regression on any data set with real-valued targets [N, L] (GPflow's GPR, SGPR and SVGP with a scalar likelihood): L
+/// outputs sharing one kernel over the flattened features. Create it from options, <see cref="Fit"/> it through the one
+/// <see cref="Trainer"/>, then <see cref="Evaluate"/>, <see cref="PredictY"/>, <see cref="Save"/> and <see cref="Load"/>. Real-valued
+/// targets are fitted in their standardised units when the data carries a target standardisation, and predictions are returned in
+/// the data's own units. The GP algebra runs in float64.
+/// </summary>
+public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
+{
+    /// <summary>The model kind written to config.json.</summary>
+    public const string Kind = "gp";
+
+    private const int FormatVersion = 2;
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly Generator generator;
+    private GpModel? model;
+    private ScalarLikelihood? likelihood;
+
+    /// <summary>Creates an unfitted regressor (defaults when <paramref name="options"/> is null); bad options are refused here.</summary>
+    public GpRegressor(GpRegressorOptions? options = null)
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options ?? GpRegressorOptions.Default, Json)!, (options ?? GpRegressorOptions.Default).Seed))
+    {
+        Options = (options ?? GpRegressorOptions.Default).Validate();
+        Device = ComputeDevice.Resolve(Options.Device);
+        generator = new Generator((ulong)Options.Seed, Device);
+    }
+
+    /// <summary>The device the model computes on.</summary>
+    public override Device Device { get; }
+
+    /// <summary>The options this regressor was created with.</summary>
+    public GpRegressorOptions Options { get; }
+
+    /// <summary>The underlying GP model (Gpr, Sgpr or Svgp); throws before <see cref="Fit"/>.</summary>
+    public GpModel Model => model ?? throw new LatentException("GP: not fitted yet (call Fit or Load)");
+
+    /// <summary>The number of outputs L (target columns).</summary>
+    public int OutputCount => Data.TargetCount;
+
+    /// <summary>Optimizer steps taken by the last fit (each L-BFGS step runs up to 20 iterations).</summary>
+    public long StepsTaken { get; private set; }
+
+    /// <summary>The kernel lengthscale the fit started at: the median pairwise distance of (up to 500) training inputs.</summary>
+    public double InitialLengthscale { get; private set; } = double.NaN;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"{Options.Model.ToUpperInvariant()} {Options.Kernel}{(Options.Ard ? " (ARD)" : "")}, {Options.Likelihood}" +
+        (Options.ModelKind == GpModelKind.Gpr ? "" : $", {(model is Sgpr s ? s.InducingCount : model is Svgp v ? v.InducingCount : 0)} inducing points");
+
+    /// <summary>
+    /// Fits the model to <paramref name="data"/>'s training part (real-valued targets required) through the <see cref="Trainer"/>:
+    /// gpr and sgpr minimise the whole-data loss (−log marginal likelihood or −bound per point), svgp the minibatch −ELBO per point.
+    /// <paramref name="progress"/> receives every step; a checkpoint at <paramref name="checkpointPath"/> lets <paramref name="resume"/>
+    /// continue a run that <paramref name="stop"/> interrupted. Returns the learning curve.
+    /// </summary>
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    {
+        if (model is not null) throw new LatentException("GP: this regressor is already fitted; create a new one");
+        var raw = data.Train.RequireTargets($"{data.Source}: GP regression");
+        using var probe = ScalarLikelihood.Registry[Options.Likelihood](1.0);
+        var standardization = probe.ObservesRealValues ? data.TargetStandardization : null;
+        using var y = (standardization?.Apply(raw) ?? raw.to(float64)).to(Device);
+        LatentException.Naming(data.Source, () =>
+        {
+            probe.CheckTargets(y);
+            return 0;
+        });
+        Data = DataDescription.Of(data, classes: false) with { TargetStandardization = standardization };
+        using var flat = data.Train.Flat();
+        using var x = flat.to(float64, Device);
+        var n = x.shape[0];
+        if (Options.ModelKind == GpModelKind.Gpr) CheckExactFits(n, data.Source);
+        InitialLengthscale = SvgpClassifier.MedianDistance(x, generator);
+        var scale = probe.ObservesRealValues ? y.var(0, unbiased: false).mean().ToDouble() : 1.0;
+        if (!(scale > 1e-12)) scale = 1.0;
+        model = Build(x, y, scale);
+        var trainer = new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), TrainerOptions(n, checkpointPath, resume, stop)) { Progress = progress };
+        var curve = trainer.Fit(n, Options.ModelKind switch
+        {
+            GpModelKind.Gpr => _ => ((Gpr)model).TrainingLoss(),
+            GpModelKind.Sgpr => _ => ((Sgpr)model).TrainingLoss(),
+            _ => rows => -((Svgp)model).Elbo(x.index_select(0, rows), y.index_select(0, rows)) / n,
+        });
+        StepsTaken = curve.Steps.Count;
+        Training = Training.Finished(data.Provenance.WithExamples(n));
+        return curve;
+    }
+
+    /// <summary>The trainer's settings: one whole-data batch per step for gpr and sgpr (L-BFGS runs 20 iterations a step), shuffled minibatches for svgp.</summary>
+    private TrainerOptions TrainerOptions(long n, string? checkpointPath, bool resume, CancellationToken stop)
+    {
+        var iterations = Options.IterationCount;
+        if (Options.ModelKind != GpModelKind.Svgp)
+        {
+            var steps = Options.OptimizerKind == OptimizerKind.Lbfgs ? (iterations + OptimizerSettings.LbfgsIterationsPerStep - 1) / OptimizerSettings.LbfgsIterationsPerStep : iterations;
+            return new TrainerOptions { Epochs = steps, BatchSize = (int)n, Shuffle = false, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
+        }
+        var batch = (int)Math.Min(Options.BatchSize, n);
+        var stepsPerEpoch = (n + batch - 1) / batch;
+        return new TrainerOptions
+        {
+            Epochs = (int)((iterations + stepsPerEpoch - 1) / stepsPerEpoch), BatchSize = batch, MaxSteps = iterations, Seed = Options.Seed,
+            CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
+        };
+    }
+
+    /// <summary>Refuses exact GPR on more points than memory holds (about four N × N float64 matrices), suggesting sgpr.</summary>
+    private static void CheckExactFits(long n, string source)
+    {
+        var needed = 4.0 * 8 * n * n;
+        var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > 0.8 * available)
+            throw new LatentException($"{source}: exact GPR on {n} points needs about {needed / (1 << 30):F1} GiB ({n}×{n} float64 matrices), more than the {available / (1 << 30):F1} GiB available; use --model sgpr");
+    }
+
+    /// <summary>Builds the model: kernel from the spec (lengthscale at <see cref="InitialLengthscale"/>, variance at the targets' variance, White at 1% of it), noise at 10%.</summary>
+    private GpModel Build(Tensor x, Tensor y, double scale)
+    {
+        var kernel = KernelSpec.Parse(Options.Kernel, (int)x.shape[1], Options.Ard, scale, InitialLengthscale, 0.01 * scale);
+        var noise = 0.1 * scale;
+        GpModel built = Options.ModelKind switch
+        {
+            GpModelKind.Gpr => new Gpr(kernel, x, y, noise),
+            GpModelKind.Sgpr => new Sgpr(kernel, x, y, InducingInputs(x), noise, Options.TrainInducing),
+            _ => new Svgp(kernel, likelihood = ScalarLikelihood.Registry[Options.Likelihood](noise), InducingInputs(x), (int)y.shape[1], x.shape[0],
+                new SvgpOptions { TrainInducingInputs = Options.TrainInducing }),
+        };
+        if (built is not Svgp) likelihood = built.Likelihood as ScalarLikelihood;
+        return built;
+    }
+
+    private Tensor InducingInputs(Tensor x)
+    {
+        using var chosen = InducingSpec.Parse(Options.Inducing).Choose(x, generator);
+        return chosen.to(Device);
+    }
+
+    /// <inheritdoc />
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
+
+    /// <summary>
+    /// RMSE, MAE, NLPD and 95% coverage of the predictions on <paramref name="test"/> (features preprocessed as the training data
+    /// were, targets in the data's own units); for 0/1 targets also the accuracy.
+    /// </summary>
+    public RegressionMetrics Evaluate(DataPart test)
+    {
+        using var scope = NewDisposeScope();
+        var raw = test.RequireTargets("GP evaluation").to(float64, Device);
+        if (raw.shape[1] != OutputCount) throw new LatentException($"GP evaluation: the data has {raw.shape[1]} target columns, the model predicts {OutputCount}");
+        if (raw.shape[0] == 0) throw new LatentException("GP evaluation: no test points");
+        var (fMean, fVariance) = PredictF(test.Features);
+        using var noGrad = no_grad();
+        var fitted = likelihood!;
+        var standardization = Data.TargetStandardization;
+        var y = standardization?.Apply(raw) ?? raw;
+        var logDensity = fitted.PredictLogDensity(fMean, fVariance, y) + (standardization?.LogJacobian ?? 0.0);
+        var (mean, variance) = PredictY(test.Features);
+        var error = mean - raw;
+        var inside = error.abs() <= 1.96 * variance.sqrt();
+        double? accuracy = fitted is Bernoulli ? (mean.gt(0.5).to(float64) == raw).to(float64).mean().ToDouble() : null;
+        return new RegressionMetrics(raw.shape[0], error.square().mean().sqrt().ToDouble(), error.abs().mean().ToDouble(), -logDensity.mean().ToDouble(),
+            inside.to(float64).mean().ToDouble(), accuracy);
+    }
+
+    /// <summary>predict_y: the predictive mean and variance of y [N, L] (float64, the data's units; probabilities for Bernoulli) at preprocessed features [N, …].</summary>
+    public (Tensor Mean, Tensor Variance) PredictY(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var (fMean, fVariance) = PredictF(features);
+        using var noGrad = no_grad();
+        var (mean, variance) = likelihood!.PredictMeanAndVariance(fMean, fVariance);
+        if (Data.TargetStandardization is { } standardization)
+            (mean, variance) = (standardization.InvertMean(mean), standardization.InvertVariance(variance));
+        return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The latent predictive marginals q(f*) [N, L] (float64, standardised units) at preprocessed features [N, …].</summary>
+    public (Tensor Mean, Tensor Variance) PredictF(Tensor features)
+    {
+        var fitted = Model;
+        var shape = features.shape.Skip(1).ToArray();
+        if (!shape.SequenceEqual(ExampleShape))
+            throw new LatentException($"GP prediction: examples of shape [{string.Join(", ", shape)}], the model reads [{string.Join(", ", ExampleShape)}]");
+        using var x = features.reshape(features.shape[0], -1).to(float64, Device);
+        return fitted.PredictF(x);
+    }
+
+    /// <summary>The fitted parameters as GPflow's print_summary lists them.</summary>
+    public GpParameterSummary Summary() => GpParameterSummary.Of(Model);
+
+    /// <summary>
+    /// Writes predictions at preprocessed <paramref name="features"/> as CSV to <paramref name="path"/>: one row per input with the
+    /// predictive mean (the probability of 1 for Bernoulli) and variance of every output (columns mean, variance for one output;
+    /// NAME_mean, NAME_variance for several).
+    /// </summary>
+    public string WritePredictions(string path, Tensor features)
+    {
+        var (mean, variance) = PredictY(features);
+        using (mean)
+        using (variance)
+        {
+            var means = mean.cpu().contiguous().data<double>().ToArray();
+            var variances = variance.cpu().contiguous().data<double>().ToArray();
+            var names = Data.TargetNames ?? [];
+            var meanName = likelihood is Bernoulli ? "probability" : "mean";
+            var columns = OutputCount == 1 ? [meanName, "variance"] : names.SelectMany(name => new[] { $"{name}_{meanName}", $"{name}_variance" }).ToArray();
+            var text = new StringBuilder().AppendLine(string.Join(",", columns));
+            for (var i = 0; i < mean.shape[0]; i++)
+                text.AppendLine(string.Join(",", Enumerable.Range(0, OutputCount).SelectMany(l => new[] { means[i * OutputCount + l], variances[i * OutputCount + l] })
+                    .Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            AtomicFile.WriteText(path, text.ToString());
+            return path;
+        }
+    }
+
+    /// <summary>Writes the model folder: config.json (model, likelihood, kernel, sizes; data with target names and standardisation; options) and model.safetensors.</summary>
+    public override IReadOnlyList<string> Save(string directory)
+    {
+        var fitted = Model;
+        var architecture = new JsonObject
+        {
+            ["model"] = Options.Model, ["likelihood"] = Options.Likelihood, ["kernel"] = Options.Kernel, ["feature_count"] = FeatureCount, ["output_count"] = OutputCount,
+            ["train_count"] = fitted switch { Gpr g => g.DataCount, Sgpr s => s.DataCount, Svgp v => v.DataCount, _ => 0 },
+            ["inducing_count"] = fitted switch { Sgpr s => s.InducingCount, Svgp v => v.InducingCount, _ => 0 },
+        };
+        var training = Training with { Extra = new JsonObject { ["steps_taken"] = StepsTaken, ["initial_lengthscale"] = InitialLengthscale } };
+        return ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, training), fitted.state_dict());
+    }
+
+    /// <summary>Loads a model folder written by <see cref="Save"/> onto <paramref name="device"/>; a folder of another kind or version is refused in one line.</summary>
+    public static GpRegressor Load(string directory, string device = ComputeDevice.Default) => ModelFolder.Load(directory, device, Read);
+
+    private static GpRegressor Read(string directory, string device)
+    {
+        var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
+        var options = config.ReadOptions<GpRegressorOptions>(Json);
+        var shape = config.RequireExampleShape();
+        var names = config.RequireTargetNames();
+        var regressor = new GpRegressor(options with { Device = device })
+        {
+            Data = config.Data with { ExampleShape = shape, TargetNames = names, Standardization = config.CheckedStandardization(), TargetStandardization = config.CheckedTargetStandardization() },
+            StepsTaken = config.TrainingFact<long>("steps_taken"),
+            InitialLengthscale = config.TrainingFact<double>("initial_lengthscale"),
+        };
+        regressor.Training = config.Training with { Extra = null };
+        var n = config.Architectural<long>("train_count");
+        var m = config.Architectural<long>("inducing_count");
+        if (n < 1 || m < 0 || options.ModelKind != GpModelKind.Gpr && m < 1) throw new LatentException($"{config.Source}: train_count {n} and inducing_count {m} do not describe a {options.Model} model");
+        using var x = zeros(options.ModelKind == GpModelKind.Svgp ? 1 : n, regressor.FeatureCount, dtype: float64, device: regressor.Device);
+        using var y = zeros(x.shape[0], names.Length, dtype: float64, device: regressor.Device);
+        var kernel = KernelSpec.Parse(options.Kernel, regressor.FeatureCount, options.Ard);
+        using var z = zeros(Math.Max(m, 1), regressor.FeatureCount, dtype: float64, device: regressor.Device);
+        regressor.model = options.ModelKind switch
+        {
+            GpModelKind.Gpr => new Gpr(kernel, x, y),
+            GpModelKind.Sgpr => new Sgpr(kernel, x, y, z, trainInducingInputs: options.TrainInducing),
+            _ => new Svgp(kernel, regressor.likelihood = ScalarLikelihood.Registry[options.Likelihood](1.0), z, names.Length, n, new SvgpOptions { TrainInducingInputs = options.TrainInducing }),
+        };
+        if (regressor.model is not Svgp) regressor.likelihood = (ScalarLikelihood)regressor.model.Likelihood;
+        ModelFolder.LoadInto(directory, regressor.model);
+        return regressor;
+    }
+
+    /// <summary>Releases the model and the generator.</summary>
+    public override void Dispose()
+    {
+        model?.Dispose();
+        generator.Dispose();
+    }
+}

@@ -1,0 +1,171 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Latent.Training;
+
+/// <summary>
+/// L-BFGS (Liu and Nocedal 1989; Nocedal and Wright 2006, Alg. 7.4 and 7.5) with a backtracking line search that enforces the
+/// Armijo condition, for deterministic whole-data losses (GP marginal likelihoods). One <see cref="step"/> runs up to
+/// <c>iterations</c> iterations, each evaluating the closure once or more; curvature pairs with sᵀy ≤ 0 are skipped, so the
+/// implied inverse Hessian stays positive definite.
+/// </summary>
+/// <remarks>
+/// Hand-written because TorchSharp 0.107's <c>torch.optim.LBFGS</c> cannot be used here: it wraps libtorch's native optimizer
+/// without the <c>line_search_fn</c> argument (fixed steps, which overshoot on GP hyperparameters), and its <c>state_dict</c>
+/// throws NotImplementedException, so the Trainer could not checkpoint it. This optimizer keeps no parameter groups, so its saved
+/// state is empty: a resumed run starts a fresh curvature history from the checkpointed parameters.
+/// </remarks>
+public sealed class Lbfgs : OptimizerHelper
+{
+    private const double Armijo = 1e-4;
+    private const int LineSearchHalvings = 30;
+
+    private readonly Parameter[] optimized;
+    private readonly double learningRate;
+    private readonly int iterations;
+    private readonly int historySize;
+    private readonly double gradientTolerance;
+    private readonly double changeTolerance;
+    private readonly List<(Tensor S, Tensor Y, double Rho)> history = [];
+
+    /// <summary>
+    /// An optimizer over <paramref name="parameters"/> taking trial steps of <paramref name="learningRate"/> times the quasi-Newton
+    /// direction (1 is the natural scale), <paramref name="iterations"/> iterations per step, a memory of <paramref name="historySize"/>
+    /// pairs; it stops early when the largest gradient entry is below <paramref name="gradientTolerance"/> or the loss changes by less
+    /// than <paramref name="changeTolerance"/>.
+    /// </summary>
+    public Lbfgs(IEnumerable<Parameter> parameters, double learningRate = 1.0, int iterations = 20, int historySize = 10, double gradientTolerance = 1e-7,
+        double changeTolerance = 1e-12)
+    {
+        optimized = parameters.Where(p => p.requires_grad).ToArray();
+        this.learningRate = learningRate;
+        this.iterations = iterations;
+        this.historySize = historySize;
+        this.gradientTolerance = gradientTolerance;
+        this.changeTolerance = changeTolerance;
+        _parameter_groups = new List<ParamGroup>();
+    }
+
+    /// <summary>Sets the gradients of the optimised parameters to zero.</summary>
+    public override void zero_grad()
+    {
+        foreach (var parameter in optimized) parameter.grad?.zero_();
+    }
+
+    /// <summary>Runs up to the configured number of L-BFGS iterations; <paramref name="closure"/> zeroes the gradients, evaluates the loss and back-propagates. Returns the loss at the start.</summary>
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        if (closure is null) throw new ArgumentNullException(nameof(closure), "L-BFGS re-evaluates the loss: step needs a closure");
+        var (first, loss, gradient) = Evaluate(closure);
+        using var noGrad = no_grad();
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            if (gradient.abs().max().ToDouble() <= gradientTolerance) break;
+            var direction = Direction(gradient);
+            var slope = gradient.dot(direction).ToDouble();
+            if (!(slope < 0))
+            {
+                ClearHistory();
+                direction = -gradient;
+                slope = -gradient.dot(gradient).ToDouble();
+            }
+            var start = Flat(optimized.Select(p => (Tensor)p));
+            var size = history.Count == 0 ? Math.Min(1.0, 1.0 / gradient.abs().sum().ToDouble()) * learningRate : learningRate;
+            double trial = double.NaN;
+            Tensor? trialGradient = null;
+            var accepted = false;
+            for (var halving = 0; halving < LineSearchHalvings && !accepted; halving++)
+            {
+                Assign(start + size * direction);
+                using (enable_grad()) (_, trial, trialGradient) = Evaluate(closure);
+                accepted = double.IsFinite(trial) && trial <= loss + Armijo * size * slope;
+                if (!accepted) size /= 2;
+            }
+            if (!accepted)
+            {
+                Assign(start);
+                break;
+            }
+            var s = size * direction;
+            var y = trialGradient! - gradient;
+            var curvature = s.dot(y).ToDouble();
+            if (curvature > 1e-10)
+            {
+                history.Add((s.detach().clone().DetachFromDisposeScope(), y.detach().clone().DetachFromDisposeScope(), 1.0 / curvature));
+                if (history.Count > historySize)
+                {
+                    history[0].S.Dispose();
+                    history[0].Y.Dispose();
+                    history.RemoveAt(0);
+                }
+            }
+            var change = Math.Abs(loss - trial);
+            (loss, gradient) = (trial, trialGradient!);
+            if (change < changeTolerance) break;
+        }
+        return first;
+    }
+
+    /// <summary>−H∇ by the two-loop recursion over the stored curvature pairs, starting from the scaled identity γI with γ = sᵀy / yᵀy of the newest pair.</summary>
+    private Tensor Direction(Tensor gradient)
+    {
+        var q = -gradient;
+        var alphas = new double[history.Count];
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            alphas[i] = history[i].Rho * history[i].S.dot(q).ToDouble();
+            q = q - alphas[i] * history[i].Y;
+        }
+        if (history.Count > 0)
+        {
+            var newest = history[^1];
+            q = q * (1.0 / (newest.Rho * newest.Y.dot(newest.Y).ToDouble()));
+        }
+        for (var i = 0; i < history.Count; i++)
+        {
+            var beta = history[i].Rho * history[i].Y.dot(q).ToDouble();
+            q = q + (alphas[i] - beta) * history[i].S;
+        }
+        return q;
+    }
+
+    /// <summary>Runs the closure: the loss tensor it returned, its value, and the flattened gradient (zeros where a parameter got none).</summary>
+    private (Tensor Loss, double Value, Tensor Gradient) Evaluate(Func<Tensor> closure)
+    {
+        var loss = closure();
+        var value = loss.ToDouble();
+        using var noGrad = no_grad();
+        return (loss, value, Flat(optimized.Select(p => p.grad ?? zeros_like(p))));
+    }
+
+    private static Tensor Flat(IEnumerable<Tensor> tensors) => cat(tensors.Select(t => t.detach().reshape(-1).to(ScalarType.Float64)).ToArray(), 0);
+
+    private void Assign(Tensor flat)
+    {
+        long offset = 0;
+        foreach (var parameter in optimized)
+        {
+            var count = parameter.numel();
+            parameter.copy_(flat.narrow(0, offset, count).reshape(parameter.shape).to(parameter.dtype));
+            offset += count;
+        }
+    }
+
+    private void ClearHistory()
+    {
+        foreach (var (s, y, _) in history)
+        {
+            s.Dispose();
+            y.Dispose();
+        }
+        history.Clear();
+    }
+
+    /// <summary>Releases the curvature history.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ClearHistory();
+        base.Dispose(disposing);
+    }
+}
