@@ -207,29 +207,57 @@ def _sigmoid(x):
 def numpy_lstm_lm_logits(folder, tokens, state=None):
     """
     Next-word logits [T, V] of an "lstm-lm" folder after each of the word indices tokens [T] (one sequence, evaluation mode:
-    no dropout), and the final state (h, c), each [layers, H]. Per step and layer, PyTorch's LSTM with gates in the order
-    i, f, g, o: gates = W_ih x + b_ih + W_hh h + b_hh; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c).
-    Logits = W h + b with W = projection.weight, or embedding.weight when tie_weights.
+    no dropout), and the final state (h, c), each [layers, H] (c stays zero for a GRU). Per step and layer, PyTorch's LSTM with gates
+    in the order i, f, g, o: gates = W_ih x + b_ih + W_hh h + b_hh; c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c);
+    or, with architecture.cell "gru", PyTorch's GRU with gates r, z, n: r, z = sigmoid of their parts of W_ih x + b_ih + W_hh h + b_hh,
+    n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h = (1 - z) n + z h.
+    Logits = W h + b with W = projection.weight, or embedding.weight when tie_weights; with architecture.softmax "adaptive" the rows are
+    the adaptive softmax's log-probabilities (PyTorch's AdaptiveLogSoftmaxWithLoss.log_prob, cut at architecture.cutoffs).
     """
     config = read_config(folder, "lstm-lm")
     arch = config["architecture"]
+    cell = arch.get("cell", "lstm")
     w = {k: v.astype(np.float64) for k, v in read_weights(folder).items()}
     layers, hidden = arch["layers"], arch["hidden_size"]
     h = np.zeros((layers, hidden)) if state is None else np.array(state[0], dtype=np.float64)
     c = np.zeros((layers, hidden)) if state is None else np.array(state[1], dtype=np.float64)
-    projection = w["embedding.weight"] if arch["tie_weights"] else w["projection.weight"]
+    projection = w["embedding.weight"] if arch["tie_weights"] else w.get("projection.weight")
     logits = []
     for token in tokens:
         x = w["embedding.weight"][token]
         for layer in range(layers):
+            if cell == "gru":
+                gi = w[f"gru.weight_ih_l{layer}"] @ x + w[f"gru.bias_ih_l{layer}"]
+                gh = w[f"gru.weight_hh_l{layer}"] @ h[layer] + w[f"gru.bias_hh_l{layer}"]
+                r, z = _sigmoid(np.split(gi, 3)[0] + np.split(gh, 3)[0]), _sigmoid(np.split(gi, 3)[1] + np.split(gh, 3)[1])
+                n = np.tanh(np.split(gi, 3)[2] + r * np.split(gh, 3)[2])
+                h[layer] = (1 - z) * n + z * h[layer]
+                x = h[layer]
+                continue
             gates = (w[f"lstm.weight_ih_l{layer}"] @ x + w[f"lstm.bias_ih_l{layer}"]
                      + w[f"lstm.weight_hh_l{layer}"] @ h[layer] + w[f"lstm.bias_hh_l{layer}"])
             i, f, g, o = np.split(gates, 4)
             c[layer] = _sigmoid(f) * c[layer] + _sigmoid(i) * np.tanh(g)
             h[layer] = _sigmoid(o) * np.tanh(c[layer])
             x = h[layer]
-        logits.append(projection @ x + w["projection.bias"])
+        logits.append(_numpy_adaptive_log_prob(w, arch["cutoffs"], arch["vocabulary_size"], x) if arch.get("softmax") == "adaptive"
+                      else projection @ x + w["projection.bias"])
     return np.array(logits), (h, c)
+
+
+def _log_softmax(v):
+    v = v - v.max()
+    return v - np.log(np.exp(v).sum())
+
+
+def _numpy_adaptive_log_prob(w, cutoffs, vocabulary_size, x):
+    """log p(w | x) [V] of an adaptive softmax: the head's log-softmax over the shortlist and one token per cluster, plus each cluster's own."""
+    head = _log_softmax(w["projection.head.weight"] @ x)
+    ends = list(cutoffs[1:]) + [vocabulary_size]
+    parts = [head[:cutoffs[0]]]
+    for i, _ in enumerate(cutoffs):
+        parts.append(_log_softmax(w[f"projection.tail.{i}.1.weight"] @ (w[f"projection.tail.{i}.0.weight"] @ x)) + head[cutoffs[0] + i])
+    return np.concatenate(parts)
 
 
 def numpy_mlp_classifier_proba(folder, x):
@@ -431,23 +459,31 @@ if torch is not None:
 
     class LstmLanguageModel(nn.Module):
         """
-        Latent.Text.LstmLanguageModel: embedding -> dropout -> LSTM (batch_first) -> dropout -> projection; with tie_weights
-        the projection's weight is the embedding matrix (Latent saves it once, as embedding.weight).
+        Latent.Text.LstmLanguageModel: embedding -> dropout -> LSTM or GRU (batch_first) -> dropout -> projection; with tie_weights
+        the projection's weight is the embedding matrix (Latent saves it once, as embedding.weight). The recurrent module is the
+        attribute lstm or gru, as the state-dict keys name it.
         """
 
-        def __init__(self, vocabulary_size, embedding_size, hidden_size, layers, dropout, tie_weights):
+        def __init__(self, vocabulary_size, embedding_size, hidden_size, layers, dropout, tie_weights, cell="lstm", cutoffs=None):
             super().__init__()
             self.embedding = nn.Embedding(vocabulary_size, embedding_size)
             self.dropout = nn.Dropout(dropout)
-            self.lstm = nn.LSTM(embedding_size, hidden_size, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
-            self.projection = nn.Linear(hidden_size, vocabulary_size)
+            self.cell = cell
+            recurrent = nn.GRU if cell == "gru" else nn.LSTM
+            setattr(self, cell, recurrent(embedding_size, hidden_size, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0))
+            self.adaptive = cutoffs is not None
+            self.projection = (nn.AdaptiveLogSoftmaxWithLoss(hidden_size, vocabulary_size, list(cutoffs), div_value=4.0) if self.adaptive
+                               else nn.Linear(hidden_size, vocabulary_size))
             if tie_weights:
                 self.projection.weight = self.embedding.weight
 
         def forward(self, tokens, state=None):
-            """Logits [batch, time, V] for int64 tokens [batch, time], and the final (h, c)."""
-            output, state = self.lstm(self.dropout(self.embedding(tokens)), state)
-            return self.projection(self.dropout(output)), state
+            """Logits [batch, time, V] for int64 tokens [batch, time], and the final state ((h, c) for an LSTM, h for a GRU)."""
+            output, state = getattr(self, self.cell)(self.dropout(self.embedding(tokens)), state)
+            output = self.dropout(output)
+            if self.adaptive:  # log-probabilities, whose softmax is the distribution itself
+                return self.projection.log_prob(output.reshape(-1, output.shape[-1])).view(*output.shape[:-1], -1), state
+            return self.projection(output), state
 
     class SmallCnn(nn.Module):
         """Latent.Nn.SmallCnn: conv5(16) ReLU maxpool2 conv5(32) ReLU maxpool2 (ceil), adaptive avg pool 4x4, linear ReLU linear."""
@@ -526,7 +562,8 @@ def load_lstm_lm(folder):
     config = read_config(folder, "lstm-lm")
     arch, options = config["architecture"], config["training"]["options"]
     model = LstmLanguageModel(arch["vocabulary_size"], arch["embedding_size"], arch["hidden_size"], arch["layers"],
-                              options["dropout"], arch["tie_weights"])
+                              options["dropout"], arch["tie_weights"], arch.get("cell", "lstm"),
+                              arch["cutoffs"] if arch.get("softmax") == "adaptive" else None)
     state = _state_dict(folder)
     if arch["tie_weights"]:
         state["projection.weight"] = state["embedding.weight"]

@@ -58,6 +58,7 @@ public static class CliApp
         using var terminate = resumable ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, request) : null;
         try
         {
+            if (verbose) Console.Error.WriteLine(LatentRuntime.Describe());
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (TrainingInterruptedException e)

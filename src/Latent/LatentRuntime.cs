@@ -8,9 +8,6 @@ public static class LatentRuntime
 {
     private static readonly Lazy<string> Loaded = new(LoadNative, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Environment variable that caps libtorch's thread count (default: every core), for shared or busy machines.</summary>
-    public const string ThreadsVariable = "LATENT_THREADS";
-
     /// <summary>
     /// oneDNN's instruction-set cap. libtorch 2.10's float32 LSTM computes wrong outputs with oneDNN's AVX-512 RNN kernel when the
     /// hidden size is not a multiple of 32 (seen on some AVX-512 CPUs); capping oneDNN at AVX2 before libtorch starts avoids that
@@ -21,31 +18,32 @@ public static class LatentRuntime
     /// <summary>The cap applied when the user has not set <see cref="OneDnnIsaVariable"/>.</summary>
     public const string OneDnnIsaCap = "AVX2";
 
-    /// <summary>Loads libtorch, sets its thread count, pins glibc's mmap threshold (<see cref="NativeHeap"/>), and returns a one-line description of the backend.</summary>
+    /// <summary>
+    /// Loads libtorch with the start-up policies applied first (oneDNN's instruction-set cap, <see cref="ThreadPolicy"/>'s thread count
+    /// and OpenMP wait, <see cref="NativeHeap"/>'s memory reuse), and returns a one-line description of the backend.
+    /// </summary>
     public static string Initialize() => Loaded.Value;
 
-    /// <summary>The thread count libtorch should use: $LATENT_THREADS when it is a positive integer, else every core.</summary>
-    public static int ThreadCount()
+    /// <summary>One line saying what the start-up policies chose and why (threads, OpenMP waiting, allocator); loads libtorch first.</summary>
+    public static string Describe()
     {
-        var text = Environment.GetEnvironmentVariable(ThreadsVariable);
-        if (string.IsNullOrEmpty(text)) return Environment.ProcessorCount;
-        if (!int.TryParse(text, out var threads) || threads < 1)
-            throw new LatentException($"{ThreadsVariable} must be a positive integer, got '{text}'");
-        return threads;
+        Initialize();
+        return $"runtime: {ThreadPolicy.Current.Describe()}; {NativeHeap.Description}";
     }
 
     private static string LoadNative()
     {
-        int threads = ThreadCount();
+        var policy = ThreadPolicy.Current;
         CapOneDnnIsa();
-        NativeHeap.PinMmapThreshold();
+        if (policy.SpinCount is int spin) SetBeforeStart(ThreadPolicy.SpinCountVariable, spin.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        NativeHeap.SetReusePolicy();
         ProbeNativeLibraries();
         var console = Console.Out;
         try
         {
             // TorchSharp prints a multi-page load trace to stdout when it fails; our one-line error replaces it.
             Console.SetOut(TextWriter.Null);
-            torch.set_num_threads(threads);
+            torch.set_num_threads(policy.Threads);
             using var probe = torch.ones(1);
             int running = torch.get_num_threads();
             return $"libtorch {torch.__version__}, {running} CPU thread{(running == 1 ? "" : "s")}";
@@ -64,8 +62,14 @@ public static class LatentRuntime
     private static void CapOneDnnIsa()
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable))) return;
-        Environment.SetEnvironmentVariable(OneDnnIsaVariable, OneDnnIsaCap);
-        if (!OperatingSystem.IsWindows()) SetNativeEnvironment(OneDnnIsaVariable, OneDnnIsaCap, overwrite: 0);
+        SetBeforeStart(OneDnnIsaVariable, OneDnnIsaCap);
+    }
+
+    /// <summary>Sets <paramref name="name"/> in .NET's environment and in the native one, which libraries read with getenv when they load.</summary>
+    private static void SetBeforeStart(string name, string value)
+    {
+        Environment.SetEnvironmentVariable(name, value);
+        if (!OperatingSystem.IsWindows()) SetNativeEnvironment(name, value, overwrite: 0);
     }
 
     /// <summary>The value of <paramref name="name"/> in the native (C library) environment, which .NET's own copy does not update on Unix.</summary>

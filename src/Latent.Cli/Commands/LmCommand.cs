@@ -32,28 +32,36 @@ public sealed class LmCommand : ICliCommand
         var bptt = CliOptions.Int("--bptt", d.Bptt, "truncated BPTT length");
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "Adam learning rate");
         var untied = new Option<bool>("--untied") { Description = "give the output projection its own weights instead of sharing the embedding's (Press and Wolf 2017 tie them)", DefaultValueFactory = _ => !d.TieWeights };
+        var cell = CliOptions.Choice("--cell", d.Cell, $"recurrent cell: {LanguageModelOptions.Cells.Help}", LanguageModelOptions.Cells);
+        var softmax = CliOptions.Choice("--softmax", d.Softmax, $"output layer: {LanguageModelOptions.Softmaxes.Help}; adaptive needs --untied", LanguageModelOptions.Softmaxes);
+        var cutoffs = CliOptions.OptionalWidths("--cutoffs", "adaptive softmax: word ranks where the head and each tail cluster end, e.g. 2000,10000 (default: from the vocabulary size)");
         var clip = CliOptions.PositiveDouble("--clip", d.ClipNorm, "clip the global gradient norm to this value before each step");
         var testFraction = CliOptions.UnitFraction("--test-fraction", d.TestFraction, "share of a --corpus, at its end, held out for testing (the same share before it validates)");
+        var patience = CommonOptions.Patience("perplexity");
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train an LSTM LM; writes the model folder (config.json, model.safetensors, vocabulary.txt), curve.csv, perplexity.png, metrics.json and report.md.")
-            { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, untied, clip, testFraction, resume, common.Seed, common.Out, common.Device };
+            { corpus, lowercase, minCount, size, layers, dropout, vectors, epochs, batch, bptt, lr, cell, softmax, cutoffs, untied, clip, testFraction, patience, resume, common.Seed, common.Out, common.NoTensorBoard, common.Device };
         command.SetAction(result =>
         {
             var outDir = common.ResolveOut(result, "lm");
             var options = d with { Lowercase = result.GetValue(lowercase), MinCount = result.GetValue(minCount), EmbeddingSize = result.GetValue(size), HiddenSize = result.GetValue(size), Layers = result.GetValue(layers),
                 Dropout = result.GetValue(dropout), Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batch), Bptt = result.GetValue(bptt), LearningRate = result.GetValue(lr),
-                TieWeights = !result.GetValue(untied), ClipNorm = result.GetValue(clip), Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction), Device = result.GetValue(common.Device)! };
+                Cell = result.GetValue(cell)!, Softmax = result.GetValue(softmax)!, Cutoffs = result.GetValue(cutoffs) is { Length: > 0 } given ? given : null, TieWeights = !result.GetValue(untied), ClipNorm = result.GetValue(clip), Seed = result.GetValue(common.Seed), TestFraction = result.GetValue(testFraction), ValidationFraction = result.GetValue(testFraction), Patience = result.GetValue(patience), Device = result.GetValue(common.Device)! };
+            var log = common.OpenRunLog(result, outDir);
             var (lm, split) = (new LanguageModel(options), CorpusTokens.LoadSplit(result.GetValue(corpus), options.ValidationFraction, options.TestFraction));
             var initial = result.GetValue(vectors) is { } path ? WordVectors.Read(path) : null;
-            var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume), ui.Stop); });
+            var curve = ui.Progress(progress => { var bar = progress.AddTask($"training on {split.Train.Count:N0} tokens", maxValue: 1); return lm.Fit(split.Train, split.Validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), initial, Path.Combine(outDir, "checkpoint.pt"), result.GetValue(resume), ui.Stop, log); });
+            if (curve.EarlyStop?.Describe() is { } stopped) ui.Info(stopped);
             var metrics = lm.Evaluate(split.Test);
+            var numbers = curve.WithStopMetrics(metrics.ToDictionary());
+            log?.Metrics(numbers, curve.Steps.Count);
             var summary = Invariant($"test perplexity {metrics.Perplexity:0.0}, next-word accuracy {metrics.Accuracy:P1} (train {split.Train.Count:N0} / validation {split.Validation.Count:N0} / test {split.Test.Count:N0} tokens, vocabulary {lm.Vocabulary.Count:N0})");
-            var written = lm.Save(outDir).Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Append(Path.Combine(outDir, "curve.csv")).ToList();
+            var written = lm.Save(outDir).Append(MetricsFile.Write(outDir, numbers)).Append(Path.Combine(outDir, "curve.csv")).ToList();
             curve.WriteCsv(written[^1]);
             written.Add(LanguageModelFigures.Perplexity(curve).SavePng(Path.Combine(outDir, "perplexity.png")));
-            var (markdown, html) = new ReportDocument(outDir, "Latent: LSTM language model").Paragraph(Invariant($"{options.Layers}-layer LSTM, embedding = hidden = {options.HiddenSize}, dropout {options.Dropout}, {(options.TieWeights ? "tied" : "untied")} output projection; Adam lr {options.LearningRate}, gradient norm clipped at {options.ClipNorm}, batch {options.BatchSize}, BPTT {options.Bptt}, {curve.Epochs.Count} epochs; rarer words → {Vocabulary.UnknownToken}. Result: {summary}. On the Brown corpus Bengio et al. (2003) report test perplexity 252 for their neural model and 312 for the best n-gram.")).Image(written[^1], "Training and validation perplexity by epoch.").Save();
+            var (markdown, html) = new ReportDocument(outDir, $"Latent: {options.Cell.ToUpperInvariant()} language model").Paragraph(Invariant($"{options.Layers}-layer {options.Cell.ToUpperInvariant()}, embedding = hidden = {options.HiddenSize}, dropout {options.Dropout}, {(options.TieWeights ? "tied" : "untied")} output projection{(options.IsAdaptive ? " through an adaptive softmax (Grave et al. 2017)" : "")}; Adam lr {options.LearningRate}, gradient norm clipped at {options.ClipNorm}, batch {options.BatchSize}, BPTT {options.Bptt}, {curve.Epochs.Count} epochs; rarer words → {Vocabulary.UnknownToken}. Result: {summary}. On the Brown corpus Bengio et al. (2003) report test perplexity 252 for their neural model and 312 for the best n-gram.")).Image(written[^1], "Training and validation perplexity by epoch.").Save();
             ui.Info(summary);
-            foreach (var file in written.Append(markdown).Append(html)) ui.Wrote(file);
+            foreach (var file in written.Append(markdown).Append(html).Concat(log is null ? [] : [log.Directory])) ui.Wrote(file);
             return ExitCodes.Success;
         });
         return command;

@@ -21,10 +21,12 @@ public sealed class MlpCommand : ICliCommand
         var optimizer = CliOptions.Choice("--optimizer", OptimizerSettings.NameOf(d.Optimizer), "optimizer", OptimizerSettings.Registry);
         var hidden = CliOptions.Widths("--hidden", string.Join(",", d.Hidden), "hidden layer widths");
         var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
+        var patience = CommonOptions.Patience("loss");
+        var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the training examples held out for the validation loss --patience watches (used only with it)");
         var resume = CommonOptions.Resume();
 
         var command = new Command("mlp", "Train an MLP classifier on your data (checkpoints every epoch; --resume continues a killed run).");
-        foreach (var option in new Option[] { epochs, batchSize, lr, optimizer, hidden, examples, resume, common.Device }) command.Options.Add(option);
+        foreach (var option in new Option[] { epochs, batchSize, lr, optimizer, hidden, examples, patience, validation, resume, common.NoTensorBoard, common.Device }) command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
@@ -36,20 +38,25 @@ public sealed class MlpCommand : ICliCommand
             {
                 Hidden = result.GetValue(hidden)!, Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), LearningRate = result.GetValue(lr),
                 Optimizer = OptimizerSettings.Registry[result.GetValue(optimizer)!], Examples = result.GetValue(examples), Seed = seed, Device = result.GetValue(common.Device)!,
+                Patience = result.GetValue(patience), ValidationFraction = result.GetValue(validation),
             });
+            var log = common.OpenRunLog(result, outDir);
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
             var curve = ui.Progress(progress =>
             {
                 var bar = progress.AddTask($"mlp {model.Describe()}", maxValue: 1);
-                return model.Fit(dataset, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume), ui.Stop);
+                return model.Fit(dataset, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume), ui.Stop, log);
             });
+            if (curve.EarlyStop?.Describe() is { } stopped) ui.Info(stopped);
             var csv = Path.Combine(outDir, "curve.csv");
             curve.WriteCsv(csv);
             var png = LearningCurveFigure.SavePng(Path.Combine(outDir, "curve.png"), curve, "cross-entropy", "test accuracy");
-            var metrics = model.Evaluate(dataset.Test);
+            var evaluation = model.Evaluate(dataset.Test);
+            var metrics = curve.WithStopMetrics(evaluation.ToDictionary());
+            log?.Metrics(metrics, curve.Steps.Count);
             model.Save(Path.Combine(outDir, "model"));
-            ui.Info($"test accuracy {metrics.Accuracy:P2}, NLPD {metrics.Nlpd:G4} nats, ECE {metrics.Ece:G3}");
-            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics.ToDictionary()), Path.Combine(outDir, "model") }) ui.Wrote(path);
+            ui.Info($"test accuracy {evaluation.Accuracy:P2}, NLPD {evaluation.Nlpd:G4} nats, ECE {evaluation.Ece:G3}");
+            foreach (var path in new[] { checkpoint, csv, png, MetricsFile.Write(outDir, metrics), Path.Combine(outDir, "model") }.Concat(log is null ? [] : [log.Directory])) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

@@ -31,10 +31,11 @@ public sealed class NoisyCommand : ICliCommand
         var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose confident predictions estimate T for --q forward");
         var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
+        var patience = CommonOptions.Patience("noisy-label loss");
         var resume = CommonOptions.Resume("continue a stopped run: each noise model from its checkpoint in --out (models without one start afresh)");
 
         var train = new Command("train", "Train on your data with injected label noise; report clean-test accuracy per epoch, learned Q beside the true T, and metrics.json.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, resume, common.Device }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, patience, resume, common.NoTensorBoard, common.Device }) train.Options.Add(option);
         data.AddTo(train);
         common.AddTo(train);
         train.SetAction(result =>
@@ -46,18 +47,25 @@ public sealed class NoisyCommand : ICliCommand
                 TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),
                 FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
                 ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
-                WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples), Device: result.GetValue(common.Device)!);
+                WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples), Device: result.GetValue(common.Device)!, Patience: result.GetValue(patience));
             var runs = ui.Progress(progress => result.GetValue(models)!.Distinct().Select(name =>
             {
                 var bar = progress.AddTask(name, maxValue: 1);
                 using var model = NoisyClassifier.For(dataset, options with { Model = NoiseModels.Registry[name] });
                 var checkpoint = Path.Combine(outDir, $"checkpoint-{name}.bin");
-                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume) && File.Exists(checkpoint), ui.Stop);
+                var log = common.OpenRunLog(result, outDir, name);
+                var fit = model.Fit(dataset, result.GetValue(noise)!, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), checkpoint, result.GetValue(resume) && File.Exists(checkpoint), ui.Stop, log);
                 model.Save(Path.Combine(outDir, name));
-                return (Name: name, Result: fit, Metrics: model.Evaluate(dataset.Test).ToDictionary());
+                var evaluated = model.Evaluate(dataset.Test).ToDictionary();
+                var metrics = fit.EarlyStop?.AddTo(evaluated) ?? evaluated;
+                log?.Metrics(metrics, fit.Epochs.Count);
+                return (Name: name, Result: fit, Metrics: metrics);
             }).ToList());
             foreach (var (name, fit, metrics) in runs)
+            {
                 ui.Info($"{name}: clean test accuracy {metrics["test_accuracy"]:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics["transition_max_abs_error"]:G3}");
+                if (fit.EarlyStop?.Describe() is { } stopped) ui.Info($"{name}: {stopped}");
+            }
             var (primary, pairs) = (runs.FirstOrDefault(r => r.Result.Model is NoiseModel.Softmax or NoiseModel.Project, runs[0]), runs.Select(r => (r.Name, r.Result)).ToList());
             foreach (var path in new[]
             {
@@ -65,7 +73,7 @@ public sealed class NoisyCommand : ICliCommand
                 NoisyFigures.SaveAccuracyPng(Path.Combine(outDir, "accuracy.png"), pairs, $"Clean test accuracy ({result.GetValue(noise)} noise)"),
                 NoisyFigures.SaveTransitionsPng(Path.Combine(outDir, "transitions.png"), pairs, dataset.ClassNames),
                 MetricsFile.Write(outDir, primary.Metrics),
-            }.Concat(runs.Select(r => Path.Combine(outDir, r.Name)))) ui.Wrote(path);
+            }.Concat(runs.Select(r => Path.Combine(outDir, r.Name))).Concat(result.GetValue(common.NoTensorBoard) ? [] : [Path.Combine(outDir, Training.RunLog.FolderName)])) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return new Command("noisy", "Training with noisy labels: a learned label-transition matrix Q kept column-stochastic.") { train };

@@ -46,7 +46,7 @@ public sealed class SvgpCommand : ICliCommand
         var resume = CommonOptions.Resume();
 
         var command = new Command("train", "Train an SVGP classifier, save it to OUT/model, and write its ELBO curve, calibration plot and metrics.json.");
-        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume, common.Device })
+        foreach (var option in new Option[] { kernel, ard, inducing, whiten, qDiagonal, likelihood, batchSize, iterations, lr, finalLr, naturalGradient, timeLimit, deskew, initFrom, fullQ, dtype, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -71,13 +71,17 @@ public sealed class SvgpCommand : ICliCommand
             ui.Info($"SVGP on {dataset.Source}: {dataset.Train.Count} training examples of {dataset.FeatureCount} features, {dataset.ClassCount} classes; kernel {o.Kernel}{(o.Ard ? " (ARD)" : "")}, " +
                 $"inducing {o.Inducing}, {o.Likelihood}, {(o.Whiten ? "whitened" : "unwhitened")} {(o.QDiagonal ? "diagonal" : "full")} q(u)" + (from is null ? "" : $", continuing {from} after {classifier.StepsTaken} steps"));
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
-            var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop); });
+            var log = common.OpenRunLog(result, outDir);
+            var elbos = ui.Progress(progress => { var bar = progress.AddTask("SVGP steps", maxValue: o.Iterations); return classifier.Fit(dataset, step => bar.Value = step.Step, checkpoint, result.GetValue(resume), ui.Stop, log); });
             classifier.Save(Path.Combine(outDir, "model"));
             ui.Wrote(Path.Combine(outDir, "model"));
+            if (log is not null) ui.Wrote(log.Directory);
             if (elbos.Count > 0)
                 ui.Info($"{elbos.Count} steps ({classifier.StepsTaken} in all); ELBO per example from {elbos[0]:F3} to {elbos.TakeLast(50).Average():F3} (mean of the last 50 steps)");
             ui.Wrote(SvgpFigures.Elbo(Path.Combine(outDir, "svgp-elbo.png"), elbos));
-            Report(ui, outDir, classifier.Evaluate(dataset.Test));
+            var metrics = classifier.Evaluate(dataset.Test);
+            log?.Metrics(metrics.ToDictionary(), classifier.StepsTaken);
+            Report(ui, outDir, metrics);
             return ExitCodes.Success;
         });
         return command;

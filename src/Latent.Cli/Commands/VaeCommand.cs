@@ -34,6 +34,8 @@ public sealed class VaeCommand : ICliCommand
             try { IVaeObjective.Parse(result.GetValueOrDefault<string>() ?? ""); }
             catch (LatentException e) { result.AddError($"--objective: {e.Message}"); }
         });
+        var klWeight = CliOptions.NonNegativeDouble("--kl-weight", Defaults.KlWeight, "weight β of the KL term (1: the ELBO; above 1: a β-VAE; needs an elbo objective unless 1)");
+        var klWarmup = CliOptions.Int("--kl-warmup", Defaults.KlWarmupEpochs, "epochs over which the KL weight rises linearly from 0 to --kl-weight (0: none)", minimum: 0);
         var binarization = CliOptions.Choice("--binarization", Defaults.Binarization.ToString().ToLowerInvariant(), "features in [0,1]: none keeps them, static draws 0/1 once, dynamic redraws every epoch", "none", "static", "dynamic");
         var ema = CliOptions.UnitFraction("--ema", Defaults.Ema, "decay of the moving average of the weights used for evaluation and kept in the saved model (0 = off)");
         var biasInit = CliOptions.Choice("--bias-init", Defaults.DataMeanBias ? "data-mean" : "default", "decoder output bias at start: data-mean (the training data's per-feature statistics) or default", "data-mean", "default");
@@ -42,9 +44,11 @@ public sealed class VaeCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", Defaults.LearningRate, "Adam learning rate");
         var examples = CliOptions.OptionalCount<int>("--examples", "use the first N training examples (default: all)");
         var (iwaeK, iwaeExamples) = IwaeOptions();
+        var patience = CommonOptions.Patience("−ELBO");
+        var validation = CliOptions.UnitFraction("--validation", Defaults.ValidationFraction, "share of the training examples held out for the validation −ELBO --patience watches (used only with it)");
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train a VAE; writes OUT/model, metrics.json (test -ELBO, IWAE log-likelihood), learning curves and figures that fit the data.");
-        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, resume, common.Device })
+        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, klWeight, klWarmup, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, patience, validation, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -57,21 +61,27 @@ public sealed class VaeCommand : ICliCommand
             {
                 Latent = result.GetValue(latent), Hidden = result.GetValue(hidden)!, Decoder = VaeOptions.ParseDecoder(result.GetValue(decoder)!),
                 Sigma = result.GetValue(sigma), VarianceFloor = result.GetValue(floor), Objective = result.GetValue(objective)!,
+                KlWeight = result.GetValue(klWeight), KlWarmupEpochs = result.GetValue(klWarmup),
                 Binarization = Enum.Parse<Binarization>(result.GetValue(binarization)!, ignoreCase: true), Ema = result.GetValue(ema),
                 DataMeanBias = result.GetValue(biasInit) == "data-mean", Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(lr), Examples = result.GetValue(examples), EvalIwaeSamples = result.GetValue(iwaeK),
                 EvalIwaeExamples = result.GetValue(iwaeExamples), Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), Resume = result.GetValue(resume), Stop = ui.Stop, Device = result.GetValue(common.Device)!,
+                Patience = result.GetValue(patience), ValidationFraction = result.GetValue(validation),
             };
+            var log = common.OpenRunLog(result, outDir);
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = VaeModel.For(dataset, options);
             var curve = ui.Progress(progress =>
             {
                 var bar = progress.AddTask($"{model}", maxValue: 1);
-                return model.Fit(dataset, p => { bar.MaxValue = p.TotalSteps; bar.Value = p.Step; });
+                return model.Fit(dataset, p => { bar.MaxValue = p.TotalSteps; bar.Value = p.Step; }, log);
             });
+            if (curve.EarlyStop?.Describe() is { } stopped) ui.Info(stopped);
             var modelDir = Path.Combine(outDir, "model");
             model.Save(modelDir);
-            Finish(ui, outDir, model, Evaluate(ui, model, dataset.Test), dataset.Test, curve, seed, modelDir, options.CheckpointPath);
+            var metrics = Evaluate(ui, model, dataset.Test);
+            log?.Metrics(metrics.ToDictionary(), curve.Steps.Count);
+            Finish(ui, outDir, model, metrics, dataset.Test, curve, seed, [modelDir, options.CheckpointPath!, .. log is null ? Array.Empty<string>() : [log.Directory]]);
             return ExitCodes.Success;
         });
         return command;
@@ -119,9 +129,10 @@ public sealed class VaeCommand : ICliCommand
 
     private static void Finish(ConsoleUi ui, string outDir, VaeModel model, VaeMetrics metrics, DataPart test, Training.LearningCurve? curve, long seed, params string[] written)
     {
-        var iwae = metrics.TestIwaeLogLikelihood is { } ll ? $", IWAE k={metrics.IwaeSamples} log-likelihood {ll.ToString("F2", CultureInfo.InvariantCulture)} nats on {metrics.IwaeExamples} test examples" : "";
-        ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}");
-        foreach (var path in written.Append(MetricsFile.Write(outDir, metrics.ToDictionary())).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
+        var iwae = metrics.Iwae is { } estimate ? FormattableString.Invariant($", IWAE k={estimate.Samples} log-likelihood {estimate.LogLikelihood:F2} ± {estimate.StandardError:F2} nats on {estimate.Examples} test examples") : "";
+        ui.Info($"{model}: test -ELBO {metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture)} nats{iwae}; {metrics.ActiveUnits} of {model.Options.Latent} latent units active");
+        var numbers = curve?.WithStopMetrics(metrics.ToDictionary()) ?? metrics.ToDictionary();
+        foreach (var path in written.Append(MetricsFile.Write(outDir, numbers)).Concat(VaeReport.Write(outDir, model, metrics, test, curve, seed))) ui.Wrote(path);
     }
 
     private static (Option<int> K, Option<int?> Examples) IwaeOptions() =>

@@ -33,7 +33,7 @@ public sealed class Word2VecCommand : ICliCommand
         var alpha = CliOptions.PositiveDouble("--alpha", d.StartingAlpha, "starting learning rate (decays linearly to alpha·1e-4)");
         var resume = CommonOptions.Resume("continue a stopped run from the checkpoint in --out (written after every epoch)");
         var command = new Command("train", "Train skip-gram vectors; writes the model folder (config.json, model.safetensors, vocabulary.txt, vectors.bin and vectors.txt in word2vec.c / gensim formats)")
-            { corpus, keepCase, dimensions, window, minCount, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out };
+            { corpus, keepCase, dimensions, window, minCount, negative, epochs, threads, sample, alpha, resume, common.Seed, common.Out, common.NoTensorBoard };
         command.SetAction(result =>
         {
             var tokens = CorpusTokens.Load(result.GetValue(corpus));
@@ -41,9 +41,10 @@ public sealed class Word2VecCommand : ICliCommand
                 Negative = result.GetValue(negative), Epochs = result.GetValue(epochs), Threads = result.GetValue(threads), Sample = result.GetValue(sample), StartingAlpha = result.GetValue(alpha), Seed = result.GetValue(common.Seed) };
             var outDir = common.ResolveOut(result, "word2vec");
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
-            var model = ui.Progress(progress => { var bar = progress.AddTask($"skip-gram on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop); });
+            var log = common.OpenRunLog(result, outDir);
+            var model = ui.Progress(progress => { var bar = progress.AddTask($"skip-gram on {tokens.Count:N0} tokens", maxValue: 1.0); return new Word2Vec(options).Fit(tokens, f => bar.Value = f, checkpoint, result.GetValue(resume), ui.Stop, log); });
             ui.Info($"vocabulary {model.Vocabulary.Count:N0} words, {model.WordsPerSecond:N0} words/s; nearest to '{model.Vocabulary.Words[0]}': {string.Join(", ", model.Similar(model.Vocabulary.Words[0], 5).Select(n => n.Word))}");
-            foreach (var path in model.Save(outDir).Append(checkpoint)) ui.Wrote(path);
+            foreach (var path in model.Save(outDir).Append(checkpoint).Concat(log is null ? [] : [log.Directory])) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

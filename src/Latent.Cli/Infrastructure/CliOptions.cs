@@ -86,6 +86,20 @@ public static class CliOptions
             },
         };
 
+    /// <summary>An optional list of positive integers written "2000,10000" (empty when not given).</summary>
+    public static Option<int[]> OptionalWidths(string name, string description) =>
+        new(name)
+        {
+            Description = $"{description}, comma-separated",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+                var widths = ParseWidths(text);
+                if (widths is null) result.AddError($"{name} must be comma-separated positive integers, got '{text}'");
+                return widths ?? [];
+            },
+        };
+
     private static int[]? ParseWidths(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;

@@ -15,10 +15,25 @@ public sealed class CommonOptions
     public Option<string> Device { get; } = new("--device") { Description = $"compute device: {ComputeDevice.Spellings}", DefaultValueFactory = _ => ComputeDevice.Default };
 
     /// <summary>Show stack traces of unexpected errors.</summary>
-    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print stack traces of unexpected errors", Recursive = true };
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print the runtime line (threads, OpenMP waiting, allocator, and why) and stack traces of unexpected errors", Recursive = true };
 
     /// <summary>A fresh --resume option for a command that checkpoints into --out.</summary>
     public static Option<bool> Resume(string description = "continue a stopped run from the checkpoint in --out") => new("--resume") { Description = description };
+
+    /// <summary>Turns the TensorBoard log off; training commands add it.</summary>
+    public Option<bool> NoTensorBoard { get; } = new("--no-tensorboard")
+    {
+        Description = $"do not write TensorBoard scalars (loss every {Training.RunLogOptions.Default.EverySteps} steps, learning rate, evaluations) to OUT/{Training.RunLog.FolderName}",
+        DefaultValueFactory = _ => !Training.RunLogOptions.Default.TensorBoard,
+    };
+
+    /// <summary>A fresh --patience option: early stopping on <paramref name="figure"/>, the validation figure the command names.</summary>
+    public static Option<int?> Patience(string figure) =>
+        CliOptions.OptionalCount<int>("--patience", $"stop when the validation {figure} has not improved for N epochs and keep the best epoch's weights (default: run every epoch)");
+
+    /// <summary>The run's TensorBoard log in <paramref name="outDir"/> (in its folder <paramref name="run"/> when given), or null under --no-tensorboard.</summary>
+    public Training.RunLog? OpenRunLog(ParseResult result, string outDir, string? run = null) =>
+        Training.RunLog.Open(outDir, Training.RunLogOptions.Default with { TensorBoard = !result.GetValue(NoTensorBoard) }, run);
 
     /// <summary>Creates the options and validates that --out is not an existing file and --device is spelled right.</summary>
     public CommonOptions()

@@ -33,7 +33,7 @@ public sealed class VaeChapter : ITourChapter
             $"evaluated on {data.Test.Count} test images; IWAE k = {budget.EvalIwaeSamples} on the first {budget.EvalIwaeExamples}. `latent vae train` runs the full pytorch/examples setting (≈104 nats published).");
         report.Table(["run", "model", "test −ELBO (nats)", "test KL (nats)", "IWAE log p(x)", "recon. MSE/pixel", "time"], all.Select(run => (IReadOnlyList<string>)
             [run.Label, run.Model.ToString(), F(run.Metrics.TestNegativeElbo, "F1"), F(run.Posterior.MeanKl, "F1"), F(run.Metrics.TestIwaeLogLikelihood ?? double.NaN, "F1"), F(run.Posterior.ReconstructionMse, "F4"), $"{run.Seconds:F0} s"]));
-        var curves = new LineChart("test −ELBO after each epoch", "epoch", "nats per image");
+        var curves = new LineChart("test −ELBO after each epoch", "epoch", "nats per image") { IntegerX = true };
         foreach (var run in all) curves.Add(run.Label, run.Curve.Evaluations.Select(p => p.Epoch).ToList(), run.Curve.Evaluations.Select(p => p.Value).ToList());
         Image(context, curves.SavePng(context.PathFor("vae-curves.png")), "Test −ELBO after each epoch (lower is better). Bernoulli and Gaussian numbers are in different units: see question 3.");
 

@@ -65,9 +65,10 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     /// minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives each step (loss = −ELBO/N).
     /// With <paramref name="checkpointPath"/> a checkpoint is written every <see cref="SvgpClassifierOptions.CheckpointEvery"/> steps, at
     /// the end and when <paramref name="stop"/> interrupts the fit (<see cref="TrainingInterruptedException"/>); <paramref name="resume"/>
-    /// continues from it to the same model as an uninterrupted fit.
+    /// continues from it to the same model as an uninterrupted fit. <paramref name="log"/> receives the ELBO per example and the loss −ELBO/N
+    /// every <see cref="RunLog.EverySteps"/> steps.
     /// </summary>
-    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         using var labels = data.Train.RequireLabels("the SVGP classifier").to(Device);
         if (data.ClassCount < 2) throw new LatentException($"{data.Source}: the SVGP classifier needs at least two classes, the data has {data.ClassCount}");
@@ -85,7 +86,15 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         var batch = Math.Min(Options.BatchSize, n);
         var epochs = (int)Math.Ceiling((double)Options.Iterations * batch / n);
         var elbos = SvgpTraining.Train(model, x, labels, Options.Iterations, Options.BatchSize, Options.LearningRate, generator,
-            (step, elbo) => progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n)),
+            (step, elbo) =>
+            {
+                if (log is not null && (step + 1) % log.EverySteps == 0)
+                {
+                    log.Scalar("train/elbo", elbo / n, StepsTaken + step + 1);
+                    log.Scalar("train/loss", -elbo / n, StepsTaken + step + 1);
+                }
+                progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n));
+            },
             Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep, checkpointPath, resume, Options.CheckpointEvery, stop);
         StepsTaken += elbos.Count;
         Training = Training.Finished(data.Provenance.WithExamples(n));

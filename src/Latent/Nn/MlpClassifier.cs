@@ -53,25 +53,35 @@ public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
     /// <summary>
     /// Trains on the training part of <paramref name="data"/> (test accuracy recorded after every epoch); with a
     /// <paramref name="checkpointPath"/> a checkpoint is written after every epoch, and <paramref name="resume"/> continues from it.
-    /// Labels outside 0..C−1 are refused before training starts. <paramref name="stop"/> interrupts it after a step (see <see cref="TrainerOptions.Stop"/>).
+    /// With <see cref="MlpClassifierOptions.Patience"/> a seeded share of the training examples is held out and training stops once
+    /// their loss has not improved for that many epochs, keeping the best epoch's weights. Labels outside 0..C−1 are refused before
+    /// training starts. <paramref name="stop"/> interrupts it after a step (see <see cref="TrainerOptions.Stop"/>); <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
-        var train = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
+        var examples = Options.Examples is { } cap ? data.Train.Take(cap) : data.Train;
+        using var split = Options.Patience is null ? null : ValidationSplit.Create(examples, Options.ValidationFraction, Options.Seed);
+        var train = split?.Train ?? examples;
         using var labels = CheckLabels(train, data.Source, "training").to(Device);
         using var testLabels = CheckLabels(data.Test, data.Source, "test").to(Device);
         using var features = Inputs(train.Features);
         using var testFeatures = Inputs(data.Test.Features);
+        using var validationFeatures = split is null ? null : Inputs(split.Validation.Features);
+        using var validationLabels = split is null ? null : CheckLabels(split.Validation, data.Source, "training").to(Device);
         var trainer = new Trainer(network, new OptimizerSettings(Options.Optimizer, Options.LearningRate), new TrainerOptions
         {
-            Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
+            Epochs = Options.Epochs, BatchSize = Options.BatchSize, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = Options.Patience,
         })
         {
             Evaluate = () => network.forward(testFeatures).argmax(1).eq(testLabels).to(ScalarType.Float64).mean().item<double>(),
+            EvaluationName = "test accuracy",
+            Validate = validationFeatures is null ? null : () => nn.functional.cross_entropy(network.forward(validationFeatures), validationLabels!).item<float>(),
+            ValidationName = "loss",
             Progress = progress,
+            Log = log,
         };
         var curve = trainer.Fit(train.Count, batch => nn.functional.cross_entropy(network.forward(features.index_select(0, batch)), labels.index_select(0, batch)));
-        Training = Training.Finished(data.Provenance.WithExamples(train.Count));
+        Training = Training.Finished(data.Provenance.WithExamples(examples.Count));
         return curve;
     }
 

@@ -24,6 +24,12 @@ public sealed record MlpClassifierOptions
     /// <summary>Its learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>Stop when the validation loss has not improved for this many epochs and keep the best epoch's weights (null: run every epoch).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Share of the training examples held out for the validation loss that <see cref="Patience"/> watches (used only with it).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
     /// <summary>Train on at most this many training examples (null: all of them).</summary>
     public long? Examples { get; init; }
 

@@ -13,7 +13,7 @@ namespace Latent.Noisy;
 /// <summary>
 /// A classifier trained on noisy labels (Sukhbaatar et al. 2015; Patrini et al. 2017): a CNN for images of any size and channels or an MLP
 /// for vectors, followed by a C×C transition matrix Q, p(ỹ | x) = Q · softmax(f(x)), kept column-stochastic by a softmax
-/// parameterisation or by projection onto the simplex. Create it from options and the data's shape, <see cref="Fit(Dataset, string, Action{TrainingProgress}?, string?, bool, CancellationToken)"/>
+/// parameterisation or by projection onto the simplex. Create it from options and the data's shape, <see cref="Fit(Dataset, string, Action{TrainingProgress}?, string?, bool, CancellationToken, RunLog?)"/>
 /// on labels corrupted by a known noise, then predict clean classes with softmax(f(x)). Inputs are the data set's features as
 /// loaded (already standardised when the data set was), from any device; the model and its predictions live on <see cref="Device"/>.
 /// </summary>
@@ -74,19 +74,19 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
     }
 
     /// <summary>Corrupts the training labels of <paramref name="data"/> by <paramref name="noise"/> (see <see cref="LabelNoise.Parse"/>), then trains (checkpoints as in the other overload).</summary>
-    public NoisyTrainingResult Fit(Dataset data, string noise, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public NoisyTrainingResult Fit(Dataset data, string noise, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         using var transition = LabelNoise.Parse(noise, ClassCount);
-        return Fit(data, transition, progress, checkpointPath, resume, stop);
+        return Fit(data, transition, progress, checkpointPath, resume, stop, log);
     }
 
     /// <summary>
     /// Corrupts the training labels of <paramref name="data"/> by the column-stochastic <paramref name="trueTransition"/> (seeded by
     /// the options' seed; the test labels stay clean), trains, and returns the per-epoch record evaluated on the clean test part.
     /// With a <paramref name="checkpointPath"/> a checkpoint is written after every epoch, and <paramref name="resume"/> continues from it;
-    /// <paramref name="stop"/> interrupts it after a step (see <see cref="TrainerOptions.Stop"/>).
+    /// <paramref name="stop"/> interrupts it after a step (see <see cref="TrainerOptions.Stop"/>); <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
-    public NoisyTrainingResult Fit(Dataset data, Tensor trueTransition, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public NoisyTrainingResult Fit(Dataset data, Tensor trueTransition, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         if (!data.ExampleShape.SequenceEqual(ExampleShape) || data.ClassCount > ClassCount)
             throw new LatentException($"{data.Source}: examples [{string.Join(", ", data.ExampleShape)}] with {data.ClassCount} classes do not fit this classifier ([{string.Join(", ", ExampleShape)}], {ClassCount} classes)");
@@ -97,7 +97,7 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
         using var noisy = LabelNoise.Inject(clean, trueTransition, new Generator((ulong)Options.Seed));
         using var realised = LabelNoise.Realised(clean, noisy, ClassCount);
         var experiment = new NoisyLabelExperiment(train.Features, noisy, data.Test.Features, data.Test.RequireLabels("evaluation"), trueTransition, Device);
-        var trained = experiment.Train(Options.Model, Options, out var result, onProgress: progress, checkpointPath: checkpointPath, resume: resume, stop: stop);
+        var trained = experiment.Train(Options.Model, Options, out var result, onProgress: progress, checkpointPath: checkpointPath, resume: resume, stop: stop, log: log);
         network.Dispose();
         network = trained;
         TrueTransition = result.TrueTransition;

@@ -23,7 +23,7 @@ public static class NoisyFigures
     /// <summary>Saves the clean test accuracy after every epoch, one line per run.</summary>
     public static string SaveAccuracyPng(string path, IEnumerable<(string Name, NoisyTrainingResult Result)> runs, string title)
     {
-        var chart = new LineChart(title, "epoch", "clean test accuracy");
+        var chart = new LineChart(title, "epoch", "clean test accuracy") { IntegerX = true };
         foreach (var (name, result) in runs)
             chart.Add(name, result.Epochs.Select(e => (double)e.Epoch).ToList(), result.Epochs.Select(e => e.CleanTestAccuracy).ToList());
         return chart.SavePng(path);

@@ -54,11 +54,14 @@ public sealed class NoisyLabelExperiment
     /// Runs one noise model like <see cref="Run"/> and returns the trained network (the caller disposes it). With a
     /// <paramref name="checkpointPath"/> a checkpoint is written after every epoch and when <paramref name="stop"/> interrupts the run
     /// (see <see cref="TrainerOptions.Stop"/>); <paramref name="resume"/> continues from it to the uninterrupted run's weights, Q and records.
+    /// With <see cref="NoisyTrainingOptions.Patience"/> training stops once the noisy-label validation loss has not improved for that
+    /// many epochs; <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
     public NoisyLabelClassifier Train(NoiseModel model, NoisyTrainingOptions options, out NoisyTrainingResult result, Action<EpochRecord>? onEpoch = null,
-        Action<TrainingProgress>? onProgress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+        Action<TrainingProgress>? onProgress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
+        if (options.Patience is not null && options.ValidationFraction == 0) throw new LatentException("early stopping needs a validation share above 0 of the noisy training examples");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
         torch.manual_seed(options.Seed);
         Tensor? fixedTransition = model switch
@@ -70,11 +73,11 @@ public sealed class NoisyLabelExperiment
         torch.manual_seed(options.Seed);
         var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition, Device);
         var records = new List<EpochRecord>();
-        var selectedEpoch = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress,
-            TrainerOptionsFor(options, options.Epochs) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop });
+        var (selectedEpoch, earlyStop) = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress,
+            TrainerOptionsFor(options, options.Epochs) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = options.Patience }, log);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64, CPU) ?? eye(classes, dtype: ScalarType.Float64);
         using var truth = trueTransition.cpu();
-        result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = truth.data<double>().ToArray() };
+        result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = truth.data<double>().ToArray(), EarlyStop = earlyStop };
         return network;
     }
 
@@ -123,10 +126,10 @@ public sealed class NoisyLabelExperiment
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
     /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
-    /// state beside what the trainer keeps. Returns the 1-based epoch whose state the network holds.
+    /// state beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
     /// </summary>
-    private int Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
-        Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions)
+    private (int Epoch, EarlyStop? Stop) Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
+        Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, RunLog? log = null)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
@@ -197,6 +200,10 @@ public sealed class NoisyLabelExperiment
                 transitionAverage?.Update();
             },
             Progress = onProgress,
+            Log = log,
+            EvaluationName = "clean test accuracy",
+            Validate = () => records[^1].ValidationLoss,
+            ValidationName = "noisy-label loss",
             Evaluate = () =>
             {
                 var displaced = transitionAverage?.SwapIn() ?? [];
@@ -216,16 +223,16 @@ public sealed class NoisyLabelExperiment
                 return record.CleanTestAccuracy;
             },
         };
-        trainer.Fit(split.TrainImages.shape[0], batch =>
+        var curve = trainer.Fit(split.TrainImages.shape[0], batch =>
             network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
         if (bestState is null)
         {
             transitionAverage?.CopyIntoParameters();
-            return trainerOptions.Epochs;
+            return (trainerOptions.Epochs, curve.EarlyStop);
         }
         network.load_state_dict(bestState);
         DisposeState(bestState);
-        return bestEpoch;
+        return (bestEpoch, curve.EarlyStop);
     }
 
     /// <summary>The classifier's trainer settings for <paramref name="epochs"/> epochs (its batch size, seed and average from <paramref name="options"/>).</summary>

@@ -25,6 +25,8 @@ namespace Latent.Noisy;
 /// <param name="Model">How the label noise is modelled: a learned Q (softmax or projected), forward correction, or none.</param>
 /// <param name="HiddenUnits">Width of the hidden layer before the logits (CNN and MLP).</param>
 /// <param name="Examples">Train on at most this many training examples (null: all of them).</param>
+/// <param name="Patience">Stop when the noisy-label validation loss has not improved for this many epochs (needs a validation
+/// split; null: run every epoch).</param>
 /// <param name="Device">The device the model computes on: "cpu", "cuda" or "cuda:N" (see <see cref="ComputeDevice"/>); not part of the saved model.</param>
 public sealed record NoisyTrainingOptions(
     int Epochs = 10,
@@ -46,7 +48,8 @@ public sealed record NoisyTrainingOptions(
     NoiseModel Model = NoiseModel.Softmax,
     int HiddenUnits = 256,
     long? Examples = null,
-    [property: JsonIgnore] string Device = ComputeDevice.Default)
+    [property: JsonIgnore] string Device = ComputeDevice.Default,
+    int? Patience = null)
 {
     /// <summary>The defaults.</summary>
     public static NoisyTrainingOptions Default { get; } = new();

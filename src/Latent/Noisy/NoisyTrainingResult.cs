@@ -9,6 +9,9 @@ namespace Latent.Noisy;
 /// lowest noisy validation loss when the run held out a validation split.</param>
 public sealed record NoisyTrainingResult(NoiseModel Model, IReadOnlyList<EpochRecord> Epochs, double[] Transition, int Classes, int SelectedEpoch)
 {
+    /// <summary>How early stopping ended the run (null when it ran without a patience).</summary>
+    public Training.EarlyStop? EarlyStop { get; init; }
+
     /// <summary>The true T [C, C] that generated the noise, row-major (null when unknown).</summary>
     public double[]? TrueTransition { get; init; }
 

@@ -28,6 +28,9 @@ public sealed class LineChart : IChart
     /// <summary>Upper end of the y-axis in data units (null: fit the data), so one diverging series does not flatten the rest.</summary>
     public double? MaxY { get; init; }
 
+    /// <summary>Put x-axis ticks only at whole numbers (for epoch axes, which would otherwise be labelled 0.5, 1.5, …).</summary>
+    public bool IntegerX { get; init; }
+
     /// <summary>The series, drawn in order.</summary>
     public List<LineSeries> Series { get; } = new();
 
@@ -59,6 +62,7 @@ public sealed class LineChart : IChart
             line.LegendText = series.Name;
             line.LineWidth = 2;
         }
+        if (IntegerX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(Title);
         plot.XLabel(XLabel);
         plot.YLabel(LogY ? $"log10 {YLabel}" : YLabel);

@@ -26,16 +26,16 @@ public static class BatchSizeStudyFigures
         var charts = new List<IChart>();
         foreach (var group in runs.GroupBy(r => r.Reduction))
         {
-            charts.Add(Chart(group.ToList(), $"{group.Key} loss: by optimizer step", "optimizer steps", p => p.Step));
-            charts.Add(Chart(group.ToList(), $"{group.Key} loss: by epoch (examples seen / N)", "epochs", p => p.Epoch));
+            charts.Add(Chart(group.ToList(), $"{group.Key} loss: by optimizer step", "optimizer steps", p => p.Step, integerX: false));
+            charts.Add(Chart(group.ToList(), $"{group.Key} loss: by epoch (examples seen / N)", "epochs", p => p.Epoch, integerX: true));
         }
         return Figure.SavePng(path, charts, 2);
     }
 
-    private static LineChart Chart(IReadOnlyList<BatchSizeRun> runs, string title, string xLabel, Func<CurvePoint, double> x)
+    private static LineChart Chart(IReadOnlyList<BatchSizeRun> runs, string title, string xLabel, Func<CurvePoint, double> x, bool integerX)
     {
         double start = runs.SelectMany(r => r.Curve.Evaluations.Take(1)).Select(p => p.Value).Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        var chart = new LineChart(title, xLabel, "full-data loss") { LogY = true, MaxY = start * 10 };
+        var chart = new LineChart(title, xLabel, "full-data loss") { LogY = true, MaxY = start * 10, IntegerX = integerX };
         foreach (var run in runs)
             chart.Add(run.Regime.Name, run.Curve.Evaluations.Select(x).ToList(), run.Curve.Evaluations.Select(p => p.Value).ToList());
         return chart;

@@ -8,14 +8,14 @@ using static TorchSharp.torch;
 namespace Latent.Text;
 
 /// <summary>
-/// A word-level LSTM language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
+/// A word-level recurrent (LSTM or GRU) language model as one object: create it from <see cref="LanguageModelOptions"/>, <see cref="Fit"/> it on
 /// training tokens (it builds the vocabulary, rarer words → &lt;unk&gt;), <see cref="Evaluate"/> perplexity, ask for the
 /// next-word distribution or <see cref="Generate"/> text (output projection → softmax → sampling), <see cref="Save"/> and
 /// <see cref="Load"/> it. The network and its token batches live on <see cref="LanguageModelOptions.Device"/>; answers come back as .NET values.
 /// </summary>
 public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<string>>
 {
-    /// <summary>The model kind written into config.json.</summary>
+    /// <summary>The model kind written into config.json, for either cell (the name folders have carried since the LSTM was the only one).</summary>
     public const string Kind = "lstm-lm";
 
     /// <summary>The model folder's format version.</summary>
@@ -44,7 +44,7 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
 
     /// <inheritdoc />
     public override string Describe() =>
-        $"LSTM language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}";
+        $"{Options.Cell.ToUpperInvariant()} language model, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, embedding {Options.EmbeddingSize}, hidden {Options.HiddenSize} × {Options.Layers} layers{(Options.TieWeights ? ", tied weights" : "")}{(Options.IsAdaptive ? ", adaptive softmax" : "")}";
 
     /// <summary>The model's options.</summary>
     public LanguageModelOptions Options { get; }
@@ -63,9 +63,11 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     /// trains a freshly seeded network on it with truncated BPTT and Adam, measuring perplexity on <paramref name="validation"/>
     /// after each epoch. <paramref name="initialEmbedding"/> copies word2vec vectors into the embedding rows of the words they
     /// know; <paramref name="checkpointPath"/> saves a checkpoint after each epoch, from which <paramref name="resume"/> continues.
+    /// With <see cref="LanguageModelOptions.Patience"/> training stops once the validation perplexity has not improved for that many
+    /// epochs, keeping the best epoch's weights; <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
     public LearningCurve Fit(IReadOnlyList<string> train, IReadOnlyList<string> validation, Action<TrainingProgress>? progress = null,
-        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+        WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
         vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true);
@@ -75,10 +77,13 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         using var batches = new TokenBatches(vocabulary.Encode(words), Options.BatchSize, Options.Bptt, Device);
         using var validationBatches = Batches(validation);
         using var truncated = new TruncatedBptt(model, batches);
-        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
+        var trainerOptions = TruncatedBptt.TrainerOptions(Options.Epochs, Options.ClipNorm, Options.Seed) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = Options.Patience };
         var trainer = new Trainer(model, OptimizerSettings.Adam(Options.LearningRate), trainerOptions)
         {
             Evaluate = () => LanguageModelEvaluation.Perplexity(model, validationBatches),
+            EvaluationName = "validation perplexity",
+            ValidationName = "perplexity",
+            Log = log,
             Progress = progress,
             SaveState = truncated.Save,
             LoadState = truncated.Load,
@@ -155,16 +160,17 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     }
 
     /// <summary>
-    /// Writes the model folder: config.json (kind "lstm-lm", architecture, options), model.safetensors (PyTorch state-dict keys:
-    /// embedding.weight, lstm.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
+    /// Writes the model folder: config.json (kind "lstm-lm" for either cell, architecture with the cell, options), model.safetensors (PyTorch state-dict keys:
+    /// embedding.weight, lstm.weight_ih_l0 … or gru.weight_ih_l0 …, projection.bias, and projection.weight when untied) and vocabulary.txt. Returns the paths written.
     /// </summary>
     public override IReadOnlyList<string> Save(string directory)
     {
         var architecture = new JsonObject
         {
             ["vocabulary_size"] = Vocabulary.Count, ["embedding_size"] = Options.EmbeddingSize, ["hidden_size"] = Options.HiddenSize,
-            ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights,
+            ["cell"] = Options.Cell, ["layers"] = Options.Layers, ["tie_weights"] = Options.TieWeights, ["softmax"] = Options.Softmax,
         };
+        if (Network.AdaptiveCutoffs is { } cutoffs) architecture["cutoffs"] = new JsonArray([.. cutoffs.Select(cutoff => (JsonNode)cutoff)]);
         var paths = ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), Network.state_dict());
         var vocabularyPath = Path.Combine(directory, VocabularyFile);
         Vocabulary.Save(vocabularyPath);
@@ -182,8 +188,8 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         var model = new LanguageModel(options with { Device = device }) { vocabulary = Vocabulary.Load(Path.Combine(directory, VocabularyFile)), Training = config.Training };
         int size = config.Architectural<int>("vocabulary_size");
         if (size != model.Vocabulary.Count) throw new LatentException($"{directory}: {VocabularyFile} has {model.Vocabulary.Count} words, config.json {size}");
-        double embedding = options.EmbeddingSize, hidden = options.HiddenSize;
-        ModelFolder.RequireWeightCount(directory, size * embedding + 4 * hidden * (embedding + hidden) + 8 * hidden * hidden * (options.Layers - 1.0));
+        double embedding = options.EmbeddingSize, hidden = options.HiddenSize, gates = LanguageModelOptions.Cells[options.Cell] == RecurrentCell.Gru ? 3 : 4;
+        ModelFolder.RequireWeightCount(directory, size * embedding + gates * hidden * (embedding + hidden) + 2 * gates * hidden * hidden * (options.Layers - 1.0));
         model.network = new LstmLanguageModel(size, options, model.Device);
         ModelFolder.LoadInto(directory, model.network);
         model.network.eval();

@@ -5,10 +5,12 @@ using static TorchSharp.torch;
 namespace Latent.Text;
 
 /// <summary>
-/// A word-level LSTM language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM layers → dropout → output
-/// projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights).
-/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT. State-dict
-/// keys are PyTorch's: embedding.weight, lstm.weight_ih_l0 …, projection.weight (untied only) and projection.bias.
+/// A word-level recurrent language model (Zaremba et al. 2014): embedding → dropout → 1–2 LSTM or GRU layers (<see cref="LanguageModelOptions.Cell"/>)
+/// → dropout → output projection to vocabulary logits, logits = W h + b, with W optionally the embedding matrix itself (tied weights), or an
+/// adaptive softmax (<see cref="LanguageModelOptions.Softmax"/>).
+/// Input tokens are [batch, time] int64; the recurrent state (h, c) is carried between calls for truncated BPTT (a GRU has no cell: its c is an
+/// empty [layers, batch, 0] tensor). State-dict keys are PyTorch's: embedding.weight, lstm.weight_ih_l0 … (gru.weight_ih_l0 … for a GRU),
+/// projection.weight (untied only) and projection.bias.
 /// </summary>
 public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor Cell)?, (Tensor Logits, (Tensor Hidden, Tensor Cell) State)>
 {
@@ -16,8 +18,9 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
 
     private readonly Embedding embedding;
     private readonly Dropout dropout;
-    private readonly LSTM lstm;
-    private readonly OutputProjection projection;
+    private readonly LSTM? lstm;
+    private readonly GRU? gru;
+    private readonly nn.Module<Tensor, Tensor> projection;
 
     /// <summary>
     /// Creates the model: embedding and untied output rows uniform in ±0.1 (as PyTorch's word_language_model example, so
@@ -32,10 +35,15 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         Options = options;
         embedding = nn.Embedding(vocabularySize, options.EmbeddingSize, device: device, dtype: ScalarType.Float32);
         dropout = nn.Dropout(options.Dropout);
-        lstm = nn.LSTM(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true,
-            dropout: options.Layers > 1 ? options.Dropout : 0, device: device, dtype: ScalarType.Float32);
+        double layerDropout = options.Layers > 1 ? options.Dropout : 0;
+        if (LanguageModelOptions.Cells[options.Cell] == RecurrentCell.Gru)
+            gru = nn.GRU(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true, dropout: layerDropout, device: device, dtype: ScalarType.Float32);
+        else
+            lstm = nn.LSTM(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true, dropout: layerDropout, device: device, dtype: ScalarType.Float32);
         using (no_grad()) embedding.weight!.uniform_(-InitialRange, InitialRange);
-        projection = new OutputProjection(vocabularySize, options.HiddenSize, options.TieWeights ? () => embedding.weight! : null, InitialRange, device);
+        projection = options.IsAdaptive
+            ? new AdaptiveSoftmax(vocabularySize, options.HiddenSize, options.CutoffsFor(vocabularySize), device)
+            : new OutputProjection(vocabularySize, options.HiddenSize, options.TieWeights ? () => embedding.weight! : null, InitialRange, device);
         RegisterComponents();
         if (options.FreezeEmbedding) embedding.weight!.requires_grad = false;
     }
@@ -49,11 +57,14 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
     /// <summary>The embedding matrix [V, E] (also the output weight when tied).</summary>
     public Tensor EmbeddingWeight => embedding.weight!;
 
-    /// <summary>The output projection weight W [V, H].</summary>
-    public Tensor OutputWeight => projection.Weight;
+    /// <summary>The full softmax's output projection weight W [V, H] (an adaptive softmax has none).</summary>
+    public Tensor OutputWeight => FullProjection.Weight;
 
-    /// <summary>The output projection bias b [V].</summary>
-    public Tensor OutputBias => projection.Bias;
+    /// <summary>The full softmax's output projection bias b [V].</summary>
+    public Tensor OutputBias => FullProjection.Bias;
+
+    /// <summary>The adaptive softmax's cutoffs, or null for the full softmax.</summary>
+    public int[]? AdaptiveCutoffs => (projection as AdaptiveSoftmax)?.Cutoffs;
 
     /// <summary>Next-word logits [batch, time, V] and the final recurrent state.</summary>
     public override (Tensor Logits, (Tensor Hidden, Tensor Cell) State) forward(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
@@ -62,13 +73,22 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         return (Project(hidden), next);
     }
 
-    /// <summary>The top LSTM layer's outputs after dropout [batch, time, H], the vectors the output projection reads.</summary>
+    /// <summary>The top recurrent layer's outputs after dropout [batch, time, H], the vectors the output projection reads.</summary>
     public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Hidden(Tensor tokens, (Tensor Hidden, Tensor Cell)? state)
     {
         if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
             throw new LatentException($"tokens must be an int64 [batch, time] tensor, got {tokens.dtype} [{string.Join(", ", tokens.shape)}]");
         using var embedded = dropout.forward(embedding.forward(tokens));
-        var (output, h, c) = LstmRecurrence.Forward(lstm, Options.Layers, embedded, state, Options.Dropout, training);
+        Tensor output, h, c;
+        if (gru is not null)
+        {
+            (output, h) = GruRecurrence.Forward(gru, Options.Layers, embedded, state?.Hidden, Options.Dropout, training);
+            c = empty([Options.Layers, tokens.shape[0], 0], h.dtype, h.device);
+        }
+        else
+        {
+            (output, h, c) = LstmRecurrence.Forward(lstm!, Options.Layers, embedded, state, Options.Dropout, training);
+        }
         using (output) return (dropout.forward(output), (h, c));
     }
 
@@ -76,10 +96,13 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
     /// Mean cross-entropy (nats per token) of <paramref name="targets"/> [batch, time] under the logits of top-layer outputs
     /// <paramref name="hidden"/> [batch, time, H]: the value of cross_entropy(Project(hidden), targets), computed without materialising the logits.
     /// </summary>
-    public Tensor CrossEntropy(Tensor hidden, Tensor targets) => projection.CrossEntropy(hidden, targets);
+    public Tensor CrossEntropy(Tensor hidden, Tensor targets) =>
+        projection is AdaptiveSoftmax adaptive ? adaptive.CrossEntropy(hidden, targets) : FullProjection.CrossEntropy(hidden, targets);
 
-    /// <summary>The output projection: logits = h Wᵀ + b.</summary>
+    /// <summary>Scores whose softmax is the next-word distribution, [..., V]: logits h Wᵀ + b, or an adaptive softmax's log-probabilities.</summary>
     public Tensor Project(Tensor hidden) => projection.forward(hidden);
+
+    private OutputProjection FullProjection => projection as OutputProjection ?? throw new LatentException("an adaptive softmax has no single output projection matrix");
 
     /// <summary>
     /// Copies word2vec vectors into the embedding rows of the words they know (words without a vector keep their random

@@ -34,23 +34,6 @@ internal static class LstmRecurrence
         return (x, stack(hidden), stack(cell));
     }
 
-    /// <summary>Sets libtorch to one thread until disposed (a no-op when it has one already).</summary>
-    private readonly struct OneThread : IDisposable
-    {
-        private readonly int previous;
-
-        public OneThread()
-        {
-            previous = get_num_threads();
-            if (previous > 1) set_num_threads(1);
-        }
-
-        public void Dispose()
-        {
-            if (previous > 1) set_num_threads(previous);
-        }
-    }
-
     /// <summary>One LSTM layer over all time steps: inputs x [B, T, E], h₀, c₀ [B, H], W_ih [4H, E], W_hh [4H, H], b_ih, b_hh [4H]; outputs [B, T, H], h_T, c_T.</summary>
     private sealed class Layer : autograd.MultiTensorFunction<Layer>
     {

@@ -5,9 +5,9 @@ namespace Latent.Text;
 
 /// <summary>
 /// Mean cross-entropy of an output projection's full softmax, −(1/N) Σₙ log softmax(W hₙ + b)[yₙ], computed a block of rows at a
-/// time in one reused buffer, so that the [N, V] logits, log-probabilities and their gradients are never allocated: the heap
-/// hands large blocks back to the system when they are freed, so every fresh 60 MB tensor pays tens of milliseconds of page
-/// faults, more than a pass over a warm one. When gradients are wanted, they are computed in the same
+/// time in one reused buffer, so that the [N, V] logits, log-probabilities and their gradients are never allocated: glibc hands
+/// blocks of 32 MiB and more back to the system when they are freed (<see cref="NativeHeap"/>), so every fresh 60 MB tensor pays
+/// tens of milliseconds of page faults, more than a pass over a warm one. When gradients are wanted, they are computed in the same
 /// pass (for each block, softmax − one-hot gives the logits' gradient, then two GEMMs) and the backward pass only scales them.
 /// The result is the exact softmax cross-entropy, the same as cross_entropy(linear(h, W, b), y) up to float rounding.
 /// </summary>

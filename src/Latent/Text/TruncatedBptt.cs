@@ -53,7 +53,7 @@ public sealed class TruncatedBptt : IDisposable
         }
     }
 
-    /// <summary>Reads back the state <see cref="Save"/> wrote; sizes beyond an LSTM state's are refused as a corrupt checkpoint.</summary>
+    /// <summary>Reads back the state <see cref="Save"/> wrote (a GRU's empty cell part included); sizes beyond a recurrent state's are refused as a corrupt checkpoint.</summary>
     public void Load(BinaryReader reader)
     {
         ResetState();
@@ -66,7 +66,7 @@ public sealed class TruncatedBptt : IDisposable
             if (rank is < 1 or > 3) throw new LatentException($"checkpoint is corrupt (recurrent state of rank {rank})");
             var shape = new long[rank];
             for (var d = 0; d < rank; d++) shape[d] = reader.ReadInt64();
-            if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || shape.Any(size => size < 1 || size > 1 << 20) || shape.Aggregate(1L, (a, b) => a * b) > 1 << 26)
+            if (dtype is not (ScalarType.Float32 or ScalarType.Float64) || shape.Any(size => size < 0 || size > 1 << 20) || shape.Aggregate(1L, (a, b) => a * b) > 1 << 26)
                 throw new LatentException($"checkpoint is corrupt (recurrent state {dtype} [{string.Join(", ", shape)}])");
             parts[i] = zeros(shape, dtype, device: model.EmbeddingWeight.device).DetachFromDisposeScope();
             parts[i].Load(reader);

@@ -77,9 +77,10 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// With a <paramref name="checkpointPath"/> the worker threads meet after every epoch and a checkpoint is written there
     /// atomically; <paramref name="stop"/> makes each thread stop after its current sentence, writes the checkpoint and throws
     /// <see cref="TrainingInterruptedException"/>; <paramref name="resume"/> continues from the checkpoint (exactly, with one thread;
-    /// with more, as nondeterministically as Hogwild training always is).
+    /// with more, as nondeterministically as Hogwild training always is). <paramref name="log"/> receives, after every epoch, the words
+    /// per second and the negative-sampling loss on the corpus's first <see cref="LoggedLossTokens"/> words.
     /// </summary>
-    public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         if (resume && checkpointPath is null) throw new LatentException("resume needs a checkpoint path");
         var words = Normalise(tokens);
@@ -98,7 +99,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         if (resume) run.Load(checkpointPath!, input, output);
         long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Run(corpus, run, progress, checkpointPath, stop);
+        Run(corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, words.Take(LoggedLossTokens).ToList()));
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
         Training = Training.Finished(Corpus.ProvenanceOf(tokens, words.Count));
         return this;
@@ -202,13 +203,32 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         return count;
     }
 
+    /// <summary>Words of the corpus, from its start, on which the run log's loss is measured after every epoch.</summary>
+    public const int LoggedLossTokens = 10_000;
+
+    /// <summary>What the workers' meeting after epoch E (1-based) writes to <paramref name="log"/>: words per second during that epoch and the loss on <paramref name="sample"/>.</summary>
+    private Action<int> EpochLogger(RunLog log, Word2VecRun run, IReadOnlyList<string> sample)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long before = run.Processed;
+        return epoch =>
+        {
+            long words = run.Processed + run.Workers.Sum(w => w.SinceUpdate);
+            log.Scalar("train/words_per_second", (words - before) / clock.Elapsed.TotalSeconds, epoch);
+            log.Scalar("train/loss", HeldOutLoss(sample, RunSeed), epoch);
+            before = words;
+            clock.Restart();
+        };
+    }
+
     /// <summary>
     /// Trains with one worker per thread over its own slice of the corpus, each epoch after epoch from where <paramref name="run"/>
     /// says it stands; with a checkpoint path or a stop token the workers meet at a barrier after every epoch (or when stopped),
-    /// where the checkpoint is written.
+    /// where the checkpoint is written and <paramref name="epochDone"/> hears of each finished epoch.
     /// </summary>
-    private void Run(int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop)
+    private void Run(int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop, Action<int>? epochDone = null)
     {
+        int epochsDone = run.Workers.Min(w => w.Epoch);
         var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Options.Sample);
         long totalWork = (long)Options.Epochs * corpus.Length + 1;
         bool halted = false;
@@ -218,6 +238,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
             try
             {
                 if (checkpointPath is not null) run.Save(checkpointPath, input, output);
+                if (run.Workers.Min(w => w.Epoch) > epochsDone) epochDone?.Invoke(epochsDone = run.Workers.Min(w => w.Epoch));
                 halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
             }
             catch (Exception e)
@@ -258,7 +279,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
                 }
                 (state.Position, state.Random, state.Alpha, state.SinceUpdate) = (position, random, alpha, sinceUpdate);
                 if (position >= end) (state.Epoch, state.Position) = (state.Epoch + 1, start);
-                if (checkpointPath is null && !stop.CanBeCanceled) continue;
+                if (checkpointPath is null && !stop.CanBeCanceled && epochDone is null) continue;
                 barrier.SignalAndWait();
                 if (halted) return;
             }

@@ -7,12 +7,15 @@ namespace Latent.Training;
 
 /// <summary>
 /// A training checkpoint: model and optimizer state, the learning curve, the progress counters, the global
-/// random state, any parameter average and any generators (plus a caller's own extra state), in one file written atomically, tagged with the model's signature so a checkpoint of a
+/// random state, any parameter average, any early-stopping state and any generators (plus a caller's own extra state), in one file written atomically, tagged with the model's signature so a checkpoint of a
 /// different model is refused.
 /// </summary>
 public static class Checkpoint
 {
-    private const string Magic = "LATENT-CHECKPOINT-3";
+    private const string Magic = "LATENT-CHECKPOINT-4";
+
+    /// <summary>The header of checkpoints written before early stopping kept its state in them.</summary>
+    private const string OlderMagic = "LATENT-CHECKPOINT-3";
 
     /// <summary>Where a run stood when its checkpoint was written.</summary>
     public sealed record State(int EpochsCompleted, long Step, LearningCurve Curve);
@@ -28,10 +31,10 @@ public static class Checkpoint
 
     /// <summary>
     /// Writes a checkpoint atomically (temporary file, then rename): with the states of <paramref name="generators"/> and whatever
-    /// <paramref name="extra"/> writes last.
+    /// <paramref name="extra"/> writes last, and the counters and best weights of <paramref name="stopping"/>.
     /// </summary>
     public static void Save(string path, nn.Module model, OptimizerHelper optimizer, State state, ParameterAverage? average = null,
-        IReadOnlyList<Generator>? generators = null, Action<BinaryWriter>? extra = null) =>
+        IReadOnlyList<Generator>? generators = null, Action<BinaryWriter>? extra = null, EarlyStopping? stopping = null) =>
         AtomicFile.WriteStream(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -48,6 +51,8 @@ public static class Checkpoint
             optimizer.save_state_dict(writer);
             writer.Write(average is not null);
             average?.Save(writer);
+            writer.Write(stopping is not null);
+            stopping?.Save(writer);
             writer.Write(generators?.Count ?? 0);
             foreach (var generator in generators ?? [])
             {
@@ -61,10 +66,10 @@ public static class Checkpoint
 
     /// <summary>
     /// Restores model, optimizer, random state and <paramref name="generators"/> from <paramref name="path"/>, lets <paramref name="extra"/>
-    /// read what its counterpart in <see cref="Save"/> wrote, and returns where the run stood.
+    /// read what its counterpart in <see cref="Save"/> wrote, restores <paramref name="stopping"/>'s counters and best weights, and returns where the run stood.
     /// </summary>
     public static State Load(string path, nn.Module model, OptimizerHelper optimizer, ParameterAverage? average = null,
-        IReadOnlyList<Generator>? generators = null, Action<BinaryReader>? extra = null)
+        IReadOnlyList<Generator>? generators = null, Action<BinaryReader>? extra = null, EarlyStopping? stopping = null)
     {
         if (!File.Exists(path)) throw new LatentException($"{path}: no checkpoint to resume from");
         using var stream = File.OpenRead(path);
@@ -78,6 +83,7 @@ public static class Checkpoint
         {
             throw new LatentException($"{path}: not a Latent checkpoint (unreadable header)", e);
         }
+        if (magic == OlderMagic) throw new LatentException($"{path}: checkpoint was written by an older version of Latent and cannot be resumed; start the run again without --resume");
         if (magic != Magic) throw new LatentException($"{path}: not a Latent checkpoint");
         try
         {
@@ -105,6 +111,10 @@ public static class Checkpoint
             if (averaged != (average is not null))
                 throw new LatentException($"{path}: checkpoint was written {(averaged ? "with" : "without")} a parameter average, but this run trains {(averaged ? "without" : "with")} one");
             average?.Load(reader);
+            var stopped = reader.ReadBoolean();
+            if (stopped != (stopping is not null))
+                throw new LatentException($"{path}: checkpoint was written {(stopped ? "with" : "without")} early stopping, but this run trains {(stopped ? "without" : "with")} it");
+            stopping?.Load(reader, model);
             int generatorCount = reader.ReadInt32();
             if (generatorCount != (generators?.Count ?? 0))
                 throw new LatentException($"{path}: checkpoint holds {generatorCount} random generators, this run has {generators?.Count ?? 0}");

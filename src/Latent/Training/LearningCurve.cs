@@ -16,6 +16,12 @@ public sealed class LearningCurve
     /// <summary>Values of the trainer's evaluation callback (for example the full-data loss), recorded periodically.</summary>
     public List<CurvePoint> Evaluations { get; } = new();
 
+    /// <summary>How early stopping ended the run (set by <see cref="Trainer"/> when it ran with a patience; null otherwise).</summary>
+    public EarlyStop? EarlyStop { get; set; }
+
+    /// <summary><paramref name="metrics"/> with <see cref="Training.EarlyStop.MetricName"/> added when the run stopped early.</summary>
+    public IReadOnlyDictionary<string, double> WithStopMetrics(IReadOnlyDictionary<string, double> metrics) => EarlyStop?.AddTo(metrics) ?? metrics;
+
     /// <summary>Writes all points as CSV with columns series,step,epoch,value (atomically).</summary>
     public void WriteCsv(string path, string? runName = null)
     {

@@ -9,7 +9,8 @@ namespace Latent.Training;
 /// NaN/Inf detection before the update, loss recording, optional gradient clipping, periodic evaluation,
 /// an optional moving average of the parameters, and atomic per-epoch checkpoints that <see cref="TrainerOptions.Resume"/> continues from;
 /// <see cref="TrainerOptions.Stop"/> interrupts it after a step with a mid-epoch checkpoint, from which the resumed run reaches
-/// the same weights as an uninterrupted one.
+/// the same weights as an uninterrupted one. With <see cref="TrainerOptions.Patience"/> it stops once the validation figure has not
+/// improved for that many epochs and leaves the model with the best epoch's weights; with a <see cref="Log"/> it writes TensorBoard scalars.
 /// </summary>
 public sealed class Trainer
 {
@@ -54,19 +55,36 @@ public sealed class Trainer
     public Action<BinaryReader>? LoadState { get; init; }
 
     /// <summary>
+    /// The figure early stopping watches after every epoch, lower being better (for example a loss on held-out data); it runs like
+    /// <see cref="Evaluate"/>. Null: the latest value <see cref="Evaluate"/> returned.
+    /// </summary>
+    public Func<double>? Validate { get; init; }
+
+    /// <summary>What <see cref="Validate"/> measures, in words (such as "perplexity"), for messages and the run log.</summary>
+    public string ValidationName { get; init; } = "loss";
+
+    /// <summary>What <see cref="Evaluate"/> measures, in words (such as "test accuracy"), for the run log.</summary>
+    public string EvaluationName { get; init; } = "evaluation";
+
+    /// <summary>TensorBoard log: training loss and learning rate every <see cref="RunLog.EverySteps"/> steps, the epoch's mean loss, evaluations and validation figures.</summary>
+    public RunLog? Log { get; init; }
+
+    /// <summary>
     /// Trains on <paramref name="exampleCount"/> examples; <paramref name="batchLoss"/> maps a 1-D int64 tensor of
     /// example indices to a scalar loss. Returns the learning curve (including any resumed part).
     /// </summary>
     public LearningCurve Fit(long exampleCount, Func<Tensor, Tensor> batchLoss)
     {
         if (exampleCount < 1) throw new LatentException($"training needs at least one example, got {exampleCount}");
+        if (options.Patience is not null && Validate is null && Evaluate is null) throw new LatentException("early stopping needs a validation figure to watch");
         int startEpoch = 0;
         long step = 0;
         var curve = Curve = new LearningCurve();
         long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
+        using var stopping = options.Patience is { } patience ? new EarlyStopping(patience) : null;
         if (options.Resume)
         {
-            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators, LoadState);
+            var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators, LoadState, stopping);
             (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
             Curve = curve;
             if (step < startEpoch * stepsPerEpoch || step >= (startEpoch + 1) * stepsPerEpoch && startEpoch < options.Epochs)
@@ -74,8 +92,9 @@ public sealed class Trainer
         }
         long totalSteps = Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var parameters = model.parameters().ToArray();
+        int epochsRun = startEpoch;
 
-        for (int epoch = startEpoch; epoch < options.Epochs && step < totalSteps; epoch++)
+        for (int epoch = startEpoch; epoch < options.Epochs && step < totalSteps && stopping?.Exhausted != true; epoch++)
         {
             BeforeEpoch?.Invoke(epoch);
             model.train();
@@ -90,28 +109,62 @@ public sealed class Trainer
                 epochLossSum += loss;
                 double epochPosition = epoch + (double)epochSteps / stepsPerEpoch;
                 curve.Steps.Add(new CurvePoint(step, epochPosition, loss));
+                if (Log is not null && step % Log.EverySteps == 0) LogStep(step, loss);
                 if (options.EvaluateEverySteps > 0 && step % options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochPosition);
                 Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, step, totalSteps, loss));
-                if (options.Stop.IsCancellationRequested && epochSteps < stepsPerEpoch && step < totalSteps) Interrupt(epoch, step, curve);
+                if (options.Stop.IsCancellationRequested && epochSteps < stepsPerEpoch && step < totalSteps) Interrupt(epoch, step, curve, stopping);
             }
             double epochEnd = epoch + (double)epochSteps / stepsPerEpoch;
             curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
+            Log?.Scalar("train/epoch_loss", epochLossSum / epochSteps, step);
             if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
+            if (stopping is not null) RecordValidation(curve, stopping, epoch + 1, step);
+            epochsRun = epoch + 1;
             if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
-                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators, SaveState);
-            if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && step < totalSteps)
+                Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators, SaveState, stopping);
+            if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && step < totalSteps && stopping?.Exhausted != true)
                 throw new TrainingInterruptedException(step, options.CheckpointPath);
         }
-        average?.CopyIntoParameters();
+        if (stopping?.RestoreBest(model) != true) average?.CopyIntoParameters();
+        curve.EarlyStop = stopping?.Outcome(ValidationName, epochsRun, options.Epochs);
         model.eval();
         return curve;
     }
 
+    /// <summary>Writes the step's loss and the optimizer's learning rate to the run log.</summary>
+    private void LogStep(long step, double loss)
+    {
+        Log!.Scalar("train/loss", loss, step);
+        Log.Scalar("train/learning_rate", Optimizer.ParamGroups.First().LearningRate, step);
+    }
+
+    /// <summary>The validation figure after <paramref name="epoch"/> (1-based), measured on the weights evaluations see; early stopping keeps them when it improves.</summary>
+    private void RecordValidation(LearningCurve curve, EarlyStopping stopping, int epoch, long step)
+    {
+        model.eval();
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        {
+            var displaced = average?.SwapIn() ?? [];
+            try
+            {
+                double value = Validate is { } validate ? validate() : curve.Evaluations[^1].Value;
+                stopping.Observe(epoch, value, model);
+                Log?.Scalar($"validation/{RunLog.Tag(ValidationName)}", value, step);
+            }
+            finally
+            {
+                average?.Restore(displaced);
+            }
+        }
+        model.train();
+    }
+
     /// <summary>Writes the mid-epoch checkpoint (epoch not yet complete) and stops the run.</summary>
-    private void Interrupt(int epoch, long step, LearningCurve curve)
+    private void Interrupt(int epoch, long step, LearningCurve curve, EarlyStopping? stopping)
     {
         if (options.CheckpointPath is not null)
-            Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators, SaveState);
+            Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators, SaveState, stopping);
         throw new TrainingInterruptedException(step, options.CheckpointPath);
     }
 
@@ -177,5 +230,6 @@ public sealed class Trainer
         }
         model.train();
         curve.Evaluations.Add(new CurvePoint(step, epochPosition, value));
+        Log?.Scalar($"eval/{RunLog.Tag(EvaluationName)}", value, step);
     }
 }

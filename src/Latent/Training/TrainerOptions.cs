@@ -30,6 +30,12 @@ public sealed record TrainerOptions
     /// </summary>
     public double? AverageDecay { get; init; }
 
+    /// <summary>
+    /// Stop when the validation figure (see <see cref="Trainer.Validate"/>) has not improved for this many epochs, and end with the
+    /// weights of the epoch where it was best (null: run every epoch and keep the last weights).
+    /// </summary>
+    public int? Patience { get; init; }
+
     /// <summary>Checkpoint file written atomically after every epoch and on interruption (null: no checkpoints).</summary>
     public string? CheckpointPath { get; init; }
 
@@ -51,6 +57,7 @@ public sealed record TrainerOptions
         if (EvaluateEverySteps < 0) throw new LatentException($"evaluation interval must be non-negative, got {EvaluateEverySteps}");
         if (ClipGradientNorm is <= 0) throw new LatentException($"gradient clipping norm must be positive, got {ClipGradientNorm}");
         if (AverageDecay is { } decay && !(decay > 0 && decay < 1)) throw new LatentException($"parameter-average decay must be in (0, 1), got {decay}");
+        if (Patience is < 1) throw new LatentException($"patience must be at least 1 epoch, got {Patience}");
         if (Resume && CheckpointPath is null) throw new LatentException("resume needs a checkpoint path");
         return this;
     }

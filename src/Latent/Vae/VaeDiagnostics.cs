@@ -27,6 +27,20 @@ public static class VaeDiagnostics
             Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x) - x).square().mean().item<float>());
     }
 
+    /// <summary>
+    /// The number of active latent units (Burda et al. 2016, §5.2): dimensions u whose posterior mean E_q[z_u|x] varies across the examples
+    /// of <paramref name="posteriorMeans"/> [N, latent] with variance Cov_x(E_q[z_u|x]) above <paramref name="threshold"/> (their 10⁻²).
+    /// An inactive unit's posterior equals the prior for every x: the decoder ignores it (posterior collapse).
+    /// </summary>
+    public static int ActiveUnits(Tensor posteriorMeans, double threshold = 0.01)
+    {
+        if (posteriorMeans.dim() != 2) throw new LatentException($"posterior means must have shape [examples, latent], got [{string.Join(", ", posteriorMeans.shape)}]");
+        if (posteriorMeans.shape[0] < 2) return 0;
+        using var variance = posteriorMeans.to(ScalarType.Float64).var([0L]);
+        using var active = variance.gt(threshold);
+        return (int)active.sum().item<long>();
+    }
+
     /// <summary>Two panels: the density of pooled posterior samples beside N(0, 1), and their QQ plot against N(0, 1).</summary>
     public static string PosteriorFigure(string path, IReadOnlyList<(string Name, PosteriorSummary Summary)> runs)
     {

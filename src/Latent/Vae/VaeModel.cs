@@ -80,19 +80,25 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
     /// <summary>
     /// Trains on the first <see cref="VaeOptions.Examples"/> (default all) training examples of <paramref name="data"/>, recording the
     /// test −ELBO after every epoch; the model then holds the moving average of its weights when <see cref="VaeOptions.Ema"/> is on.
-    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit.
+    /// The decoder's output bias starts at the data's statistics (<see cref="VaeOptions.DataMeanBias"/>) only on the first fit. With
+    /// <see cref="VaeOptions.Patience"/> a seeded share of the training examples is held out and training stops once their −ELBO has not
+    /// improved for that many epochs, keeping the best epoch's weights. <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, RunLog? log = null)
     {
         if (!data.ExampleShape.SequenceEqual(ExampleShape))
             throw new LatentException($"{data.Source}: examples have shape [{string.Join(", ", data.ExampleShape)}], the model was made for [{string.Join(", ", ExampleShape)}]");
         Data = Data with { Standardization = data.Standardization };
         using var scope = NewDisposeScope();
-        var train = CheckData(Flatten(data.Train.Take(Options.Examples ?? data.Train.Count).Features), data.Source);
+        var examples = data.Train.Take(Options.Examples ?? data.Train.Count);
+        using var split = Options.Patience is null ? null : ValidationSplit.Create(examples, Options.ValidationFraction, Options.Seed);
+        var train = CheckData(Flatten((split?.Train ?? examples).Features), data.Source);
+        var validation = split is null ? null : PrepareTest(split.Validation, data.Source);
         var test = PrepareTest(data.Test, data.Source);
         using var images = new BinarizedImages(train, Options.Binarization, Options.Seed);
         if (Options.DataMeanBias && !IsTrained) Network.InitializeOutputBias(train);
         using var evaluationNoise = new Generator(unchecked((ulong)Options.Seed + 101UL), Device);
+        using var validationNoise = new Generator(unchecked((ulong)Options.Seed + 303UL), Device);
         var trainer = new TrainerOptions
         {
             Epochs = Options.Epochs,
@@ -102,9 +108,12 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
             CheckpointPath = Options.CheckpointPath,
             Resume = Options.Resume,
             Stop = Options.Stop,
+            Patience = Options.Patience,
         };
-        var curve = VaeTraining.Fit(Network, Options.CreateObjective(), images, OptimizerSettings.Adam(Options.LearningRate), trainer,
-            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress, generators: [evaluationNoise]);
+        var curve = VaeTraining.Fit(Network, Options.CreateObjective, images, OptimizerSettings.Adam(Options.LearningRate), trainer,
+            evaluate: test.shape[0] > 0 ? () => VaeTraining.NegativeElbo(Network, test, evaluationNoise) + LogScaleSum() : null, progress: progress,
+            generators: validation is null ? [evaluationNoise] : [evaluationNoise, validationNoise],
+            validate: validation is null ? null : () => VaeTraining.NegativeElbo(Network, validation, validationNoise) + LogScaleSum(), log: log);
         Network.eval();
         IsTrained = true;
         Training = Training.Finished(data.Provenance.WithExamples(Math.Min(Options.Examples ?? data.Train.Count, data.Train.Count)));
@@ -128,10 +137,11 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
         if (x.shape[0] == 0) throw new LatentException("test data: no examples to evaluate on");
         using var generator = new Generator(unchecked((ulong)Options.Seed + 202UL), Device);
         double negativeElbo = VaeTraining.NegativeElbo(Network, x, generator) + LogScaleSum();
-        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], 0, 0);
+        int activeUnits = VaeDiagnostics.ActiveUnits(VaeTraining.PosteriorMeans(Network, x));
+        if (k == 0) return new VaeMetrics(negativeElbo, null, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
         var subset = x.narrow(0, 0, Math.Clamp(iwaeExamples ?? Options.EvalIwaeExamples ?? x.shape[0], 1, x.shape[0]));
-        double logLikelihood = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])) - LogScaleSum();
-        return new VaeMetrics(negativeElbo, logLikelihood, x.shape[0], k, subset.shape[0]);
+        var iwae = VaeTraining.LogLikelihood(Network, subset, k, generator, done => progress?.Invoke((double)done / subset.shape[0])).Shifted(-LogScaleSum());
+        return new VaeMetrics(negativeElbo, iwae, x.shape[0], activeUnits, Options.KlWeight, Options.KlWarmupEpochs);
     }
 
     /// <summary>The posterior means E_q[z|x] of <paramref name="features"/> [N, …], shape [N, Latent].</summary>

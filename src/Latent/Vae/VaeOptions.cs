@@ -33,8 +33,14 @@ public sealed record VaeOptions
     /// <summary>Training objective: "elbo", "elbo:L" (L samples of z per example) or "iwae:K" (see <see cref="IVaeObjective.Parse"/>).</summary>
     public string Objective { get; init; } = "elbo";
 
-    /// <summary>Weight of the KL term in the ELBO objective (1: the true ELBO; 0: a plain stochastic autoencoder).</summary>
+    /// <summary>Weight β of the KL term in the ELBO objective (1: the true ELBO; 0: a plain stochastic autoencoder; above 1: a β-VAE).</summary>
     public double KlWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// Epochs over which the KL weight rises linearly from 0 to <see cref="KlWeight"/> (0: no warm-up); KL warm-up keeps the decoder
+    /// from ignoring z early in training (Bowman et al. 2016; Sønderby et al. 2016).
+    /// </summary>
+    public int KlWarmupEpochs { get; init; }
 
     /// <summary>How features in [0, 1] are binarized for training (the test part gets one fixed draw when not None).</summary>
     public Binarization Binarization { get; init; } = Binarization.None;
@@ -60,6 +66,12 @@ public sealed record VaeOptions
     /// <summary>Test examples the IWAE estimate averages over (null: all).</summary>
     public int? EvalIwaeExamples { get; init; }
 
+    /// <summary>Stop when the validation −ELBO has not improved for this many epochs and keep the best epoch's (averaged) weights (null: run every epoch).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Share of the training examples held out for the validation −ELBO that <see cref="Patience"/> watches (used only with it).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
     /// <summary>Train on the first N training examples (null: all).</summary>
     public int? Examples { get; init; }
 
@@ -82,11 +94,19 @@ public sealed record VaeOptions
     [JsonIgnore]
     public CancellationToken Stop { get; init; }
 
-    /// <summary>The training objective these options name.</summary>
-    public IVaeObjective CreateObjective() =>
-        KlWeight == 1.0 ? IVaeObjective.Parse(Objective)
-        : IVaeObjective.Parse(Objective) is ElboObjective elbo ? new ElboObjective(KlWeight, elbo.Samples)
-        : throw new LatentException($"a KL weight other than 1 needs an ELBO objective, not '{Objective}'");
+    /// <summary>The KL weight of epoch <paramref name="epoch"/> (0-based): β·epoch/warm-up epochs during the warm-up, β after it.</summary>
+    public double KlWeightAt(int epoch) => KlWarmupEpochs == 0 ? KlWeight : KlWeight * Math.Min(1.0, (double)epoch / KlWarmupEpochs);
+
+    /// <summary>The training objective these options name for epoch <paramref name="epoch"/> (default: after any warm-up).</summary>
+    public IVaeObjective CreateObjective(int epoch = int.MaxValue)
+    {
+        double weight = KlWeightAt(epoch);
+        if (weight == 1.0 && KlWarmupEpochs == 0) return IVaeObjective.Parse(Objective);
+        if (IVaeObjective.Parse(Objective) is ElboObjective elbo) return new ElboObjective(weight, elbo.Samples);
+        throw new LatentException(KlWarmupEpochs > 0
+            ? $"KL warm-up needs an ELBO objective, not '{Objective}'"
+            : $"a KL weight other than 1 needs an ELBO objective, not '{Objective}'");
+    }
 
     /// <summary>Checks every value and throws a one-line error naming the first bad one.</summary>
     public VaeOptions Validate()
@@ -95,13 +115,16 @@ public sealed record VaeOptions
         if (Hidden.Any(width => width < 1)) throw new LatentException($"hidden widths must be positive, got [{string.Join(", ", Hidden)}]");
         if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new LatentException($"Gaussian decoder sigma must be a positive number, got {Sigma}");
         if (!(VarianceFloor >= 0) || double.IsInfinity(VarianceFloor)) throw new LatentException($"variance floor must be a non-negative number, got {VarianceFloor}");
-        CreateObjective();
+        if (KlWarmupEpochs < 0) throw new LatentException($"KL warm-up epochs must be at least 0, got {KlWarmupEpochs}");
+        CreateObjective(0);
         if (Epochs < 1) throw new LatentException($"epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new LatentException($"batch size must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new LatentException($"learning rate must be a positive number, got {LearningRate}");
         if (!(Ema >= 0 && Ema < 1)) throw new LatentException($"weight-average decay must be in [0, 1), got {Ema}");
         if (EvalIwaeSamples < 0) throw new LatentException($"IWAE samples must be at least 0, got {EvalIwaeSamples}");
         if (EvalIwaeExamples is < 1) throw new LatentException($"IWAE examples must be at least 1, got {EvalIwaeExamples}");
+        if (Patience is < 1) throw new LatentException($"patience must be at least 1 epoch, got {Patience}");
+        if (Patience is not null && !(ValidationFraction > 0 && ValidationFraction < 1)) throw new LatentException($"validation fraction must be in (0, 1), got {ValidationFraction}");
         if (Examples is < 1) throw new LatentException($"training examples must be at least 1, got {Examples}");
         ComputeDevice.Validate(Device);
         return this;
@@ -142,6 +165,7 @@ public sealed record VaeOptions
             DecoderKind.GaussianFixed => FormattableString.Invariant($"gaussian-fixed(sigma={Sigma:G3})"),
             _ => FormattableString.Invariant($"gaussian-learned(floor={VarianceFloor:G3})"),
         };
-        return $"{sizes} {decoder}, {CreateObjective().Name}";
+        var warmup = KlWarmupEpochs > 0 ? $", KL warm-up {KlWarmupEpochs} epochs" : "";
+        return $"{sizes} {decoder}, {CreateObjective().Name}{warmup}";
     }
 }

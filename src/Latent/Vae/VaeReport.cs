@@ -16,9 +16,16 @@ public static class VaeReport
     {
         var report = new ReportDocument(directory, $"Latent: VAE {model}");
         var written = new List<string>();
-        var iwae = metrics.TestIwaeLogLikelihood is { } ll ? ll.ToString("F2", CultureInfo.InvariantCulture) : "—";
-        report.Table(["test examples", "test −ELBO (nats)", $"IWAE log p(x) (k={metrics.IwaeSamples}, {metrics.IwaeExamples} examples)"],
-            [[metrics.Examples.ToString(CultureInfo.InvariantCulture), metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture), iwae]]);
+        var iwae = metrics.Iwae is { } estimate ? FormattableString.Invariant($"{estimate.LogLikelihood:F2} ± {estimate.StandardError:F2}") : "—";
+        report.Table(["test examples", "test −ELBO (nats)", $"IWAE log p(x) (k={metrics.IwaeSamples}, {metrics.IwaeExamples} examples)", "active units", "KL weight β (warm-up epochs)"],
+            [[metrics.Examples.ToString(CultureInfo.InvariantCulture), metrics.TestNegativeElbo.ToString("F2", CultureInfo.InvariantCulture), iwae,
+              $"{metrics.ActiveUnits} of {model.Options.Latent}", FormattableString.Invariant($"{metrics.KlWeight:G3} ({metrics.KlWarmupEpochs})")]]);
+        report.Paragraph("A latent unit is active when its posterior mean varies across test examples (variance above 0.01, Burda et al. 2016); an inactive one " +
+            "carries no information about x: the posterior collapsed onto the prior there. A KL warm-up or a smaller β keeps more units active.");
+        if (metrics.Iwae is { } iwaeEstimate)
+            report.Paragraph(FormattableString.Invariant($"The IWAE figure is given ± its standard error over the {iwaeEstimate.Examples} test examples (a smaller subset widens it by √(examples ratio)); ") +
+                FormattableString.Invariant($"from the first k = {iwaeEstimate.FewerSamples} of the same draws it is {iwaeEstimate.LogLikelihoodWithFewerSamples:F2}, so ten times fewer samples would move it by ") +
+                FormattableString.Invariant($"{iwaeEstimate.LogLikelihood - iwaeEstimate.LogLikelihoodWithFewerSamples:F2} nats (the estimate rises towards log p(x) as k grows)."));
         report.Paragraph("Nats per example in the data's original units (a standardisation is undone with its Jacobian)." + (model.IsImage
             ? " Published on MNIST: 784-400-20 Bernoulli VAE, Adam 1e-3, batch 128, 10 epochs: ≈104 nats test loss (pytorch/examples); dynamically binarized, k = 5000: VAE −86.76, IWAE (k = 50) −84.78 (Burda et al. 2016)."
             : ""));
@@ -26,7 +33,7 @@ public static class VaeReport
         {
             var csv = Path.Combine(directory, "curve.csv");
             curve.WriteCsv(csv);
-            var chart = new LineChart("training loss and test −ELBO", "epoch", "nats per example")
+            var chart = new LineChart("training loss and test −ELBO", "epoch", "nats per example") { IntegerX = true }
                 .Add("batch loss", curve.Steps.Select(p => p.Epoch).ToList(), curve.Steps.Select(p => p.Value).ToList())
                 .Add("test −ELBO", curve.Evaluations.Select(p => p.Epoch).ToList(), curve.Evaluations.Select(p => p.Value).ToList());
             written.Add(csv);

@@ -11,28 +11,38 @@ public static class VaeTraining
     /// Fits <paramref name="model"/> on <paramref name="data"/> (dynamic binarization draws new pixels before every epoch).
     /// The sampling noise of z comes from a generator on the model's device seeded by <see cref="TrainerOptions.Seed"/>, so a seed fixes the run;
     /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
+    /// <paramref name="objectiveForEpoch"/> gives each epoch's objective (a KL warm-up changes it from epoch to epoch). <paramref name="validate"/>
+    /// is the validation −ELBO early stopping watches (see <see cref="TrainerOptions.Patience"/>); <paramref name="log"/> receives TensorBoard scalars.
     /// </summary>
     public static LearningCurve Fit(
         VariationalAutoencoder model,
-        IVaeObjective objective,
+        Func<int, IVaeObjective> objectiveForEpoch,
         BinarizedImages data,
         OptimizerSettings optimizer,
         TrainerOptions options,
         Func<double>? evaluate = null,
         Action<TrainingProgress>? progress = null,
-        IReadOnlyList<Generator>? generators = null)
+        IReadOnlyList<Generator>? generators = null,
+        Func<double>? validate = null,
+        RunLog? log = null)
     {
         using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL), model.Device);
         var epochData = data.ForEpoch(0);
+        var objective = objectiveForEpoch(0);
         var trainer = new Trainer(model, optimizer, options)
         {
             BeforeEpoch = epoch =>
             {
+                objective = objectiveForEpoch(epoch);
                 if (data.Mode != Binarization.Dynamic || epoch == 0) return;
                 epochData.Dispose();
                 epochData = data.ForEpoch(epoch);
             },
             Evaluate = evaluate,
+            EvaluationName = "test negative ELBO",
+            Validate = validate,
+            ValidationName = "negative ELBO",
+            Log = log,
             Progress = progress,
             Generators = [generator, .. generators ?? []],
         };
@@ -60,21 +70,42 @@ public static class VaeTraining
         return total / images.shape[0];
     }
 
+    /// <summary>The posterior means E_q[z|x] of <paramref name="images"/> [N, D], in chunks, without gradients; shape [N, latent].</summary>
+    public static Tensor PosteriorMeans(VariationalAutoencoder model, Tensor images, long chunk = 1000)
+    {
+        using var noGrad = no_grad();
+        var pieces = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += chunk)
+            pieces.Add(model.EncodeMeans(images.narrow(0, start, Math.Min(chunk, images.shape[0] - start))));
+        var means = cat(pieces, 0);
+        foreach (var piece in pieces) piece.Dispose();
+        return means;
+    }
+
     /// <summary>
-    /// The mean IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>,
-    /// a few examples at a time so memory stays bounded; <paramref name="progress"/> receives the examples done.
+    /// The IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>, with its standard
+    /// error over the examples and the estimate from the first k/10 of the same draws, a few examples at a time so memory stays bounded;
+    /// <paramref name="progress"/> receives the examples done.
     /// </summary>
-    public static double LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null)
+    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null)
     {
         long perBatch = Math.Clamp(65536 / samples, 1, 500);
-        double total = 0;
-        for (long start = 0; start < images.shape[0]; start += perBatch)
+        int fewer = Math.Max(1, samples / 10);
+        double sum = 0, sumOfSquares = 0, sumWithFewer = 0;
+        long count = images.shape[0];
+        for (long start = 0; start < count; start += perBatch)
         {
             using var scope = NewDisposeScope();
-            var x = images.narrow(0, start, Math.Min(perBatch, images.shape[0] - start));
-            total += model.EstimateLogLikelihood(x, samples, generator).sum().item<float>();
+            var x = images.narrow(0, start, Math.Min(perBatch, count - start));
+            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator);
+            var values = all.to(ScalarType.Float64);
+            sum += values.sum().item<double>();
+            sumOfSquares += values.square().sum().item<double>();
+            sumWithFewer += first.to(ScalarType.Float64).sum().item<double>();
             progress?.Invoke(start + x.shape[0]);
         }
-        return total / images.shape[0];
+        double mean = sum / count;
+        double variance = count > 1 ? Math.Max(0, (sumOfSquares - count * mean * mean) / (count - 1)) : 0;
+        return new IwaeEstimate(mean, Math.Sqrt(variance / count), sumWithFewer / count, samples, fewer, count);
     }
 }

@@ -123,26 +123,42 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Estimates log p(x) per example by the importance-weighted bound with <paramref name="samples"/> draws
-    /// (k = 5000 in Burda et al. 2016), without gradients. The draws are processed in chunks so that at most
-    /// about <paramref name="maxRowsPerChunk"/> decoder rows (chunk samples x batch) are alive at once;
-    /// only the [samples, B] log-weights are kept.
+    /// (k = 5000 in Burda et al. 2016), without gradients; shape [B]. See the overload for how the draws are processed.
     /// </summary>
     public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768)
     {
+        var (all, first) = EstimateLogLikelihood(x, samples, samples, generator, maxRowsPerChunk);
+        first.Dispose();
+        return all;
+    }
+
+    /// <summary>
+    /// Estimates log p(x) per example with <paramref name="samples"/> importance draws and, from the first <paramref name="firstSamples"/>
+    /// of the same draws, a cheaper estimate that shows how far the figure still moves with k. The draws are processed in chunks of at
+    /// most about <paramref name="maxRowsPerChunk"/> decoder rows (chunk samples × batch), and only a running logsumexp per example is kept,
+    /// so memory does not grow with k. Both results have shape [B].
+    /// </summary>
+    public (Tensor AllSamples, Tensor FirstSamples) EstimateLogLikelihood(Tensor x, long samples, long firstSamples, Generator? generator = null, long maxRowsPerChunk = 32768)
+    {
         if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
+        if (firstSamples < 1 || firstSamples > samples) throw new LatentException($"the first importance samples must lie in [1, {samples}], got {firstSamples}");
         using var noGrad = no_grad();
+        using var outer = NewDisposeScope();
         var posterior = Encode(x);
         long chunk = Math.Max(1, maxRowsPerChunk / Math.Max(1, x.shape[0]));
-        var pieces = new List<Tensor>();
-        for (long start = 0; start < samples; start += chunk)
+        Tensor? running = null, first = null;
+        for (long start = 0; start < samples;)
         {
-            using var scope = NewDisposeScope();
-            var logWeights = LogImportanceWeights(posterior, x, Math.Min(chunk, samples - start), generator);
-            pieces.Add(logWeights.MoveToOuterDisposeScope());
+            long end = Math.Min(start + chunk, start < firstSamples ? firstSamples : samples);
+            using (var scope = NewDisposeScope())
+            {
+                var chunkSum = LogImportanceWeights(posterior, x, end - start, generator).logsumexp(0);
+                running = (running is null ? chunkSum : stack([running, chunkSum]).logsumexp(0)).MoveToOuterDisposeScope();
+            }
+            if (end == firstSamples) first = running - Math.Log(firstSamples);
+            start = end;
         }
-        var all = cat(pieces, 0);
-        foreach (var piece in pieces) piece.Dispose();
-        return all.logsumexp(0) - Math.Log(samples);
+        return ((running! - Math.Log(samples)).MoveToOuterDisposeScope(), first!.MoveToOuterDisposeScope());
     }
 
     private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator)

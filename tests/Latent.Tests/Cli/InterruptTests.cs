@@ -80,7 +80,7 @@ public sealed class InterruptTests : IDisposable
 
     /// <summary>
     /// Starts <paramref name="args"/> --out OUT, interrupts it with SIGINT once <paramref name="checkpointFile"/> exists, checks what it
-    /// printed and that OUT holds only <paramref name="leftBehind"/> (default: the checkpoint), then resumes it to the end.
+    /// printed and that OUT holds only <paramref name="leftBehind"/> (default: the checkpoint) and the TensorBoard log, then resumes it to the end.
     /// </summary>
     private void InterruptAndResume(string[] args, string name, string checkpointFile = "checkpoint.bin", params string[] leftBehind)
     {
@@ -96,7 +96,7 @@ public sealed class InterruptTests : IDisposable
             var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Matches($"^interrupted after (step [0-9]+|[0-9]+ words); checkpoint written to {checkpoint}$", lines[^2]);
             Assert.Equal($"resume with: latent {string.Join(' ', run)} --resume", lines[^1]);
-            Assert.Equal(leftBehind.DefaultIfEmpty(checkpointFile).Order(), Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+            Assert.Equal(leftBehind.DefaultIfEmpty(checkpointFile).Append(Latent.Training.RunLog.FolderName).Order(), Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         }
         var resumed = Run([.. run, "--resume"]);
         Assert.True(resumed.Code == 0, resumed.Error);

@@ -57,11 +57,13 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     }
 
     [Theory]
-    [InlineData(true, 1)]
-    [InlineData(false, 2)]
-    public void NumpyRecomputesTheLanguageModelsLstmStepsAndLogits(bool tie, int layers)
+    [InlineData(true, 1, "lstm", "full")]
+    [InlineData(false, 2, "lstm", "full")]
+    [InlineData(true, 2, "gru", "full")]
+    [InlineData(false, 1, "gru", "adaptive")]
+    public void NumpyRecomputesTheLanguageModelsRecurrentStepsAndLogits(bool tie, int layers, string cell, string softmax)
     {
-        var model = FittedLanguageModel(tie, layers, seed: 5);
+        var model = FittedLanguageModel(tie, layers, seed: 5, cell, softmax);
         var folder = Path.Combine(directory, "lm");
         model.Save(folder);
         string[] words = ["the", "cat", "sat", "on"];
@@ -76,7 +78,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
             using var latent = tensor(model.NextWordLogits(string.Join(' ', words.Take(t + 1))));
             differences.Add(($"logits after {t + 1} words", MaxDifference(latent, rows[t])));
         }
-        Report($"lstm-lm ({(tie ? "tied" : "untied")}, {layers} layer{(layers > 1 ? "s" : "")})", differences);
+        Report($"lstm-lm ({cell}, {softmax} softmax, {(tie ? "tied" : "untied")}, {layers} layer{(layers > 1 ? "s" : "")})", differences);
     }
 
     [Fact]
@@ -283,14 +285,14 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
         Assert.Equal(Values(model.Reconstruct(x)), Values(loaded.Reconstruct(x)));
     }
 
-    private static LanguageModel FittedLanguageModel(bool tie, int layers, int seed)
+    private static LanguageModel FittedLanguageModel(bool tie, int layers, int seed, string cell = "lstm", string softmax = "full")
     {
         string[] cycle = ["the", "cat", "sat", "on", "the", "mat", "."];
         var tokens = Enumerable.Range(0, 300).Select(i => cycle[i % cycle.Length]).ToList();
         // Hidden size 32: a multiple of 32, where libtorch's float32 LSTM is right on every CPU (DESIGN.md §3).
         var model = new LanguageModel(new LanguageModelOptions
         {
-            EmbeddingSize = 32, HiddenSize = 32, Layers = layers, TieWeights = tie, MinCount = 1, Epochs = 1, BatchSize = 4, Bptt = 10, Seed = seed,
+            Cell = cell, Softmax = softmax, Cutoffs = softmax == "adaptive" ? [2, 4] : null, EmbeddingSize = 32, HiddenSize = 32, Layers = layers, TieWeights = tie, MinCount = 1, Epochs = 1, BatchSize = 4, Bptt = 10, Seed = seed,
         });
         model.Fit(tokens, tokens.Take(70).ToList());
         return model;

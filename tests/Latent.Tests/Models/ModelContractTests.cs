@@ -3,13 +3,16 @@ using System.Text.Json.Nodes;
 using Latent.IO;
 using Latent.Models;
 using Latent.Tests.Cli;
+using Latent.Tests.Training;
+using Latent.Training;
 
 namespace Latent.Tests.Models;
 
 /// <summary>
 /// The one model contract: a tiny run of every family's train command writes a model folder whose config.json has exactly the
 /// common top-level keys and records what it was trained on (path, SHA-256 of each file, example or token count); every folder
-/// loads back through <see cref="ModelKinds"/>, describes and evaluates itself.
+/// loads back through <see cref="ModelKinds"/>, describes and evaluates itself; every run also writes a TensorBoard events file
+/// holding a training-loss scalar.
 /// </summary>
 public sealed class ModelContractTests : TorchTest, IDisposable
 {
@@ -49,7 +52,7 @@ public sealed class ModelContractTests : TorchTest, IDisposable
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void EveryFamilyWritesTheOneLayoutWithTrainedOnAndLoadsBackThroughTheContract(string kind, string[] command)
+    public void EveryFamilyWritesTheOneLayoutWithTrainedOnATensorBoardLossAndLoadsBackThroughTheContract(string kind, string[] command)
     {
         bool text = kind is "lstm-lm" or "word2vec";
         bool file = text || kind == "gp";
@@ -80,6 +83,10 @@ public sealed class ModelContractTests : TorchTest, IDisposable
         }
         if (text) Assert.True(trainedOn["token_count"]!.GetValue<long>() > 100);
         else Assert.Equal(60, trainedOn["example_count"]!.GetValue<long>());
+
+        var losses = TensorBoardEvents.ReadDirectory(Path.Combine(outDir, RunLog.FolderName)).Where(s => s.Tag is "train/loss" or "train/epoch_loss").ToList();
+        Assert.NotEmpty(losses);
+        Assert.All(losses, s => Assert.True(float.IsFinite(s.Value) && s.Step >= 1, $"{s.Tag} {s.Value} at step {s.Step}"));
 
         using var model = ModelKinds.Load(folder);
         Assert.Equal(kind, model.ModelKind);

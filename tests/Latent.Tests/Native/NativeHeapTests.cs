@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Latent.Tests.Native;
@@ -5,27 +7,50 @@ namespace Latent.Tests.Native;
 public class NativeHeapTests : TorchTest
 {
     [Fact]
-    public void ThresholdIsPinnedOnLinuxUnlessTheUserSetIt()
+    public void TheReusePolicyAppliesOnLinuxUnlessTheUserSetMallocParameters()
     {
-        bool userSet = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(NativeHeap.MmapThresholdVariable));
-        Assert.Equal(OperatingSystem.IsLinux() && !userSet, NativeHeap.ThresholdPinned);
+        bool userSet = NativeHeap.UserAllocatorVariables(Environment.GetEnvironmentVariables()).Count > 0;
+        Assert.Equal(OperatingSystem.IsLinux() && !userSet, NativeHeap.ReusePolicyApplied);
+        Assert.Contains(userSet ? "as the user set it" : "keeps freed blocks under 32 MiB", NativeHeap.Description);
         if (OperatingSystem.IsLinux()) Assert.InRange(NativeHeap.ResidentMiB(), 1, NativeHeap.PeakResidentMiB());
     }
 
     [Fact]
-    public void FreedLargeTensorBuffersGoBackToTheSystem()
+    public void AnyMallocVariableOrGlibcTunablesCountsAsTheUsersChoice()
     {
-        if (!NativeHeap.ThresholdPinned) return;
-        const double sizeMiB = 24;
-        double live = 0, freed = 0;
-        // The first rounds would raise glibc's dynamic threshold to 24 MiB; the last must still hand its buffer back.
-        for (int round = 0; round < 3; round++)
+        var environment = new Hashtable { ["PATH"] = "/bin", ["MALLOC_ARENA_MAX"] = "2", ["GLIBC_TUNABLES"] = "glibc.malloc.tcache_count=0", ["MALLOC_TOP_PAD_"] = "", ["XMALLOC_X"] = "1" };
+        Assert.Equal(["GLIBC_TUNABLES", "MALLOC_ARENA_MAX"], NativeHeap.UserAllocatorVariables(environment));
+        Assert.Empty(NativeHeap.UserAllocatorVariables(new Hashtable { ["HOME"] = "/root" }));
+    }
+
+    [Fact]
+    public void AFreedBlockUnderTheThresholdIsReusedWithoutNewPageFaults()
+    {
+        if (!NativeHeap.ReusePolicyApplied) return;
+        const int size = 24 << 20, pages = size / 4096;
+        var ones = Enumerable.Repeat((byte)1, size).ToArray();
+        long Touch()
         {
-            var buffer = ones((long)(sizeMiB * 1024 * 1024 / sizeof(float)));
-            live = NativeHeap.ResidentMiB();
-            buffer.Dispose();
-            freed = NativeHeap.ResidentMiB();
+            long before = NativeHeap.MinorPageFaults();
+            var block = Marshal.AllocHGlobal(size); // malloc
+            Marshal.Copy(ones, 0, block, size);
+            Marshal.FreeHGlobal(block);
+            return NativeHeap.MinorPageFaults() - before;
         }
-        Assert.True(live - freed > 0.8 * sizeMiB, $"resident memory fell by only {live - freed:F1} MiB when a {sizeMiB} MiB tensor was freed");
+        Touch();
+        // glibc's defaults would have mmapped the first block and taken the second from fresh heap; under the 32 MiB threshold
+        // with no trimming the second reuses the first's pages.
+        long again = Touch();
+        Assert.True(again < pages / 10, $"reallocating a freed 24 MiB block faulted {again} of its {pages} pages again");
+    }
+
+    [Fact]
+    public void PageFaultsCountFirstTouches()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        long before = NativeHeap.MinorPageFaults();
+        using (var fresh = ones(48L * 1024 * 1024 / sizeof(float))) { }
+        // A buffer above the mmap threshold is mapped fresh: each of its 12,288 pages faults once when filled.
+        Assert.InRange(NativeHeap.MinorPageFaults() - before, 12_288 * 9 / 10, 12_288 * 3);
     }
 }

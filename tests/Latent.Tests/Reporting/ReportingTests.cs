@@ -43,6 +43,22 @@ public class ReportingTests : IDisposable
     }
 
     [Fact]
+    public void AnEpochAxisWithIntegerXIsLabelledOnlyAtWholeEpochs()
+    {
+        static string[] Ticks(bool integerX)
+        {
+            var x = Enumerable.Range(1, 12).Select(i => i / 4.0).ToList();
+            var plot = new LineChart("loss", "epoch", "loss") { IntegerX = integerX }.Add("batch loss", x, x.Select(v => 1 / v).ToList()).Build();
+            plot.GetImageBytes(600, 400);
+            return plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+        }
+        var whole = Ticks(integerX: true);
+        Assert.True(whole.Length >= 2, string.Join(" ", whole));
+        Assert.All(whole, label => Assert.True(int.TryParse(label, out _), $"tick '{label}' is not a whole epoch"));
+        Assert.Contains(Ticks(integerX: false), label => !int.TryParse(label, out _));
+    }
+
+    [Fact]
     public void ImageGridPlacesEachImageAtItsCell()
     {
         var pixels = new float[3 * 2 * 2];

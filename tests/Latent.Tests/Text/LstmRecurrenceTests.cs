@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace Latent.Tests.Text;
 
 /// <summary>
-/// The language model's LSTM (its own forward and backward passes, in float32) against libtorch's LSTM in float64 with the same weights,
-/// for sizes across 1–300 (the float32 guard of the recurrent-precision tests, for the layer the language model trains with).
+/// The language model's LSTM and GRU (their own forward and backward passes, in float32) against libtorch's LSTM and GRU in float64 with the
+/// same weights, for sizes across 1–300 (the float32 guard of the recurrent-precision tests, for the layer the language model trains with).
 /// </summary>
 public class LstmRecurrenceTests : TorchTest
 {
@@ -48,6 +48,40 @@ public class LstmRecurrenceTests : TorchTest
         AssertClose(embedding.grad!, model.EmbeddingWeight.grad!, "gradient of the embedding");
         foreach (var (name, value) in reference.named_parameters())
             AssertClose(value.grad!, model.state_dict()[$"lstm.{name}"].grad!, $"gradient of {name}");
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 20)]
+    [InlineData(2, 12)]
+    [InlineData(1, 100)]
+    [InlineData(2, 129)]
+    public void GruOutputsStateAndGradientsMatchTorchGruInFloat64(int layers, int size)
+    {
+        const int vocabulary = 30, batch = 3, time = 7;
+        manual_seed(23);
+        using var model = new LstmLanguageModel(vocabulary, new LanguageModelOptions { Cell = "gru", EmbeddingSize = size, HiddenSize = size, Layers = layers, Dropout = 0 }, CPU);
+        var reference = nn.GRU(size, size, layers, batchFirst: true, dtype: ScalarType.Float64);
+        using (no_grad())
+            foreach (var (name, value) in reference.named_parameters()) value.copy_(model.state_dict()[$"gru.{name}"]);
+        var tokens = randint(vocabulary, [batch, time]);
+        var h0 = randn(layers, batch, size).requires_grad_(true);
+        var h0Reference = h0.detach().to(ScalarType.Float64).requires_grad_(true);
+        var embedding = model.EmbeddingWeight.detach().to(ScalarType.Float64).requires_grad_(true);
+        var weights = (Output: randn(batch, time, size, dtype: ScalarType.Float64), Hidden: randn(layers, batch, size, dtype: ScalarType.Float64));
+
+        var (output, state) = model.Hidden(tokens, (h0, empty(layers, batch, 0)));
+        ((output.to(ScalarType.Float64) * weights.Output).sum() + (state.Hidden.to(ScalarType.Float64) * weights.Hidden).sum()).backward();
+        var (expected, hT) = reference.forward(embedding.index_select(0, tokens.reshape(-1)).view(batch, time, size), h0Reference);
+        ((expected * weights.Output).sum() + (hT * weights.Hidden).sum()).backward();
+
+        AssertClose(expected, output, "output");
+        AssertClose(hT, state.Hidden, "final hidden state");
+        Assert.Equal([layers, batch, 0L], state.Cell.shape);
+        AssertClose(h0Reference.grad!, h0.grad!, "gradient of h0");
+        AssertClose(embedding.grad!, model.EmbeddingWeight.grad!, "gradient of the embedding");
+        foreach (var (name, value) in reference.named_parameters())
+            AssertClose(value.grad!, model.state_dict()[$"gru.{name}"].grad!, $"gradient of {name}");
     }
 
     [Fact]

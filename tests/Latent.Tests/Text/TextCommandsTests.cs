@@ -71,6 +71,48 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void LmTrainWithAGruCellLearnsSavesTheCellAndReloadsToTheSamePerplexity()
+    {
+        var corpus = SentenceCorpus();
+        var outDir = Path.Combine(directory, "lm-gru");
+        var (code, error) = CliRunner.Run("lm", "train", "--corpus", corpus, "--out", outDir, "--cell", "gru");
+        Assert.True(code == 0, error);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "config.json")))!;
+        Assert.Equal("gru", config["architecture"]!["cell"]!.GetValue<string>());
+        Assert.Equal([768, 256], Latent.IO.ModelFolder.ReadWeightShapes(outDir)["gru.weight_hh_l0"]);
+        double perplexity = Metric(outDir, "test_perplexity");
+        Assert.InRange(perplexity, 1, 0.5 * 12);
+        var evalDir = Path.Combine(directory, "lm-gru-eval");
+        Assert.Equal(0, CliRunner.Run("lm", "eval", "--model", outDir, "--corpus", corpus, "--out", evalDir).Code);
+        Assert.Equal(perplexity, Metric(evalDir, "test_perplexity"), 9);
+        Assert.Contains("GRU language model", LanguageModel.Load(outDir).Describe());
+        OneLineError(2, "--cell", CliRunner.Run("lm", "train", "--corpus", corpus, "--cell", "rnn", "--out", Path.Combine(directory, "bad")));
+    }
+
+    [Fact]
+    public void LmTrainWithAnAdaptiveSoftmaxGivesExactPerplexitySavesItsCutoffsAndGenerates()
+    {
+        var corpus = SentenceCorpus();
+        var outDir = Path.Combine(directory, "lm-adaptive");
+        var (code, error) = CliRunner.Run("lm", "train", "--corpus", corpus, "--out", outDir, "--softmax", "adaptive", "--untied", "--cutoffs", "2,5");
+        Assert.True(code == 0, error);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "config.json")))!;
+        Assert.Equal("adaptive", config["architecture"]!["softmax"]!.GetValue<string>());
+        Assert.Equal("[2,5]", config["architecture"]!["cutoffs"]!.ToJsonString());
+        double perplexity = Metric(outDir, "test_perplexity");
+        Assert.InRange(perplexity, 1, 0.5 * 12);
+        var loaded = LanguageModel.Load(outDir);
+        // The adaptive softmax's scores are log-probabilities already: their exponentials are the next-word distribution.
+        var distribution = loaded.NextWordDistribution("the cat");
+        Assert.Equal(distribution, loaded.NextWordLogits("the cat").Select(logit => Math.Exp(logit)), (a, b) => Math.Abs(a - b) < 1e-5);
+        var evalDir = Path.Combine(directory, "lm-adaptive-eval");
+        Assert.Equal(0, CliRunner.Run("lm", "eval", "--model", outDir, "--corpus", corpus, "--out", evalDir).Code);
+        Assert.Equal(perplexity, Metric(evalDir, "test_perplexity"), 9);
+        Assert.Equal(0, CliRunner.Run("lm", "generate", "--model", outDir, "--prompt", "the", "--words", "5").Code);
+        OneLineError(1, "--untied", CliRunner.Run("lm", "train", "--corpus", corpus, "--softmax", "adaptive", "--out", Path.Combine(directory, "tied")));
+    }
+
+    [Fact]
     public void LmTrainWithDefaultOptionsWritesAModelThatEvalAndGenerateLoad()
     {
         var corpus = SentenceCorpus();

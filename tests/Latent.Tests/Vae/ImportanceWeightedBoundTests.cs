@@ -69,6 +69,45 @@ public sealed class ImportanceWeightedBoundTests : TorchTest
     }
 
     [Fact]
+    public void TheStreamedEstimateEqualsTheLogMeanExpOfAllWeightsAndItsPrefixUsesTheFirstDraws()
+    {
+        var model = TinyModels.Bernoulli(inputSize: 6, hidden: 5, latent: 2, seed: 41, dtype: ScalarType.Float64);
+        var x = TinyModels.Intensities(4, 6, seed: 42).to(ScalarType.Float64);
+        using var noGrad = no_grad();
+        using var streamed = new Generator(43);
+        // 12 rows per chunk over 4 examples: chunks of 3 draws, cut at the 7th draw — [0,3) [3,6) [6,7) [7,10) … [28,30).
+        var (all, first) = model.EstimateLogLikelihood(x, 30, 7, streamed, maxRowsPerChunk: 12);
+
+        using var reference = new Generator(43);
+        var weights = cat(new long[] { 3, 3, 1, 3, 3, 3, 3, 3, 3, 3, 2 }.Select(size => model.LogImportanceWeights(x, size, reference)).ToList(), 0);
+        var expectedAll = (weights.logsumexp(0) - Math.Log(30)).data<double>().ToArray();
+        var expectedFirst = (weights.narrow(0, 0, 7).logsumexp(0) - Math.Log(7)).data<double>().ToArray();
+        Assert.Equal(expectedAll, all.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(expectedFirst, first.data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Throws<LatentException>(() => model.EstimateLogLikelihood(x, 30, 31, streamed));
+    }
+
+    [Fact]
+    public void TheTestEstimateCarriesItsStandardErrorOverExamplesAndTheEstimateFromATenthOfTheDraws()
+    {
+        var model = TinyModels.Bernoulli(inputSize: 6, hidden: 5, latent: 2, seed: 44, dtype: ScalarType.Float64);
+        var x = TinyModels.Intensities(9, 6, seed: 45).to(ScalarType.Float64);
+        using var generator = new Generator(46);
+        var estimate = VaeTraining.LogLikelihood(model, x, 40, generator);
+
+        using var reference = new Generator(46);
+        var (all, first) = model.EstimateLogLikelihood(x, 40, 4, reference);
+        var values = all.data<double>().ToArray();
+        double mean = values.Average();
+        double standardError = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1) / values.Length);
+        Assert.Equal(mean, estimate.LogLikelihood, 10);
+        Assert.Equal(standardError, estimate.StandardError, 10);
+        Assert.Equal(first.data<double>().Average(), estimate.LogLikelihoodWithFewerSamples, 10);
+        Assert.Equal((40, 4, 9L), (estimate.Samples, estimate.FewerSamples, estimate.Examples));
+        Assert.True(estimate.StandardError > 0);
+    }
+
+    [Fact]
     public void ObjectivesParseFromTheirCommandLineNames()
     {
         Assert.IsType<ElboObjective>(IVaeObjective.Parse("elbo"));

@@ -35,7 +35,9 @@ public sealed class VaeVectorTests : TorchTest, IDisposable
         Assert.True(metrics.TestIwaeLogLikelihood >= -metrics.TestNegativeElbo, $"IWAE {metrics.TestIwaeLogLikelihood} below ELBO {-metrics.TestNegativeElbo}");
         double baseline = IndependentGaussianLogLikelihood(data.Train.Features, data.Test.Features);
         Assert.True(metrics.TestIwaeLogLikelihood > baseline + 3, $"VAE log-likelihood {metrics.TestIwaeLogLikelihood} should beat independent Gaussians {baseline}: the data lie near a plane");
-        Assert.Equal(["test_neg_elbo", "test_iwae_loglik"], metrics.ToDictionary().Keys);
+        Assert.Equal(["test_neg_elbo", "active_units", "kl_weight", "kl_warmup_epochs", "test_iwae_loglik", "test_iwae_loglik_stderr", "test_iwae_loglik_tenth_k"], metrics.ToDictionary().Keys);
+        Assert.True(metrics.Iwae!.LogLikelihood >= metrics.Iwae.LogLikelihoodWithFewerSamples - 3 * metrics.Iwae.StandardError, "k = 200 should not score far below k = 20");
+        Assert.Equal(2, metrics.ActiveUnits); // the data vary along a 2-D plane: both latent units carry information
         Assert.Equal(100, metrics.IwaeExamples);
 
         var error = model.ReconstructionErrorPerFeature(data.Test).data<double>().ToArray();
