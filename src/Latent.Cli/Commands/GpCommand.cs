@@ -85,10 +85,10 @@ public sealed class GpCommand : ICliCommand
             var summaryPath = Path.Combine(outDir, "parameters.txt");
             AtomicFile.WriteText(summaryPath, summary);
             ui.Wrote(summaryPath);
-            if (log is not null) ui.Wrote(log.Directory);
             var metrics = regressor.Evaluate(dataset.Test);
             log?.Metrics(metrics.ToDictionary(), curve.Steps.Count);
             Report(ui, outDir, metrics);
+            if (log is not null) ui.Wrote(log.Directory);
             return ExitCodes.Success;
         });
         return command;

@@ -71,7 +71,8 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// <paramref name="progress"/> receives every step; a checkpoint at <paramref name="checkpointPath"/> lets <paramref name="resume"/>
     /// continue a run that <paramref name="stop"/> interrupted; <paramref name="log"/> receives TensorBoard scalars. Returns the learning curve.
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default,
+        RunLog? log = null)
     {
         if (model is not null) throw new LatentException("GP: this regressor is already fitted; create a new one");
         var raw = data.Train.RequireTargets($"{data.Source}: GP regression");
