@@ -272,7 +272,8 @@ def numpy_mlp_classifier_proba(folder, x):
 
 def word2vec_vectors(folder):
     """(words, vectors [V, d] float32) of a "word2vec" folder: the input embeddings, row i for words[i] (the vectors Latent queries).
-    The output (context) embeddings are read_weights(folder)["output_embedding.weight"]."""
+    The output weights are read_weights(folder)["output_embedding.weight"] [V, d] for negative sampling, or
+    read_weights(folder)["huffman_node.weight"] [V - 1, d] (one row per inner node of the Huffman tree) for hierarchical softmax."""
     read_config(folder, "word2vec")
     return read_vocabulary(folder), read_weights(folder)["input_embedding.weight"]
 

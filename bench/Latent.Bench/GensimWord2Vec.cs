@@ -5,8 +5,9 @@ using Latent.Text;
 namespace Latent.Bench;
 
 /// <summary>
-/// Runs gensim's skip-gram word2vec (Debian's python3-gensim) on the same tokens and settings in a child process and reads back
-/// its input (wv) and output (syn1neg) vectors; <see cref="Find"/> says when no Python with gensim is installed.
+/// Runs gensim's word2vec (Debian's python3-gensim) in any of its four modes on the same tokens and settings in a child process, timed
+/// as a whole process, and reads back its input (wv) vectors and, for negative sampling, its output (syn1neg) vectors;
+/// <see cref="Find"/> says when no Python with gensim is installed.
 /// </summary>
 internal sealed class GensimWord2Vec
 {
@@ -14,18 +15,19 @@ internal sealed class GensimWord2Vec
         import sys, time
         from gensim.models import Word2Vec
         from gensim.models.keyedvectors import KeyedVectors
-        corpus, out, d, window, min_count, negative, sample, alpha, epochs, workers, seed, sentence = sys.argv[1:13]
+        corpus, out, d, window, min_count, negative, sample, alpha, epochs, workers, seed, sentence, sg, hs, cbow_mean = sys.argv[1:16]
         with open(corpus, encoding="utf-8") as f:
             sentences = [line.split() for line in f]
         start = time.perf_counter()
-        model = Word2Vec(sentences, sg=1, hs=0, vector_size=int(d), window=int(window), min_count=int(min_count), negative=int(negative),
-                         sample=float(sample), alpha=float(alpha), min_alpha=float(alpha) * 1e-4, epochs=int(epochs), workers=int(workers),
-                         seed=int(seed))
+        model = Word2Vec(sentences, sg=int(sg), hs=int(hs), vector_size=int(d), window=int(window), min_count=int(min_count),
+                         negative=0 if int(hs) else int(negative), cbow_mean=int(cbow_mean), sample=float(sample), alpha=float(alpha),
+                         min_alpha=float(alpha) * 1e-4, epochs=int(epochs), workers=int(workers), seed=int(seed))
         seconds = time.perf_counter() - start
         model.wv.save_word2vec_format(out + ".input.txt")
-        output = KeyedVectors(int(d))
-        output.add_vectors(model.wv.index_to_key, model.syn1neg)
-        output.save_word2vec_format(out + ".output.txt")
+        if not int(hs):
+            output = KeyedVectors(int(d))
+            output.add_vectors(model.wv.index_to_key, model.syn1neg)
+            output.save_word2vec_format(out + ".output.txt")
         print(f"{seconds:.6f}")
         """;
 
@@ -60,9 +62,10 @@ internal sealed class GensimWord2Vec
 
     /// <summary>
     /// Trains on <paramref name="tokens"/> cut into sentences of <see cref="Word2VecOptions.MaxSentenceLength"/> tokens (as Latent cuts them)
-    /// and returns gensim's own training seconds (vocabulary build included, file reading excluded) and its input and output vectors.
+    /// in the mode <paramref name="settings"/> names and returns the whole process's seconds, gensim's own training seconds (vocabulary
+    /// build included, file reading excluded), its input vectors and, for negative sampling, its output vectors.
     /// </summary>
-    public (double Seconds, WordVectors Input, WordVectors Output) Train(IReadOnlyList<string> tokens, Word2VecOptions settings)
+    public (double ProcessSeconds, double Seconds, WordVectors Input, WordVectors? Output) Train(IReadOnlyList<string> tokens, Word2VecOptions settings)
     {
         var directory = Directory.CreateTempSubdirectory("latent-gensim-");
         try
@@ -77,11 +80,16 @@ internal sealed class GensimWord2Vec
             File.WriteAllText(script, Script);
             var output = Path.Combine(directory.FullName, "vectors");
             string[] arguments = [script, corpus, output, .. new object[] { settings.Dimensions, settings.Window, settings.MinCount, settings.Negative, settings.Sample,
-                settings.StartingAlpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.MaxSentenceLength }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
+                settings.Alpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.MaxSentenceLength,
+                settings.Architecture == Word2VecArchitecture.SkipGram ? 1 : 0, settings.OutputLoss == Word2VecLoss.HierarchicalSoftmax ? 1 : 0,
+                settings.CbowMean ? 1 : 0 }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
+            var clock = Stopwatch.StartNew();
             var (code, text) = RunProcess(python, arguments);
+            double processSeconds = clock.Elapsed.TotalSeconds;
             if (code != 0) throw new LatentException($"gensim failed (exit {code}): {text.Trim().Split('\n')[^1]}");
             double seconds = double.Parse(text.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
-            return (seconds, WordVectors.Load(output + ".input.txt", WordVectorFormat.Text), WordVectors.Load(output + ".output.txt", WordVectorFormat.Text));
+            var outputVectors = File.Exists(output + ".output.txt") ? WordVectors.Load(output + ".output.txt", WordVectorFormat.Text) : null;
+            return (processSeconds, seconds, WordVectors.Load(output + ".input.txt", WordVectorFormat.Text), outputVectors);
         }
         finally
         {
@@ -89,7 +97,16 @@ internal sealed class GensimWord2Vec
         }
     }
 
-    private static (int Code, string Output) RunProcess(string file, IEnumerable<string> arguments)
+    /// <summary>The path of a file in gensim's own test data (wordsim353.tsv, questions-words.txt), or null when it is not installed with gensim.</summary>
+    public string? TestData(string name)
+    {
+        var (code, text) = RunProcess(python, ["-c", $"from gensim.test.utils import datapath; print(datapath('{name}'))"]);
+        var path = text.Trim().Split('\n')[^1];
+        return code == 0 && File.Exists(path) ? path : null;
+    }
+
+    /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/> and returns its exit code and its standard output followed by its standard error.</summary>
+    internal static (int Code, string Output) RunProcess(string file, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);

@@ -45,7 +45,7 @@ internal sealed class ScalarSkipGram
             for (int start = 0; start < corpus.Length; start += settings.MaxSentenceLength)
             {
                 int end = Math.Min(corpus.Length, start + settings.MaxSentenceLength);
-                float alpha = (float)Math.Max(settings.StartingAlpha * (1 - done / (double)total), settings.StartingAlpha * 1e-4);
+                float alpha = (float)Math.Max(settings.Alpha * (1 - done / (double)total), settings.Alpha * 1e-4);
                 done += end - start;
                 sentence.Clear();
                 for (int i = start; i < end; i++)

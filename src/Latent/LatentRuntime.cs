@@ -35,7 +35,9 @@ public static class LatentRuntime
     {
         var policy = ThreadPolicy.Current;
         CapOneDnnIsa();
-        if (policy.SpinCount is int spin) SetBeforeStart(ThreadPolicy.SpinCountVariable, spin.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Native environment only: child processes (another latent started from this one) choose their own policy.
+        if (policy.SpinCount is int spin && !OperatingSystem.IsWindows())
+            SetNativeEnvironment(ThreadPolicy.SpinCountVariable, spin.ToString(System.Globalization.CultureInfo.InvariantCulture), overwrite: 0);
         NativeHeap.SetReusePolicy();
         ProbeNativeLibraries();
         var console = Console.Out;
@@ -62,14 +64,8 @@ public static class LatentRuntime
     private static void CapOneDnnIsa()
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable))) return;
-        SetBeforeStart(OneDnnIsaVariable, OneDnnIsaCap);
-    }
-
-    /// <summary>Sets <paramref name="name"/> in .NET's environment and in the native one, which libraries read with getenv when they load.</summary>
-    private static void SetBeforeStart(string name, string value)
-    {
-        Environment.SetEnvironmentVariable(name, value);
-        if (!OperatingSystem.IsWindows()) SetNativeEnvironment(name, value, overwrite: 0);
+        Environment.SetEnvironmentVariable(OneDnnIsaVariable, OneDnnIsaCap);
+        if (!OperatingSystem.IsWindows()) SetNativeEnvironment(OneDnnIsaVariable, OneDnnIsaCap, overwrite: 0);
     }
 
     /// <summary>The value of <paramref name="name"/> in the native (C library) environment, which .NET's own copy does not update on Unix.</summary>

@@ -32,7 +32,7 @@ public sealed record ThreadPolicy(int Threads, string ThreadsReason, int? SpinCo
     /// The spin bound Latent sets: long enough that back-to-back parallel regions on a quiet machine hand over without sleeping,
     /// short enough that a thread whose peer was descheduled sleeps within microseconds instead of burning its time slice.
     /// </summary>
-    public const int DefaultSpinCount = 10_000;
+    public const int DefaultSpinCount = 1_000;
 
     private static readonly Lazy<ThreadPolicy> ForThisProcess = new(() => Choose(Environment.GetEnvironmentVariable, AffinityCpus(), CgroupQuotaCpus()));
 

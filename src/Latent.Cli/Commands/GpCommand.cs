@@ -49,7 +49,7 @@ public sealed class GpCommand : ICliCommand
         var resume = CommonOptions.Resume();
 
         var command = new Command("train", "Train a GP regression model, save it to OUT/model, print and save its parameter summary, and write metrics.json.");
-        foreach (var option in new Option[] { targets, model, likelihood, kernel, ard, inducing, trainInducing, optimizer, iterations, lr, batchSize, resume, common.Device })
+        foreach (var option in new Option[] { targets, model, likelihood, kernel, ard, inducing, trainInducing, optimizer, iterations, lr, batchSize, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -71,10 +71,11 @@ public sealed class GpCommand : ICliCommand
                 $"({string.Join(", ", dataset.TargetNames)}); kernel {options.Kernel}{(options.Ard ? " (ARD)" : "")}, {options.Likelihood} likelihood, " +
                 $"{OptimizerSettings.NameOf(options.OptimizerKind)} for {options.IterationCount} {(options.OptimizerKind == OptimizerKind.Lbfgs ? "iterations" : "steps")}");
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
+            var log = common.OpenRunLog(result, outDir);
             var curve = ui.Progress(progress =>
             {
                 var bar = progress.AddTask("GP training", maxValue: 1);
-                return regressor.Fit(dataset, step => { bar.MaxValue = step.TotalSteps; bar.Value = step.Step; }, checkpoint, result.GetValue(resume), ui.Stop);
+                return regressor.Fit(dataset, step => { bar.MaxValue = step.TotalSteps; bar.Value = step.Step; }, checkpoint, result.GetValue(resume), ui.Stop, log);
             });
             if (curve.Steps.Count > 0) ui.Info($"{curve.Steps.Count} steps; training loss per point from {curve.Steps[0].Value:F4} to {curve.Steps[^1].Value:F4}");
             regressor.Save(Path.Combine(outDir, "model"));
@@ -84,7 +85,10 @@ public sealed class GpCommand : ICliCommand
             var summaryPath = Path.Combine(outDir, "parameters.txt");
             AtomicFile.WriteText(summaryPath, summary);
             ui.Wrote(summaryPath);
-            Report(ui, outDir, regressor.Evaluate(dataset.Test));
+            var metrics = regressor.Evaluate(dataset.Test);
+            log?.Metrics(metrics.ToDictionary(), curve.Steps.Count);
+            Report(ui, outDir, metrics);
+            if (log is not null) ui.Wrote(log.Directory);
             return ExitCodes.Success;
         });
         return command;

@@ -28,14 +28,15 @@ public sealed class NoisyCommand : ICliCommand
         var qOptimizer = CliOptions.Choice("--q-optimizer", d.TransitionOptimizer, "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
         var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.05 under SGD, 0.02 under Adam)");
         var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held at its initial value", minimum: 0);
-        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose confident predictions estimate T for --q forward");
+        var qInit = CliOptions.Choice("--q-init", TransitionInitializations.NameOf(d.Initialization), "where a learned Q starts when the frozen epochs end: estimated (T estimated from the classifier's predictions so far) or identity", TransitionInitializations.Registry);
+        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose predictions, compared with the noisy labels, estimate T for --q forward");
         var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
         var patience = CommonOptions.Patience("noisy-label loss");
         var resume = CommonOptions.Resume("continue a stopped run: each noise model from its checkpoint in --out (models without one start afresh)");
 
         var train = new Command("train", "Train on your data with injected label noise; report clean-test accuracy per epoch, learned Q beside the true T, and metrics.json.");
-        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, estimation, validation, average, patience, resume, common.NoTensorBoard, common.Device }) train.Options.Add(option);
+        foreach (var option in new Option[] { noise, models, traceReg, epochs, examples, architecture, hidden, batchSize, lr, weightDecay, qOptimizer, qLr, frozen, qInit, estimation, validation, average, patience, resume, common.NoTensorBoard, common.Device }) train.Options.Add(option);
         data.AddTo(train);
         common.AddTo(train);
         train.SetAction(result =>
@@ -45,7 +46,7 @@ public sealed class NoisyCommand : ICliCommand
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             var options = new NoisyTrainingOptions(Epochs: result.GetValue(epochs), BatchSize: result.GetValue(batchSize), LearningRate: result.GetValue(lr),
                 TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),
-                FrozenEpochs: result.GetValue(frozen), EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
+                FrozenEpochs: result.GetValue(frozen), Initialization: TransitionInitializations.Registry[result.GetValue(qInit)!], EstimationEpochs: result.GetValue(estimation), Architecture: result.GetValue(architecture)!, Seed: seed,
                 ValidationFraction: result.GetValue(validation), AverageDecay: result.GetValue(average) is > 0 and var decay ? decay : null,
                 WeightDecay: result.GetValue(weightDecay), HiddenUnits: result.GetValue(hidden), Examples: result.GetValue(examples), Device: result.GetValue(common.Device)!, Patience: result.GetValue(patience));
             var kept = new List<string>();
@@ -61,23 +62,24 @@ public sealed class NoisyCommand : ICliCommand
                 kept.AddRange([folder, checkpoint, .. log is null ? Array.Empty<string>() : [log.Directory]]);
                 ui.Info($"evaluating {name} on {dataset.Test.Count} test examples");
                 var evaluated = Interruption.Finishing(kept, "the remaining noise models, the figures and metrics.json", Interruption.Resume(result, outDir),
-                    () => model.Evaluate(dataset.Test, ui.Stop)).ToDictionary();
-                var metrics = fit.EarlyStop?.AddTo(evaluated) ?? evaluated;
-                log?.Metrics(metrics, fit.Epochs.Count);
-                return (Name: name, Result: fit, Metrics: metrics);
+                    () => model.Evaluate(dataset.Test, ui.Stop));
+                var entries = evaluated.ToDictionary();
+                log?.Metrics(fit.EarlyStop?.AddTo(entries) ?? entries, fit.Epochs.Count);
+                return new NoisyRun(name, fit, evaluated);
             }).ToList());
             foreach (var (name, fit, metrics) in runs)
             {
-                ui.Info($"{name}: clean test accuracy {metrics["test_accuracy"]:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics["transition_max_abs_error"]:G3}");
+                ui.Info($"{name}: clean test accuracy {metrics.Clean.Accuracy:P2} (epoch {fit.SelectedEpoch}), max|Q − T| {metrics.TransitionMaxAbsError:G3}, noisy validation loss {fit.Selected.ValidationLoss:G4}");
                 if (fit.EarlyStop?.Describe() is { } stopped) ui.Info($"{name}: {stopped}");
             }
-            var (primary, pairs) = (runs.FirstOrDefault(r => r.Result.Model is NoiseModel.Softmax or NoiseModel.Project, runs[0]), runs.Select(r => (r.Name, r.Result)).ToList());
+            var (comparison, pairs) = (NoisyComparison.Of(runs), runs.Select(r => (r.Name, r.Result)).ToList());
+            ui.Info($"recommended (lowest noisy-label validation loss): {comparison.Recommended}");
             foreach (var path in new[]
             {
                 NoisyFigures.WriteCsv(Path.Combine(outDir, "noisy.csv"), pairs),
                 NoisyFigures.SaveAccuracyPng(Path.Combine(outDir, "accuracy.png"), pairs, $"Clean test accuracy ({result.GetValue(noise)} noise)"),
                 NoisyFigures.SaveTransitionsPng(Path.Combine(outDir, "transitions.png"), pairs, dataset.ClassNames),
-                MetricsFile.Write(outDir, primary.Metrics),
+                MetricsFile.Write(outDir, comparison.Numbers, comparison.Labels),
             }.Concat(runs.Select(r => Path.Combine(outDir, r.Name))).Concat(result.GetValue(common.NoTensorBoard) ? [] : [Path.Combine(outDir, Training.RunLog.FolderName)])) ui.Wrote(path);
             return ExitCodes.Success;
         });

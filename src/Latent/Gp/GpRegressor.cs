@@ -69,9 +69,10 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// Fits the model to <paramref name="data"/>'s training part (real-valued targets required) through the <see cref="Trainer"/>:
     /// gpr and sgpr minimise the whole-data loss (−log marginal likelihood or −bound per point), svgp the minibatch −ELBO per point.
     /// <paramref name="progress"/> receives every step; a checkpoint at <paramref name="checkpointPath"/> lets <paramref name="resume"/>
-    /// continue a run that <paramref name="stop"/> interrupted. Returns the learning curve.
+    /// continue a run that <paramref name="stop"/> interrupted; <paramref name="log"/> receives TensorBoard scalars. Returns the learning curve.
     /// </summary>
-    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default)
+    public LearningCurve Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default,
+        RunLog? log = null)
     {
         if (model is not null) throw new LatentException("GP: this regressor is already fitted; create a new one");
         var raw = data.Train.RequireTargets($"{data.Source}: GP regression");
@@ -92,7 +93,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         var scale = probe.ObservesRealValues ? y.var(0, unbiased: false).mean().ToDouble() : 1.0;
         if (!(scale > 1e-12)) scale = 1.0;
         model = Build(x, y, scale);
-        var trainer = new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), TrainerOptions(n, checkpointPath, resume, stop)) { Progress = progress };
+        var trainer = new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), TrainerOptions(n, checkpointPath, resume, stop)) { Progress = progress, Log = log };
         var curve = trainer.Fit(n, Options.ModelKind switch
         {
             GpModelKind.Gpr => _ => ((Gpr)model).TrainingLoss(),

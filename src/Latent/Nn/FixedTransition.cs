@@ -18,4 +18,12 @@ public sealed class FixedTransition : NoiseAdaptation
 
     /// <inheritdoc />
     public override Tensor Transition() => transition;
+
+    /// <inheritdoc />
+    public override void Assign(Tensor transition)
+    {
+        Data.LabelNoise.Validate(transition, "fixed T");
+        using var noGrad = no_grad();
+        this.transition.copy_(transition);
+    }
 }

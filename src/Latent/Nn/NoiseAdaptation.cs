@@ -15,6 +15,9 @@ public abstract class NoiseAdaptation : nn.Module<Tensor, Tensor>
     /// <summary>The current transition matrix Q [C, C], differentiable where it is learned.</summary>
     public abstract Tensor Transition();
 
+    /// <summary>Sets Q to the column-stochastic <paramref name="transition"/> [C, C] (outside autograd; a softmax layer sets W = log Q).</summary>
+    public abstract void Assign(Tensor transition);
+
     /// <summary>Called after every optimizer step; layers that keep Q valid by assignment do it here.</summary>
     public virtual void AfterOptimizerStep() { }
 

@@ -28,6 +28,14 @@ public sealed class ProjectedTransition : NoiseAdaptation
     /// <inheritdoc />
     public override Tensor Transition() => transition;
 
+    /// <inheritdoc />
+    public override void Assign(Tensor transition)
+    {
+        Data.LabelNoise.Validate(transition, "Q");
+        using var noGrad = no_grad();
+        this.transition.copy_(transition);
+    }
+
     /// <summary>Replaces Q by its column-wise simplex projection (an in-place assignment the optimizer does not see).</summary>
     public override void AfterOptimizerStep()
     {

@@ -18,6 +18,19 @@ public sealed class SoftmaxTransition : NoiseAdaptation
         RegisterComponents();
     }
 
+    /// <summary>The smallest entry <see cref="Assign"/> gives Q: W = log Q needs Q &gt; 0, and an entry this small still moves (∂Q/∂W ≈ Q).</summary>
+    public const double AssignedFloor = 1e-4;
+
     /// <inheritdoc />
     public override Tensor Transition() => logits.softmax(0);
+
+    /// <summary>Sets W = log Q for <paramref name="transition"/> with its entries raised to <see cref="AssignedFloor"/> and its columns renormalised.</summary>
+    public override void Assign(Tensor transition)
+    {
+        Data.LabelNoise.Validate(transition, "Q");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var floored = transition.to(ScalarType.Float64).clamp_min(AssignedFloor);
+        logits.copy_((floored / floored.sum(0, keepdim: true)).log());
+    }
 }

@@ -3,25 +3,32 @@ using static TorchSharp.torch;
 namespace Latent.Nn;
 
 /// <summary>
-/// Estimates T from a model trained on noisy labels (Patrini et al. 2017, Eq. 9–10): for each class j, take the
-/// example x̄ whose predicted p(ỹ = j | x) sits at the given quantile (1 = the most confident one), and set
-/// T[:, j] = p(ỹ | x̄).
+/// Estimates T from a classifier trained for a while on the noisy labels: assign each training example to the clean class the
+/// classifier predicts, then column j of T is the share of each noisy label among the examples assigned to j — the confusion
+/// matrix between predictions and noisy labels that Goldberger and Ben-Reuven (2017) start their noise adaptation layer from.
+/// Early in training the classifier predicts the majority (clean) label of an input before it memorises the flipped ones, so its
+/// predictions stand in for the clean labels. Patrini et al. (2017, Eq. 9–10) instead read each column off one anchor example's
+/// predicted p(ỹ | x), at the 97th percentile of p(ỹ = j | x); on three MNIST digits under 30% pair-flip noise that was 0.17 from T,
+/// the mean of p(ỹ | x) over the examples assigned to j 0.072 and these counts 0.045 (max |T̂ − T|, 6000 images, an MLP after 2 epochs).
 /// </summary>
 public static class TransitionEstimator
 {
-    /// <summary>Returns the estimated column-stochastic T [C, C] (float64) from noisy-label probabilities [N, C].</summary>
-    public static Tensor Estimate(Tensor noisyProbabilities, double quantile)
+    /// <summary>
+    /// The estimated column-stochastic T [C, C] (float64, rows the noisy label, columns the clean class) from each example's noisy
+    /// label [N] and assigned clean class [N] (int64 in 0..C−1): T̂[i, j] = #(ỹ = i, assigned j) / #(assigned j); a class no example
+    /// is assigned to gets the identity column (no evidence of noise).
+    /// </summary>
+    public static Tensor Estimate(Tensor noisyLabels, Tensor assignedClasses, int classes)
     {
-        if (noisyProbabilities.dim() != 2 || noisyProbabilities.shape[0] < 1)
-            throw new LatentException($"transition estimate needs probabilities [N, C] with N ≥ 1, got [{string.Join(", ", noisyProbabilities.shape)}]");
-        if (!(quantile > 0 && quantile <= 1)) throw new LatentException($"transition estimate: quantile must lie in (0, 1], got {quantile}");
+        if (noisyLabels.dim() != 1 || assignedClasses.dim() != 1 || noisyLabels.shape[0] != assignedClasses.shape[0] || noisyLabels.shape[0] < 1)
+            throw new LatentException($"transition estimate needs one noisy label and one assigned class per example, got [{string.Join(", ", noisyLabels.shape)}] and [{string.Join(", ", assignedClasses.shape)}]");
+        if (classes < 2) throw new LatentException($"transition estimate needs at least 2 classes, got {classes}");
         using var scope = NewDisposeScope();
-        var probabilities = noisyProbabilities.to(ScalarType.Float64);
-        long count = probabilities.shape[0];
-        long position = Math.Min(count - 1, (long)Math.Floor(quantile * (count - 1) + 0.5));
-        var order = probabilities.argsort(0);
-        var anchors = order[position];
-        var estimate = probabilities.index_select(0, anchors).t();
-        return (estimate / estimate.sum(0, keepdim: true)).MoveToOuterDisposeScope();
+        var noisy = nn.functional.one_hot(noisyLabels.to(ScalarType.Int64), classes).to(ScalarType.Float64);
+        var assigned = nn.functional.one_hot(assignedClasses.to(ScalarType.Int64, noisyLabels.device), classes).to(ScalarType.Float64);
+        var counts = noisy.t().matmul(assigned);
+        var totals = counts.sum(0, keepdim: true);
+        var identity = eye(classes, dtype: ScalarType.Float64, device: counts.device);
+        return where(totals.gt(0), counts / totals.clamp_min(1), identity).MoveToOuterDisposeScope();
     }
 }

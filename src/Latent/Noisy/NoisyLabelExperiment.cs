@@ -62,6 +62,8 @@ public sealed class NoisyLabelExperiment
     {
         if (options.Epochs < 1 || options.BatchSize < 1) throw new LatentException($"epochs and batch size must be ≥ 1, got {options.Epochs} and {options.BatchSize}");
         if (options.Patience is not null && options.ValidationFraction == 0) throw new LatentException("early stopping needs a validation share above 0 of the noisy training examples");
+        if (model is NoiseModel.Softmax or NoiseModel.Project && options.Initialization == TransitionInitialization.Estimated && options.FrozenEpochs < 1)
+            throw new LatentException("a Q initialised from the estimated T needs at least one frozen epoch to estimate it from (or start Q at the identity)");
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
         torch.manual_seed(options.Seed);
         Tensor? fixedTransition = model switch
@@ -81,7 +83,7 @@ public sealed class NoisyLabelExperiment
         return network;
     }
 
-    /// <summary>Patrini's estimate of T: train the uncorrected classifier briefly, then read T off its confident predictions.</summary>
+    /// <summary>The estimate of T behind forward correction: train the uncorrected classifier briefly, then compare its predictions with the noisy labels (see <see cref="TransitionEstimator"/>).</summary>
     public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -92,11 +94,19 @@ public sealed class NoisyLabelExperiment
     {
         using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null, Device);
         Train(network, options, "adam", split.WithoutValidation(), [], null, null, TrainerOptionsFor(options, options.EstimationEpochs));
+        return EstimateTransition(network, split, classes);
+    }
+
+    /// <summary>T estimated from <paramref name="network"/>'s clean predictions argmax f(x) on the training part of <paramref name="split"/> against its noisy labels (see <see cref="TransitionEstimator"/>).</summary>
+    private static Tensor EstimateTransition(NoisyLabelClassifier network, NoisySplit split, int classes)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        bool training = network.training;
         network.eval();
-        var probabilities = Predict(network, split.TrainImages, inputs => network.forward(inputs).exp());
-        return TransitionEstimator.Estimate(probabilities, options.EstimationQuantile).MoveToOuterDisposeScope();
+        var predicted = Predict(network, split.TrainImages, inputs => network.Logits(inputs).argmax(1));
+        network.train(training);
+        return TransitionEstimator.Estimate(split.TrainLabels, predicted, classes).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -126,7 +136,7 @@ public sealed class NoisyLabelExperiment
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
     /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
-    /// state beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
+    /// state, and whether Q was set from the estimated T, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
     /// </summary>
     private (int Epoch, EarlyStop? Stop) Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
         Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, RunLog? log = null)
@@ -146,6 +156,7 @@ public sealed class NoisyLabelExperiment
         var bestLoss = double.PositiveInfinity;
         Dictionary<string, Tensor>? bestState = null;
         bool learnQ = false;
+        bool estimatedQ = false;
         ProjectionProbeAccumulator? probe = null, resumedProbe = null;
         var clock = new Stopwatch();
         double resumedSeconds = 0;
@@ -156,6 +167,13 @@ public sealed class NoisyLabelExperiment
             {
                 epoch = index + 1;
                 learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
+                if (learnQ && !estimatedQ && options.Initialization == TransitionInitialization.Estimated)
+                {
+                    estimatedQ = true;
+                    using var estimate = EstimateTransition(network, split, classes);
+                    network.Noise!.Assign(estimate);
+                    transitionAverage?.Reset();
+                }
                 probe = network.Noise is ProjectedTransition && learnQ && transitionOptimizer is Adam ? resumedProbe ?? new ProjectionProbeAccumulator() : null;
                 resumedProbe = null;
                 clock.Restart();
@@ -171,6 +189,7 @@ public sealed class NoisyLabelExperiment
                 writer.Write(bestEpoch);
                 writer.Write(bestLoss);
                 WriteState(writer, bestState);
+                writer.Write(estimatedQ);
             },
             LoadState = reader =>
             {
@@ -184,6 +203,7 @@ public sealed class NoisyLabelExperiment
                 bestEpoch = reader.ReadInt32();
                 bestLoss = reader.ReadDouble();
                 bestState = ReadState(reader, network);
+                estimatedQ = reader.ReadBoolean();
             },
             AfterStep = () =>
             {

@@ -70,7 +70,7 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
         WordVectors? initialEmbedding = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         var words = Normalise(train).Take(Options.TrainTokens ?? int.MaxValue).ToList();
-        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true, stop);
+        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: true, stop: stop);
         RunSeed.Apply(Options.Seed);
         var model = network = new LstmLanguageModel(vocabulary.Count, Options, Device);
         if (initialEmbedding is not null) model.InitialiseEmbedding(vocabulary, initialEmbedding);

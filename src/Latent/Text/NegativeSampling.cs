@@ -22,6 +22,16 @@ public static class NegativeSampling
     public static void Step(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
     {
         Array.Clear(inputGradient, 0, stride);
+        Accumulate(input, inputOffset, output, targets, stride, rate, inputGradient);
+        VectorMath.Axpy(1f, inputGradient, 0, input, inputOffset, stride);
+    }
+
+    /// <summary>
+    /// The output half of <see cref="Step"/>: updates the target rows uₜ and adds Σₜ gₜ·uₜ (the input's step, −rate·∂L/∂v) to
+    /// <paramref name="inputGradient"/> without touching the input row, which may be a hidden vector formed from several rows.
+    /// </summary>
+    public static void Accumulate(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
+    {
         for (int d = 0; d < targets.Length; d++)
         {
             int outputOffset = targets[d] * stride;
@@ -30,11 +40,13 @@ public static class NegativeSampling
             float g;
             if (f >= MaxExp) g = (label - 1) * rate;
             else if (f < -MaxExp) g = label * rate;
-            else g = (label - SigmoidTable[(int)((f + MaxExp) * (TableSize / MaxExp / 2))]) * rate;
+            else g = (label - TableSigmoid(f)) * rate;
             VectorMath.AccumulateAndUpdate(g, input, inputOffset, output, outputOffset, inputGradient, stride);
         }
-        VectorMath.Axpy(1f, inputGradient, 0, input, inputOffset, stride);
     }
+
+    /// <summary>σ(<paramref name="f"/>) from word2vec.c's 1000-cell table; <paramref name="f"/> must lie in [−MaxExp, MaxExp).</summary>
+    internal static float TableSigmoid(float f) => SigmoidTable[(int)((f + MaxExp) * (TableSize / MaxExp / 2))];
 
     /// <summary>The loss L for one pair in double precision with an exact, numerically stable log σ.</summary>
     public static double Loss(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride)
@@ -50,5 +62,6 @@ public static class NegativeSampling
         return loss;
     }
 
-    private static double LogSigmoid(double x) => x >= 0 ? -Math.Log(1 + Math.Exp(-x)) : x - Math.Log(1 + Math.Exp(x));
+    /// <summary>log σ(x), computed without overflow.</summary>
+    internal static double LogSigmoid(double x) => x >= 0 ? -Math.Log(1 + Math.Exp(-x)) : x - Math.Log(1 + Math.Exp(x));
 }

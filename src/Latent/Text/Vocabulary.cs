@@ -45,11 +45,13 @@ public sealed class Vocabulary
     public long TotalCount => counts.Sum();
 
     /// <summary>
-    /// Counts <paramref name="tokens"/> and keeps words seen at least <paramref name="minCount"/> times, most frequent first (ties in ordinal order);
-    /// <paramref name="stop"/> is checked every 65,536 tokens (<see cref="Training.PhaseInterruptedException"/>).
+    /// Counts <paramref name="tokens"/> and keeps words seen at least <paramref name="minCount"/> times, most frequent first (ties in
+    /// ordinal order), at most <paramref name="maxWords"/> of them when given (the unknown token not counted); <paramref name="stop"/> is
+    /// checked every 65,536 tokens (<see cref="Training.PhaseInterruptedException"/>).
     /// </summary>
-    public static Vocabulary Build(IEnumerable<string> tokens, int minCount, bool withUnknown, CancellationToken stop = default)
+    public static Vocabulary Build(IEnumerable<string> tokens, int minCount, bool withUnknown, int? maxWords = null, CancellationToken stop = default)
     {
+        if (maxWords is < 1) throw new LatentException($"maximum vocabulary must be ≥ 1, got {maxWords}");
         if (minCount < 1) throw new LatentException($"minimum count must be ≥ 1, got {minCount}");
         var frequency = new Dictionary<string, long>(StringComparer.Ordinal);
         long seen = 0;
@@ -62,14 +64,14 @@ public sealed class Vocabulary
         if (withUnknown && frequency.ContainsKey(UnknownToken))
             throw new LatentException($"the corpus already contains the token {UnknownToken}");
         var kept = frequency.Where(p => p.Value >= minCount)
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(maxWords ?? int.MaxValue).ToList();
         if (kept.Count == 0) throw new LatentException($"no word occurs at least {minCount} times");
         var words = kept.Select(p => p.Key);
         var counts = kept.Select(p => p.Value);
         if (withUnknown)
         {
             words = words.Prepend(UnknownToken);
-            counts = counts.Prepend(frequency.Values.Where(c => c < minCount).Sum());
+            counts = counts.Prepend(frequency.Values.Sum() - kept.Sum(p => p.Value));
         }
         return new Vocabulary(words.ToArray(), counts.ToArray(), withUnknown);
     }

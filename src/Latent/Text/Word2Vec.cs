@@ -8,9 +8,11 @@ using static TorchSharp.torch;
 namespace Latent.Text;
 
 /// <summary>
-/// Skip-gram word2vec with negative sampling (Mikolov et al. 2013), following word2vec.c: frequent-word subsampling,
-/// a unigram^0.75 noise distribution, a randomly reduced window, a learning rate decaying linearly over all epochs, and
-/// worker threads that update the shared vectors without locks (Hogwild). Rows are padded to whole SIMD vectors.
+/// word2vec (Mikolov et al. 2013) in its four forms, skip-gram or CBOW with negative sampling or hierarchical softmax, following
+/// word2vec.c: frequent-word subsampling, a unigram^0.75 noise distribution or a Huffman tree, a randomly reduced window, a learning
+/// rate decaying linearly over all epochs, and worker threads that update the shared weights without locks (Hogwild). The context
+/// step (<see cref="SkipGramContext"/>, <see cref="CbowContext"/>) and the output step (<see cref="NegativeSamplingOutput"/>,
+/// <see cref="HierarchicalSoftmaxOutput"/>) are struct type arguments of one training loop. Rows are padded to whole SIMD vectors.
 /// Create it from <see cref="Word2VecOptions"/>, <see cref="Fit"/> it on tokens, query it, <see cref="Save"/> and <see cref="Load"/> it.
 /// </summary>
 public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
@@ -25,22 +27,29 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     public const string VocabularyFile = "vocabulary.txt", BinaryVectorsFile = "vectors.bin", TextVectorsFile = "vectors.txt";
 
     private const long AlphaUpdateInterval = 10_000;
-    private const string InputKey = "input_embedding.weight", OutputKey = "output_embedding.weight";
+    private const string InputKey = "input_embedding.weight", OutputKey = "output_embedding.weight", NodeKey = "huffman_node.weight";
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private Vocabulary? vocabulary;
     private float[] input = [];
     private float[] output = [];
     private UnigramTable? noise;
+    private HuffmanTree? tree;
     private WordVectors? vectors;
 
-    /// <summary>An unfitted model with <paramref name="options"/> (validated here).</summary>
+    /// <summary>An unfitted model with <paramref name="options"/> (validated here; a learning rate left to the model is fixed to its default).</summary>
     public Word2Vec(Word2VecOptions options)
-        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(options, Json)!, options.Seed))
+        : base(Kind, new DataDescription(), TrainingRecord.Untrained(JsonSerializer.SerializeToNode(Resolve(options), Json)!, options.Seed))
+    {
+        Options = Resolve(options);
+        Stride = VectorMath.PaddedStride(options.Dimensions);
+    }
+
+    /// <summary><paramref name="options"/>, validated, with the starting learning rate in effect written out (so config.json records it).</summary>
+    private static Word2VecOptions Resolve(Word2VecOptions options)
     {
         options.Validate();
-        Options = options;
-        Stride = VectorMath.PaddedStride(options.Dimensions);
+        return options with { StartingAlpha = options.Alpha };
     }
 
     /// <summary>Word2vec trains on the CPU's threads (Hogwild), outside libtorch.</summary>
@@ -48,7 +57,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 
     /// <inheritdoc />
     public override string Describe() =>
-        $"word2vec skip-gram with negative sampling, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, {Options.Dimensions} dimensions, window {Options.Window}";
+        $"word2vec {Options.Model} with {Options.Loss} loss, {(vocabulary is null ? "vocabulary not built" : $"{vocabulary.Count} words")}, {Options.Dimensions} dimensions, window {Options.Window}";
 
     /// <summary>The options the vectors are trained with.</summary>
     public Word2VecOptions Options { get; }
@@ -65,15 +74,26 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// <summary>Training tokens seen per second, over all epochs, in the last call to <see cref="Fit"/> (0 after <see cref="Load"/>).</summary>
     public double WordsPerSecond { get; private set; }
 
+    /// <summary>The Huffman tree hierarchical softmax walks (built for that loss only).</summary>
+    public HuffmanTree Tree => tree ?? throw new LatentException(vocabulary is null ? "the word2vec model is not fitted yet" : "only hierarchical softmax has a Huffman tree");
+
     /// <summary>The input (syn0) vectors: the word vectors word2vec.c saves.</summary>
     public WordVectors Vectors => vectors ??= new(Vocabulary.Words, Options.Dimensions, Unpad(input));
 
-    /// <summary>The output (syn1neg) vectors that negative sampling scores the input vectors against.</summary>
-    public WordVectors OutputVectors => new(Vocabulary.Words, Options.Dimensions, Unpad(output));
+    /// <summary>The output (syn1neg) vectors that negative sampling scores the input vectors against (negative sampling only).</summary>
+    public WordVectors OutputVectors => Options.OutputLoss == Word2VecLoss.NegativeSampling
+        ? new(Vocabulary.Words, Options.Dimensions, Unpad(output))
+        : throw new LatentException("hierarchical softmax has no output vector per word; its weights belong to the Huffman tree's inner nodes (OutputWeights)");
+
+    /// <summary>The output weights, row-major [rows, d]: syn1neg's row per word for negative sampling, syn1's row per inner Huffman node for hierarchical softmax.</summary>
+    public float[] OutputWeights => Unpad(output);
+
+    /// <summary>Rows of the output weights: one per word, or one per inner node of the Huffman tree.</summary>
+    private int OutputRows => Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax ? Vocabulary.Count - 1 : Vocabulary.Count;
 
     /// <summary>
     /// Builds the vocabulary of <paramref name="tokens"/> (lowercased first when <see cref="Word2VecOptions.Lowercase"/> is set)
-    /// and trains skip-gram vectors on them from a fresh seeded start; <paramref name="progress"/> receives the fraction done.
+    /// and trains vectors on them from a fresh seeded start; <paramref name="progress"/> receives the fraction done.
     /// With a <paramref name="checkpointPath"/> the worker threads meet after every epoch and a checkpoint is written there
     /// atomically; <paramref name="stop"/> makes each thread stop after its current sentence, writes the checkpoint and throws
     /// <see cref="TrainingInterruptedException"/>; <paramref name="resume"/> continues from the checkpoint (exactly, with one thread;
@@ -85,21 +105,23 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         if (resume && checkpointPath is null) throw new LatentException("resume needs a checkpoint path");
         var words = Normalise(tokens);
         vectors = null;
-        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false, stop);
+        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false, Options.MaxVocab, stop);
+        if (Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax && vocabulary.Count < 2)
+            throw new LatentException($"hierarchical softmax needs at least 2 words in the vocabulary, got {vocabulary.Count}");
         input = new float[vocabulary.Count * Stride];
-        output = new float[vocabulary.Count * Stride];
+        output = new float[OutputRows * Stride];
         var random = new LinearCongruentialRandom(RunSeed);
         for (int w = 0; w < vocabulary.Count; w++)
         {
             for (int i = 0; i < Options.Dimensions; i++) input[w * Stride + i] = (random.NextUnit16() - 0.5f) / Options.Dimensions;
         }
-        noise = new UnigramTable(vocabulary.Counts);
+        BuildOutputModel();
         var corpus = vocabulary.Encode(words);
         var run = new Word2VecRun(Options, corpus.Length, RunSeed);
         if (resume) run.Load(checkpointPath!, input, output);
         long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Run(corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, words.Take(LoggedLossTokens).ToList()));
+        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, words.Take(LoggedLossTokens).ToList())));
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
         Training = Training.Finished(Corpus.ProvenanceOf(tokens, words.Count));
         return this;
@@ -113,8 +135,8 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         Vectors.Analogy(Normalise(a), Normalise(b), Normalise(c), k);
 
     /// <summary>
-    /// Writes the model folder: config.json (kind "word2vec", options, vocabulary size), model.safetensors (input and output
-    /// embeddings [V, d]), vocabulary.txt, and the vectors in word2vec.c's binary and text formats (readable by gensim's
+    /// Writes the model folder: config.json (kind "word2vec", options, vocabulary size), model.safetensors (the input embedding
+    /// [V, d] and either the negative-sampling output embedding [V, d] or the Huffman tree's inner-node weights [V − 1, d]), vocabulary.txt, and the vectors in word2vec.c's binary and text formats (readable by gensim's
     /// KeyedVectors.load_word2vec_format). Returns the paths written.
     /// </summary>
     public override IReadOnlyList<string> Save(string directory)
@@ -122,10 +144,10 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         LatentRuntime.Initialize();
         int v = Vocabulary.Count, d = Options.Dimensions;
         using var inputWeight = tensor(Unpad(input), [v, d]);
-        using var outputWeight = tensor(Unpad(output), [v, d]);
-        var architecture = new JsonObject { ["vocabulary_size"] = v, ["dimensions"] = d };
+        using var outputWeight = tensor(Unpad(output), [OutputRows, d]);
+        var architecture = new JsonObject { ["model"] = Options.Model, ["loss"] = Options.Loss, ["vocabulary_size"] = v, ["dimensions"] = d };
         var paths = new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile, VocabularyFile, BinaryVectorsFile, TextVectorsFile }.Select(f => Path.Combine(directory, f)).ToArray();
-        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputKey] = outputWeight });
+        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputWeightKey] = outputWeight });
         Vocabulary.Save(paths[2]);
         Vectors.Save(paths[3], WordVectorFormat.Binary);
         Vectors.Save(paths[4], WordVectorFormat.Text);
@@ -147,13 +169,13 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         try
         {
             model.input = model.Pad(Matrix(weights, InputKey, v, d, directory));
-            model.output = model.Pad(Matrix(weights, OutputKey, v, d, directory));
+            model.output = model.Pad(Matrix(weights, model.OutputWeightKey, model.OutputRows, d, directory));
         }
         finally
         {
             foreach (var value in weights.Values) value.Dispose();
         }
-        model.noise = new UnigramTable(model.Vocabulary.Counts);
+        model.BuildOutputModel();
         return model;
     }
 
@@ -169,42 +191,83 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     }
 
     /// <summary>
-    /// Mean negative-sampling loss per (input, output) pair on <paramref name="tokens"/> (words outside the vocabulary
-    /// dropped, no subsampling, full window), with <see cref="Word2VecOptions.Negative"/> noise words per pair drawn with
-    /// a generator seeded by <paramref name="seed"/>; <paramref name="stop"/> is checked every 4096 positions (<see cref="PhaseInterruptedException"/>).
+    /// Mean loss per prediction of the model's own kind on <paramref name="tokens"/> (words outside the vocabulary dropped, no
+    /// subsampling, full window): per (context, centre) pair for skip-gram, per window for CBOW; the negative-sampling loss with
+    /// <see cref="Word2VecOptions.Negative"/> noise words drawn by a generator seeded with <paramref name="seed"/>, or hierarchical
+    /// softmax's exact −log p(word | context); <paramref name="stop"/> is checked every 4096 positions (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed, CancellationToken stop = default)
+    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed, CancellationToken stop = default) => WithSteps(new HeldOut(this, Vocabulary.Encode(tokens), seed, stop));
+
+    /// <summary>The held-out loss with the steps as type arguments: every position's full window, one generator for the noise words.</summary>
+    private double HeldOutLoss<TContext, TOutput>(TContext context, TOutput output, int[] corpus, ulong seed, CancellationToken stop)
+        where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
-        var corpus = Vocabulary.Encode(tokens);
         var random = new LinearCongruentialRandom(seed);
-        Span<int> targets = stackalloc int[Options.Negative + 1];
+        var hidden = new float[Stride];
         double total = 0;
-        long pairs = 0;
+        long predictions = 0;
         for (int p = 0; p < corpus.Length; p++)
         {
             if (p % 4096 == 0) PhaseInterruptedException.ThrowIf(stop, "the held-out loss");
-            for (int c = Math.Max(0, p - Options.Window); c <= Math.Min(corpus.Length - 1, p + Options.Window); c++)
-            {
-                if (c == p) continue;
-                int count = FillTargets(targets, corpus[p], ref random);
-                total += NegativeSampling.Loss(input, corpus[c] * Stride, output, targets[..count], Stride);
-                pairs++;
-            }
+            context.Loss(ref output, input, Stride, corpus, p, Math.Max(0, p - Options.Window), Math.Min(corpus.Length - 1, p + Options.Window), ref random, hidden, ref total, ref predictions);
         }
-        if (pairs == 0) throw new LatentException("held-out text has no pair of in-vocabulary words");
-        return total / pairs;
+        if (predictions == 0) throw new LatentException("held-out text has no pair of in-vocabulary words");
+        return total / predictions;
     }
 
-    private int FillTargets(Span<int> targets, int word, ref LinearCongruentialRandom random)
+    /// <summary>The weights' name in model.safetensors by role: the negative-sampling output embedding, or the Huffman tree's inner nodes.</summary>
+    private string OutputWeightKey => Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax ? NodeKey : OutputKey;
+
+    /// <summary>Builds the noise distribution, and the Huffman tree for hierarchical softmax, from the vocabulary's counts.</summary>
+    private void BuildOutputModel()
     {
-        targets[0] = word;
-        int count = 1;
-        for (int k = 0; k < Options.Negative; k++)
+        noise = new UnigramTable(Vocabulary.Counts);
+        tree = Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax ? new HuffmanTree(Vocabulary.Counts) : null;
+    }
+
+    /// <summary>Something done with the model's context and output steps as struct type arguments (training, held-out loss).</summary>
+    private interface IStepsUser<out TResult>
+    {
+        /// <summary>Does it with <paramref name="context"/> and a fresh output step per thread from <paramref name="output"/>.</summary>
+        TResult Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep;
+    }
+
+    /// <summary>The one place the options' model and loss choose the struct steps.</summary>
+    private TResult WithSteps<TResult>(IStepsUser<TResult> user) => Options.Architecture == Word2VecArchitecture.Cbow
+        ? WithOutput(new CbowContext(Options.CbowMean), user)
+        : WithOutput(new SkipGramContext(), user);
+
+    /// <summary>The second half of <see cref="WithSteps{TResult}"/>: the options' loss chooses the output step, one per thread over the shared weights.</summary>
+    private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user) where TContext : struct, IContextStep
+    {
+        var (weights, stride) = (output, Stride);
+        if (Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax)
         {
-            int noise = NoiseDistribution.Sample(ref random);
-            if (noise != word) targets[count++] = noise;
+            var huffman = Tree;
+            return user.Use(context, () => new HierarchicalSoftmaxOutput(weights, huffman, stride));
         }
-        return count;
+        var (table, negative) = (NoiseDistribution, Options.Negative);
+        return user.Use(context, () => new NegativeSamplingOutput(weights, table, negative, stride));
+    }
+
+    /// <summary>Training as a steps user.</summary>
+    private sealed class TrainingRun(Word2Vec model, int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop, Action<int>? epochDone)
+        : IStepsUser<bool>
+    {
+        /// <inheritdoc />
+        public bool Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep
+        {
+            model.Run(context, output, corpus, run, progress, checkpointPath, stop, epochDone);
+            return true;
+        }
+    }
+
+    /// <summary>The held-out loss as a steps user.</summary>
+    private sealed class HeldOut(Word2Vec model, int[] corpus, ulong seed, CancellationToken stop) : IStepsUser<double>
+    {
+        /// <inheritdoc />
+        public double Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep =>
+            model.HeldOutLoss(context, output(), corpus, seed, stop);
     }
 
     /// <summary>Words of the corpus, from its start, on which the run log's loss is measured after every epoch.</summary>
@@ -230,7 +293,9 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// says it stands; with a checkpoint path or a stop token the workers meet at a barrier after every epoch (or when stopped),
     /// where the checkpoint is written and <paramref name="epochDone"/> hears of each finished epoch.
     /// </summary>
-    private void Run(int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop, Action<int>? epochDone = null)
+    private void Run<TContext, TOutput>(TContext context, Func<TOutput> createOutput, int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath,
+        CancellationToken stop, Action<int>? epochDone)
+        where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
         int epochsDone = run.Workers.Min(w => w.Epoch);
         var subsampler = new FrequentWordSubsampler(Vocabulary.Counts, Options.Sample);
@@ -257,8 +322,9 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
             var (start, end) = run.Slice(thread);
             var sentence = new int[Options.MaxSentenceLength];
             var gradient = new float[Stride];
-            Span<int> targets = stackalloc int[Options.Negative + 1];
-            float startingAlpha = (float)Options.StartingAlpha;
+            var hidden = new float[Stride];
+            var output = createOutput();
+            float startingAlpha = (float)Options.Alpha;
             while (state.Epoch < Options.Epochs)
             {
                 // The hot loop works on locals (the generator above all), written back before the threads meet.
@@ -279,7 +345,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
                         sinceUpdate++;
                         if (subsampler.Keep(word, ref random)) sentence[length++] = word;
                     }
-                    TrainSentence(sentence.AsSpan(0, length), alpha, ref random, targets, gradient);
+                    TrainSentence(context, ref output, sentence.AsSpan(0, length), alpha, ref random, hidden, gradient);
                 }
                 (state.Position, state.Random, state.Alpha, state.SinceUpdate) = (position, random, alpha, sinceUpdate);
                 if (position >= end) (state.Epoch, state.Position) = (state.Epoch + 1, start);
@@ -304,20 +370,15 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         progress?.Invoke(1.0);
     }
 
-    private void TrainSentence(ReadOnlySpan<int> sentence, float alpha, ref LinearCongruentialRandom random, Span<int> targets, float[] gradient)
+    /// <summary>Trains every position of <paramref name="sentence"/> with word2vec.c's randomly reduced window.</summary>
+    private void TrainSentence<TContext, TOutput>(TContext context, ref TOutput output, ReadOnlySpan<int> sentence, float alpha, ref LinearCongruentialRandom random, float[] hidden, float[] gradient)
+        where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
         int window = Options.Window;
         for (int p = 0; p < sentence.Length; p++)
         {
-            int word = sentence[p];
             int reduced = random.NextInt(window);
-            int from = Math.Max(0, p - window + reduced), to = Math.Min(sentence.Length - 1, p + window - reduced);
-            for (int c = from; c <= to; c++)
-            {
-                if (c == p) continue;
-                int count = FillTargets(targets, word, ref random);
-                NegativeSampling.Step(input, sentence[c] * Stride, output, targets[..count], Stride, alpha, gradient);
-            }
+            context.Train(ref output, input, Stride, sentence, p, Math.Max(0, p - window + reduced), Math.Min(sentence.Length - 1, p + window - reduced), alpha, ref random, hidden, gradient);
         }
     }
 
@@ -330,7 +391,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 
     private float[] Unpad(float[] padded)
     {
-        int d = Options.Dimensions, v = Vocabulary.Count;
+        int d = Options.Dimensions, v = padded.Length / Stride;
         var data = new float[v * d];
         for (int w = 0; w < v; w++) Array.Copy(padded, w * Stride, data, w * d, d);
         return data;
@@ -338,7 +399,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 
     private float[] Pad(float[] data)
     {
-        int d = Options.Dimensions, v = Vocabulary.Count;
+        int d = Options.Dimensions, v = data.Length / d;
         var padded = new float[v * Stride];
         for (int w = 0; w < v; w++) Array.Copy(data, w * d, padded, w * Stride, d);
         return padded;

@@ -2,8 +2,8 @@ using Latent.Models;
 
 namespace Latent.Text;
 
-/// <summary>Word vectors' held-out figure: the mean negative-sampling loss per (input, output) pair of held-out text.</summary>
-/// <param name="HeldOutLoss">Mean loss per pair, in nats.</param>
+/// <summary>Word vectors' held-out figure: the mean loss per prediction of held-out text, of the model's own kind (see <see cref="Word2Vec.HeldOutLoss"/>).</summary>
+/// <param name="HeldOutLoss">Mean loss per prediction, in nats.</param>
 public sealed record Word2VecMetrics(double HeldOutLoss) : IModelMetrics
 {
     /// <inheritdoc />

@@ -43,7 +43,7 @@ internal sealed class Word2VecRun
         {
             Position = Slice(thread).Start,
             Random = new LinearCongruentialRandom(runSeed * 1_000_003UL + (ulong)thread + 1),
-            Alpha = (float)options.StartingAlpha,
+            Alpha = (float)options.Alpha,
         }).ToArray();
     }
 
@@ -57,13 +57,13 @@ internal sealed class Word2VecRun
     public (int Start, int End) Slice(int thread) =>
         ((int)((long)corpusLength * thread / options.Threads), (int)((long)corpusLength * (thread + 1) / options.Threads));
 
-    /// <summary>Writes the run's state and the padded <paramref name="input"/> and <paramref name="output"/> vectors to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes the run's state and the padded <paramref name="input"/> vectors and <paramref name="output"/> weights to <paramref name="path"/> atomically.</summary>
     public void Save(string path, float[] input, float[] output) =>
         AtomicFile.WriteStream(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
-            writer.Write(Signature(input.Length));
+            writer.Write(Signature(input.Length, output.Length));
             writer.Write(Processed);
             foreach (var worker in Workers)
             {
@@ -87,7 +87,7 @@ internal sealed class Word2VecRun
         {
             if (reader.ReadString() != Magic) throw new LatentException($"{path}: not a Latent word2vec checkpoint");
             var saved = reader.ReadString();
-            if (saved != Signature(input.Length)) throw new LatentException($"{path}: checkpoint is of another run ({saved}) than this one ({Signature(input.Length)})");
+            if (saved != Signature(input.Length, output.Length)) throw new LatentException($"{path}: checkpoint is of another run ({saved}) than this one ({Signature(input.Length, output.Length)})");
             long processed = reader.ReadInt64();
             if (processed < 0 || processed > (long)options.Epochs * corpusLength) throw new LatentException($"{path}: checkpoint is corrupt ({processed} words processed)");
             for (int thread = 0; thread < Workers.Length; thread++)
@@ -98,7 +98,7 @@ internal sealed class Word2VecRun
                     Epoch = reader.ReadInt32(), Position = reader.ReadInt32(), Random = new LinearCongruentialRandom(reader.ReadUInt64()),
                     Alpha = reader.ReadSingle(), SinceUpdate = reader.ReadInt64(),
                 };
-                if (worker.Epoch < 0 || worker.Epoch > options.Epochs || worker.Position < start || worker.Position > end || !(worker.Alpha > 0 && worker.Alpha <= (float)options.StartingAlpha)
+                if (worker.Epoch < 0 || worker.Epoch > options.Epochs || worker.Position < start || worker.Position > end || !(worker.Alpha > 0 && worker.Alpha <= (float)options.Alpha)
                     || worker.SinceUpdate < 0 || worker.SinceUpdate > corpusLength)
                     throw new LatentException($"{path}: checkpoint is corrupt (thread {thread} at epoch {worker.Epoch}, position {worker.Position}, learning rate {worker.Alpha})");
                 Workers[thread] = worker;
@@ -119,6 +119,6 @@ internal sealed class Word2VecRun
     }
 
     /// <summary>What a checkpoint must match to resume this run: the corpus, vocabulary and settings that decide the vectors.</summary>
-    private string Signature(int vectorLength) => string.Create(CultureInfo.InvariantCulture,
-        $"corpus {corpusLength} words, vectors {vectorLength} floats, {options.Dimensions} dimensions, {options.Threads} threads, {options.Epochs} epochs, window {options.Window}, negative {options.Negative}, sample {options.Sample}, alpha {options.StartingAlpha}, seed {options.Seed}");
+    private string Signature(int inputLength, int outputLength) => string.Create(CultureInfo.InvariantCulture,
+        $"{options.Model} with {options.Loss}{(options.Architecture == Word2VecArchitecture.Cbow ? options.CbowMean ? " (mean)" : " (sum)" : "")}, corpus {corpusLength} words, vectors {inputLength}+{outputLength} floats, {options.Dimensions} dimensions, {options.Threads} threads, {options.Epochs} epochs, window {options.Window}, negative {options.Negative}, sample {options.Sample}, alpha {options.Alpha}, seed {options.Seed}");
 }

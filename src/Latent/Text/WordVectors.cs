@@ -45,6 +45,12 @@ public sealed class WordVectors
     /// <summary>The vector of <paramref name="word"/>.</summary>
     public ReadOnlySpan<float> this[string word] => data.AsSpan(RowOf(word) * Dimensions, Dimensions);
 
+    /// <summary>The vector in row <paramref name="row"/>.</summary>
+    internal ReadOnlySpan<float> Row(int row) => data.AsSpan(row * Dimensions, Dimensions);
+
+    /// <summary>The rows scaled to unit length (zero rows stay zero), row-major, computed once.</summary>
+    internal float[] UnitRows => unitRows.Value;
+
     /// <summary>The row-major matrix of all vectors.</summary>
     public ReadOnlySpan<float> Matrix => data;
 

@@ -16,13 +16,13 @@ namespace Latent.Training;
 /// throws NotImplementedException, so the Trainer could not checkpoint it. This optimizer keeps no parameter groups, so its saved
 /// state is empty: a resumed run starts a fresh curvature history from the checkpointed parameters.
 /// </remarks>
-public sealed class Lbfgs : OptimizerHelper
+public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
 {
     private const double Armijo = 1e-4;
     private const int LineSearchHalvings = 30;
 
     private readonly Parameter[] optimized;
-    private readonly double learningRate;
+    private double learningRate;
     private readonly int iterations;
     private readonly int historySize;
     private readonly double gradientTolerance;
@@ -40,12 +40,26 @@ public sealed class Lbfgs : OptimizerHelper
     {
         optimized = parameters.Where(p => p.requires_grad).ToArray();
         this.learningRate = learningRate;
+        InitialLearningRate = learningRate;
         this.iterations = iterations;
         this.historySize = historySize;
         this.gradientTolerance = gradientTolerance;
         this.changeTolerance = changeTolerance;
         _parameter_groups = new List<ParamGroup>();
     }
+
+    /// <summary>The trial step scale (a schedule may change it).</summary>
+    public double LearningRate
+    {
+        get => learningRate;
+        set => learningRate = value;
+    }
+
+    /// <summary>The trial step scale the optimizer was created with.</summary>
+    public double InitialLearningRate { get; set; }
+
+    /// <summary>This optimizer as its one learning-rate controller (for schedules and logs).</summary>
+    public override IEnumerable<optim.ILearningRateController> ParamGroups => [this];
 
     /// <summary>Sets the gradients of the optimised parameters to zero.</summary>
     public override void zero_grad()

@@ -36,6 +36,14 @@ public sealed class ParameterAverage : IDisposable
         Updates++;
     }
 
+    /// <summary>Forgets every update, so that the average starts again from the parameters' next values (after they were reassigned).</summary>
+    public void Reset()
+    {
+        using var noGrad = no_grad();
+        foreach (var sum in sums) sum.zero_();
+        Updates = 0;
+    }
+
     /// <summary>Writes the bias-corrected averages into the parameters and returns their previous values for <see cref="Restore"/> (none before the first update).</summary>
     public Tensor[] SwapIn()
     {

@@ -131,11 +131,11 @@ public sealed class Trainer
         return curve;
     }
 
-    /// <summary>Writes the step's loss and the optimizer's learning rate to the run log.</summary>
+    /// <summary>Writes the step's loss and the optimizer's learning rate (when it has parameter groups; L-BFGS has none) to the run log.</summary>
     private void LogStep(long step, double loss)
     {
         Log!.Scalar("train/loss", loss, step);
-        Log.Scalar("train/learning_rate", Optimizer.ParamGroups.First().LearningRate, step);
+        if (Optimizer.ParamGroups.FirstOrDefault() is { } group) Log.Scalar("train/learning_rate", group.LearningRate, step);
     }
 
     /// <summary>The validation figure after <paramref name="epoch"/> (1-based), measured on the weights evaluations see; early stopping keeps them when it improves.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Latent.Noisy;
 
 namespace Latent.Tests.Cli;
 
@@ -25,6 +27,18 @@ public class ClassifierCommandsTests : TorchTest, IDisposable
         var metrics = Json(Path.Combine(outDir, "metrics.json"));
         Assert.InRange(metrics["test_accuracy"]!.GetValue<double>(), 0, 1);
         Assert.True(metrics["transition_max_abs_error"]!.GetValue<double>() >= 0);
+        foreach (var model in new[] { "none", "softmax", "project", "forward" })
+        {
+            Assert.InRange(metrics[$"{model}_test_accuracy"]!.GetValue<double>(), 0, 1);
+            Assert.True(metrics[$"{model}_transition_max_abs_error"]!.GetValue<double>() >= 0, model);
+        }
+        // The recommended model's flat entries are its own, and its noisy-label validation loss is the lowest in noisy.csv.
+        var recommended = metrics[NoisyComparison.RecommendedKey]!.GetValue<string>();
+        Assert.Equal(metrics[$"{recommended}_test_accuracy"]!.GetValue<double>(), metrics["test_accuracy"]!.GetValue<double>());
+        Assert.Equal(metrics[$"{recommended}_transition_max_abs_error"]!.GetValue<double>(), metrics["transition_max_abs_error"]!.GetValue<double>());
+        var selectedLoss = File.ReadLines(Path.Combine(outDir, "noisy.csv")).Skip(1).Select(line => line.Split(','))
+            .Where(cells => cells[5] == "1").ToDictionary(cells => cells[0], cells => double.Parse(cells[4], CultureInfo.InvariantCulture));
+        Assert.Equal(selectedLoss.Values.Min(), selectedLoss[recommended]);
     }
 
     [Fact]

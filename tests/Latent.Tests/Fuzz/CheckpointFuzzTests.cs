@@ -78,7 +78,7 @@ public sealed class CheckpointFuzzTests : TorchTest, IDisposable
         var run = new FuzzRun("checkpoint (noisy train resume: Q, its optimizer, records, best epoch)", output);
         using var data = NoisyClassifierTests.Separable(3, images: false, trainCount: 60, testCount: 10);
         // Two epochs of 3 steps with the projected Q under Adam and an average: every part of the extra state is present.
-        var options = NoisyTrainingOptions.Default with { Epochs = 2, BatchSize = 20, Model = NoiseModel.Project, TransitionOptimizer = "adam", AverageDecay = 0.9, FrozenEpochs = 0, HiddenUnits = 8 };
+        var options = NoisyTrainingOptions.Default with { Epochs = 2, BatchSize = 20, Model = NoiseModel.Project, TransitionOptimizer = "adam", AverageDecay = 0.9, FrozenEpochs = 0, Initialization = TransitionInitialization.Identity, HiddenUnits = 8 };
         void Fit(string checkpoint, bool resume)
         {
             using var model = NoisyClassifier.For(data, options);

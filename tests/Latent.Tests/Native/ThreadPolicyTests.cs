@@ -101,4 +101,12 @@ public class ThreadPolicyTests
             Assert.Equal(allowed, ThreadPolicy.AffinityCpus());
         }
     }
+
+    [Fact]
+    public void TheSpinBoundReachesTheNativeEnvironmentBeforeLibtorchLoads()
+    {
+        LatentRuntime.Initialize();
+        var expected = ThreadPolicy.Current.SpinCount?.ToString() ?? System.Environment.GetEnvironmentVariable("GOMP_SPINCOUNT");
+        Assert.Equal(expected, LatentRuntime.NativeEnvironmentVariable("GOMP_SPINCOUNT"));
+    }
 }

@@ -120,21 +120,32 @@ public sealed class NoiseAdaptationTests
     }
 
     [Fact]
-    public void EstimatorReadsTheColumnsOffTheMostConfidentExamples()
+    public void EstimatorCountsTheNoisyLabelsOfEachAssignedClassAndKeepsAnUnassignedClassNoiseFree()
     {
-        using var probabilities = tensor(new double[]
-        {
-            0.8, 0.1, 0.1,
-            0.3, 0.6, 0.1,
-            0.2, 0.2, 0.6,
-            0.1, 0.7, 0.2,
-            0.5, 0.4, 0.1,
-        }, new long[] { 5, 3 });
-        using var estimate = TransitionEstimator.Estimate(probabilities, 1.0);
-        var anchors = new[] { 0, 3, 2 };
-        for (int j = 0; j < 3; j++)
-            for (int i = 0; i < 3; i++)
-                Assert.Equal(probabilities[anchors[j], i].item<double>(), estimate[i, j].item<double>(), 1e-15);
+        using var noisy = tensor(new long[] { 0, 0, 0, 1, 1, 1, 0, 1 });
+        using var assigned = tensor(new long[] { 0, 0, 0, 0, 1, 1, 1, 1 });
+        using var estimate = TransitionEstimator.Estimate(noisy, assigned, 3);
+        // Assigned 0: noisy labels 0, 0, 0, 1 → (3/4, 1/4, 0); assigned 1: 1, 1, 0, 1 → (1/4, 3/4, 0); nothing assigned to 2 → (0, 0, 1).
+        double[,] expected = { { 0.75, 0.25, 0 }, { 0.25, 0.75, 0 }, { 0, 0, 1 } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.Equal(expected[i, j], estimate[i, j].item<double>(), 1e-15);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AssignSetsALearnedQAndTheSoftmaxFloorsItsZeros(bool softmax)
+    {
+        using var start = LabelNoise.Symmetric(3, 0.01);
+        using NoiseAdaptation layer = softmax ? new SoftmaxTransition(start) : new ProjectedTransition(start);
+        using var target = LabelNoise.PairFlip(3, 0.3);
+        layer.Assign(target);
+        using var q = layer.Transition().detach().to(ScalarType.Float64);
+        double floor = softmax ? SoftmaxTransition.AssignedFloor : 0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.Equal(Math.Max(target[i, j].item<double>(), floor) / (1 + (softmax ? floor : 0)), q[i, j].item<double>(), 6);
     }
 
     [Fact]

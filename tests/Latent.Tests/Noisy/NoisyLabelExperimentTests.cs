@@ -9,7 +9,7 @@ public sealed class NoisyLabelExperimentTests
 {
     /// <summary>The options these tests were written against (the library's defaults before the CLI's became the defaults), so their assertions keep their meaning.</summary>
     private static readonly NoisyTrainingOptions Before = new(Epochs: 5, TransitionLearningRate: 1e-2, TransitionOptimizer: "adam", TraceWeight: 0, FrozenEpochs: 0,
-        Architecture: "mlp", Seed: 1, ValidationFraction: 0);
+        Initialization: TransitionInitialization.Identity, Architecture: "mlp", Seed: 1, ValidationFraction: 0);
 
     public NoisyLabelExperimentTests() => LatentRuntime.Initialize();
 
@@ -136,6 +136,8 @@ public sealed class NoisyLabelExperimentTests
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--ema", "1", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--weight-decay", "-0.1", "--out", output }));
             Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--trace-reg", "NaN", "--out", output }));
+            Assert.Equal(2, CliApp.Run(new[] { "noisy", "train", "--q-init", "anchor", "--out", output }));
+            Assert.Equal(1, CliApp.Run(new[] { "noisy", "train", "--q", "softmax", "--frozen-epochs", "0", "--examples", "100", "--out", output }));
         }
         finally
         {

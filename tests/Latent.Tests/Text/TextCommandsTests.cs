@@ -56,6 +56,43 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Word2VecTrainCbowWithHierarchicalSoftmaxSumsTheContextCapsTheVocabularyAndUsesCbowsLearningRate()
+    {
+        var outDir = Path.Combine(directory, "w2v-cbow");
+        var (code, error) = CliRunner.Run("word2vec", "train", "--corpus", SentenceCorpus(), "--out", outDir, "--model", "cbow", "--loss", "hierarchical",
+            "--cbow-mean", "0", "--max-vocab", "8", "--epochs", "1", "--dim", "10");
+        Assert.True(code == 0, error);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "config.json")))!;
+        Assert.Equal("cbow", config["architecture"]!["model"]!.GetValue<string>());
+        Assert.Equal("hierarchical", config["architecture"]!["loss"]!.GetValue<string>());
+        var model = Word2Vec.Load(outDir);
+        Assert.False(model.Options.CbowMean);
+        Assert.Equal(0.05, model.Options.Alpha);
+        Assert.Equal(8, model.Vocabulary.Count);
+        Assert.Equal(new long[] { 7, 10 }, Latent.IO.ModelFolder.ReadWeightShapes(outDir)["huffman_node.weight"]);
+        Assert.Equal(8, WordVectors.Load(Path.Combine(outDir, "vectors.txt"), WordVectorFormat.Text).Count);
+        OneLineError(2, "--model", CliRunner.Run("word2vec", "train", "--corpus", SentenceCorpus(), "--model", "glove"));
+        OneLineError(2, "--max-vocab", CliRunner.Run("word2vec", "train", "--corpus", SentenceCorpus(), "--max-vocab", "0"));
+    }
+
+    [Fact]
+    public void Word2VecEvaluateScoresPairsAndAnalogiesOfAVectorFileAndRefusesBadInput()
+    {
+        var vectors = Path.Combine(directory, "vectors.txt");
+        WordVectorEvaluationTests.Vectors().Save(vectors, WordVectorFormat.Text);
+        var pairs = WordVectorEvaluationTests.Write(directory, "pairs.tsv", WordVectorEvaluationTests.Pairs);
+        var questions = WordVectorEvaluationTests.Write(directory, "questions.txt", WordVectorEvaluationTests.Analogies);
+        var (code, error) = CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", pairs, "--analogies", questions);
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", pairs).Code);
+        OneLineError(1, "--pairs", CliRunner.Run("word2vec", "evaluate", "--model", vectors));
+        var bad = WordVectorEvaluationTests.Write(directory, "bad.tsv", "man woman 1\n");
+        OneLineError(1, $"{bad}:1:", CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", bad));
+        var wrongSize = WordVectorEvaluationTests.Write(directory, "wrong.txt", "2 3\nman 1 0 0\nwoman 0 1\n");
+        OneLineError(1, $"{wrongSize}: line 3 has 2 values, expected 3", CliRunner.Run("word2vec", "evaluate", "--model", wrongSize, "--pairs", pairs));
+    }
+
+    [Fact]
     public void LmTrainUntiedWithAClipNormSavesBothAndItsOwnProjection()
     {
         var outDir = Path.Combine(directory, "lm-untied");

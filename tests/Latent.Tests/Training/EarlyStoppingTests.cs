@@ -1,5 +1,6 @@
 using System.Text;
 using Latent.Nn;
+using Latent.Tests.Noisy;
 using Latent.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -132,6 +133,28 @@ public sealed class EarlyStoppingTests : TorchTest, IDisposable
         var repeated = Fit(again, againModel);
         Assert.Equal(expected.EarlyStop, repeated.EarlyStop);
         Assert.Equal(Weights(straightModel), Weights(againModel));
+    }
+
+    [Fact]
+    public void AnMlpWithPatienceInterruptedMidEpochResumesToTheSameStopAndWeights()
+    {
+        using var data = NoisyClassifierTests.Separable(3, images: false);
+        // A learning rate of 0.5 makes the validation loss bounce, so one epoch of patience stops the run long before 30 epochs.
+        var options = MlpClassifierOptions.Default with { Hidden = [8], Epochs = 30, BatchSize = 25, LearningRate = 0.5, Seed = 5, Patience = 1 };
+        var checkpoint = Path.Combine(dir, "mlp.bin");
+        using var straight = MlpClassifier.For(data, options);
+        var expected = straight.Fit(data);
+        Assert.True(expected.EarlyStop!.Stopped, $"ran all {expected.Epochs.Count} epochs");
+        Assert.Equal(expected.EarlyStop.EpochsRun, expected.Epochs.Count);
+
+        using var stop = new CancellationTokenSource();
+        using (var first = MlpClassifier.For(data, options))
+            Assert.Throws<TrainingInterruptedException>(() => first.Fit(data, p => { if (p.Step == 9) stop.Cancel(); }, checkpoint, stop: stop.Token));
+        using var resumed = MlpClassifier.For(data, options);
+        var curve = resumed.Fit(data, checkpointPath: checkpoint, resume: true);
+        Assert.Equal(expected.EarlyStop, curve.EarlyStop);
+        Assert.Equal(expected.Steps, curve.Steps);
+        Assert.Equal(Weights(straight.Network), Weights(resumed.Network));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class PhaseInterruptionTests : TorchTest, IDisposable
         var corpus = Path.Combine(dir, "corpus.txt");
         File.WriteAllLines(corpus, ["the cat sat", "on the mat"]);
         AssertStops("reading the corpus", () => CorpusTokens.Load(corpus, stopped));
-        AssertStops("building the vocabulary", () => Vocabulary.Build(tokens, 1, withUnknown: true, stopped));
+        AssertStops("building the vocabulary", () => Vocabulary.Build(tokens, 1, withUnknown: true, stop: stopped));
         AssertStops("building the vocabulary", () => new Word2Vec(new Word2VecOptions { MinCount = 1 }).Fit(tokens, stop: stopped));
 
         using var lm = new LanguageModel(new LanguageModelOptions { EmbeddingSize = 8, HiddenSize = 8, MinCount = 1, Epochs = 1, BatchSize = 4, Bptt = 10, Seed = 5 });

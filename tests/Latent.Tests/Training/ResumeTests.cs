@@ -112,13 +112,15 @@ public sealed class ResumeTests : TorchTest, IDisposable
 
     [Theory]
     [InlineData(NoiseModel.Softmax, 14, null)]
+    [InlineData(NoiseModel.Softmax, 8, 0.9)]
     [InlineData(NoiseModel.Project, 20, 0.9)]
     [InlineData(NoiseModel.Forward, 12, 0.9)]
     public void NoisyInterruptedResumesWithQItsOptimizerAndTheBestEpochToTheSameModelAndRecords(NoiseModel noiseModel, long stopAfter, double? average)
     {
         using var data = NoisyClassifierTests.Separable(3, images: false);
         // 4 epochs of 6 steps (135 training examples after the validation split, batches of 25) instead of the defaults; Adam on the
-        // projected Q so its probe runs too. Step 12 ends epoch 2 (the epoch-end checkpoint), steps 14 and 20 lie inside one. At this
+        // projected Q so its probe runs too. Step 12 ends epoch 2 (the epoch-end checkpoint), steps 14 and 20 lie inside one, and step 8 inside
+        // epoch 2, whose start set Q from the estimated T (the resumed run must not estimate it again). At this
         // learning rate the noisy validation loss is lowest in epoch 2 or 3, so the best epoch's state must come back from the checkpoint.
         var options = NoisyTrainingOptions.Default with
         {
@@ -149,12 +151,16 @@ public sealed class ResumeTests : TorchTest, IDisposable
         return Enumerable.Range(0, 60_000).Select(i => $"t{i / 500 % 4}w{random.Next(10)}").ToList();
     }
 
-    [Fact]
-    public void Word2VecOnOneThreadInterruptedMidEpochResumesToTheSameVectors()
+    [Theory]
+    [InlineData("skipgram", "negative")]
+    [InlineData("skipgram", "hierarchical")]
+    [InlineData("cbow", "negative")]
+    [InlineData("cbow", "hierarchical")]
+    public void Word2VecOnOneThreadInterruptedMidEpochResumesToTheSameVectors(string model, string loss)
     {
         var tokens = TopicTokens();
-        var options = new Word2VecOptions { Dimensions = 12, Epochs = 3, Threads = 1, MinCount = 1, Seed = 2 };
-        var checkpoint = Path.Combine(dir, "word2vec.bin");
+        var options = new Word2VecOptions { Model = model, Loss = loss, Dimensions = 12, Epochs = 3, Threads = 1, MinCount = 1, Seed = 2 };
+        var checkpoint = Path.Combine(dir, $"word2vec-{model}-{loss}.bin");
         var straight = new Word2Vec(options).Fit(tokens);
 
         using var stop = new CancellationTokenSource();
@@ -169,12 +175,14 @@ public sealed class ResumeTests : TorchTest, IDisposable
         Assert.InRange(error.Step, requested, requested + 10_000);
         var resumed = new Word2Vec(options).Fit(tokens, checkpointPath: checkpoint, resume: true);
         Assert.Equal(straight.Vectors.Matrix.ToArray(), resumed.Vectors.Matrix.ToArray());
-        Assert.Equal(straight.OutputVectors.Matrix.ToArray(), resumed.OutputVectors.Matrix.ToArray());
+        Assert.Equal(straight.OutputWeights, resumed.OutputWeights);
         Assert.Equal(straight.HeldOutLoss(tokens.Take(5000), 1), resumed.HeldOutLoss(tokens.Take(5000), 1));
 
         var other = Assert.Throws<LatentException>(() => new Word2Vec(options with { Epochs = 4 }).Fit(tokens, checkpointPath: checkpoint, resume: true)).Message;
         Assert.StartsWith($"{checkpoint}: checkpoint is of another run", other);
         Assert.DoesNotContain('\n', other);
+        var otherModel = options with { Model = model == "cbow" ? "skipgram" : "cbow", StartingAlpha = options.Alpha };
+        Assert.StartsWith($"{checkpoint}: checkpoint is of another run", Assert.Throws<LatentException>(() => new Word2Vec(otherModel).Fit(tokens, checkpointPath: checkpoint, resume: true)).Message);
     }
 
     [Fact]

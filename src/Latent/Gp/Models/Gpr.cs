@@ -41,10 +41,14 @@ public sealed class Gpr : GpModel
     /// <summary>The whole-data training loss: −log p(Y | X) per training point.</summary>
     public Tensor TrainingLoss() => -LogMarginalLikelihood() / inputs.shape[0];
 
-    /// <summary>log p(Y | X) = Σₗ log N(yₗ | m, K + σ²I).</summary>
+    /// <summary>
+    /// log p(Y | X) = Σₗ log N(yₗ | m, K + σ²I); NaN (still attached to the parameters) where K + σ²I is not positive definite even
+    /// with jitter, so that a line search backs off from such a point instead of stopping.
+    /// </summary>
     public Tensor LogMarginalLikelihood()
     {
-        var (cholesky, residual) = Factorize();
+        var (cholesky, residual, covariance) = TryFactorize();
+        if (cholesky is null) return covariance.sum() * double.NaN;
         var alpha = linalg.solve_triangular(cholesky, residual, upper: false);
         var n = inputs.shape[0];
         var outputs = targets.shape[1];
@@ -55,7 +59,8 @@ public sealed class Gpr : GpModel
     public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
-        var (cholesky, residual) = Factorize();
+        var (cholesky, residual, _) = TryFactorize();
+        if (cholesky is null) throw new LatentException("GPR: K + σ²I is not positive definite");
         var a = linalg.solve_triangular(cholesky, kernel.K(inputs, X), upper: false);
         var alpha = linalg.solve_triangular(cholesky, residual, upper: false);
         var mean = a.transpose(0, 1).matmul(alpha) + meanFunction.forward(X);
@@ -67,10 +72,10 @@ public sealed class Gpr : GpModel
     }
 
     /// <summary>
-    /// The Cholesky factor of K + σ²I and the residual Y − m(X). When rounding makes the matrix indefinite (a vanishing noise
-    /// variance), jitter of 1e-6, 1e-4, then 1e-2 times its mean diagonal is added before giving up.
+    /// The Cholesky factor of K + σ²I (null when it fails), the residual Y − m(X) and the matrix. When rounding makes the matrix
+    /// indefinite (a vanishing noise variance), jitter of 1e-6, 1e-4, then 1e-2 times its mean diagonal is added before giving up.
     /// </summary>
-    private (Tensor Cholesky, Tensor Residual) Factorize()
+    private (Tensor? Cholesky, Tensor Residual, Tensor Covariance) TryFactorize()
     {
         var n = inputs.shape[0];
         var identity = eye(n, dtype: float64, device: inputs.device);
@@ -82,7 +87,6 @@ public sealed class Gpr : GpModel
             var scale = covariance.diagonal().mean().detach().ToDouble();
             (cholesky, info) = linalg.cholesky_ex(covariance + jitter * scale * identity, check_errors: false);
         }
-        if (info.any().item<bool>()) throw new LatentException("GPR: K + σ²I is not positive definite");
-        return (cholesky, targets - meanFunction.forward(inputs));
+        return (info.any().item<bool>() ? null : cholesky, targets - meanFunction.forward(inputs), covariance);
     }
 }

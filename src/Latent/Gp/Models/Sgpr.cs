@@ -59,11 +59,12 @@ public sealed class Sgpr : GpModel
 
     /// <summary>
     /// The collapsed bound log N(Y | m, Qff + σ²I) − tr(Kff − Qff) / 2σ² per output, summed over outputs, with Qff = Kfu Kuu⁻¹ Kuf;
-    /// computed through B = I + A Aᵀ, A = L⁻¹ Kuf / σ (GPflow's SGPR.elbo), in O(N M²).
+    /// computed through B = I + A Aᵀ, A = L⁻¹ Kuf / σ (GPflow's SGPR.elbo), in O(N M²); NaN (still attached to the parameters)
+    /// where Kuu is not positive definite, so that a line search backs off from such a point instead of stopping.
     /// </summary>
     public Tensor Elbo()
     {
-        var (a, cholesky, c) = Factors();
+        if (TryFactors() is not var (a, cholesky, c)) return kernel.K(inducingInputs).sum() * likelihood.VarianceTensor.sum() * double.NaN;
         var n = inputs.shape[0];
         var outputs = targets.shape[1];
         var variance = likelihood.VarianceTensor;
@@ -77,8 +78,8 @@ public sealed class Sgpr : GpModel
     public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
-        var (_, choleskyB, c) = Factors();
-        var kuuCholesky = KuuCholesky();
+        var (_, choleskyB, c) = TryFactors() ?? throw new LatentException($"SGPR: Kuu is not positive definite with jitter {jitter} (duplicate inducing inputs?)");
+        var kuuCholesky = TryKuuCholesky()!;
         var first = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, X), upper: false);
         var second = linalg.solve_triangular(choleskyB, first, upper: false);
         var mean = second.transpose(0, 1).matmul(c) + meanFunction.forward(X);
@@ -89,24 +90,25 @@ public sealed class Sgpr : GpModel
         return (mean, variance);
     }
 
-    /// <summary>A = L⁻¹ Kuf / σ, the Cholesky factor of B = I + A Aᵀ, and c = L_B⁻¹ A (Y − m) / σ.</summary>
-    private (Tensor A, Tensor CholeskyB, Tensor C) Factors()
+    /// <summary>A = L⁻¹ Kuf / σ, the Cholesky factor of B = I + A Aᵀ, and c = L_B⁻¹ A (Y − m) / σ; null when a factorisation fails.</summary>
+    private (Tensor A, Tensor CholeskyB, Tensor C)? TryFactors()
     {
         var sigma = likelihood.VarianceTensor.sqrt();
-        var a = linalg.solve_triangular(KuuCholesky(), kernel.K(inducingInputs, inputs), upper: false) / sigma;
+        if (TryKuuCholesky() is not { } kuuCholesky) return null;
+        var a = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, inputs), upper: false) / sigma;
         var m = inducingInputs.shape[0];
         var b = a.matmul(a.transpose(0, 1)) + eye(m, dtype: float64, device: a.device);
         var (choleskyB, info) = linalg.cholesky_ex(b, check_errors: false);
-        if (info.any().item<bool>()) throw new LatentException("SGPR: I + A Aᵀ is not positive definite");
+        if (info.any().item<bool>()) return null;
         var c = linalg.solve_triangular(choleskyB, a.matmul(targets - meanFunction.forward(inputs)), upper: false) / sigma;
         return (a, choleskyB, c);
     }
 
-    private Tensor KuuCholesky()
+    /// <summary>The lower Cholesky factor of Kuu + jitter · I, or null when it is not positive definite.</summary>
+    private Tensor? TryKuuCholesky()
     {
         var kuu = kernel.K(inducingInputs);
         var (factor, info) = linalg.cholesky_ex(kuu + jitter * eye(kuu.shape[0], dtype: kuu.dtype, device: kuu.device), check_errors: false);
-        if (info.any().item<bool>()) throw new LatentException($"SGPR: Kuu is not positive definite with jitter {jitter} (duplicate inducing inputs?)");
-        return factor;
+        return info.any().item<bool>() ? null : factor;
     }
 }
