@@ -1,9 +1,7 @@
-using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using Latent.Cli.Commands;
-using Latent.Cli.Infrastructure;
 using Latent.Training;
 
 namespace Latent.Cli;

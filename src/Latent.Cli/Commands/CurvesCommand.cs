@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Reporting;
 using Latent.Studies;
 using Latent.Training;

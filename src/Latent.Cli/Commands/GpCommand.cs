@@ -1,10 +1,6 @@
-using System.CommandLine;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Gp;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
-using Latent.IO;
 using Latent.Training;
 
 namespace Latent.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Latent.Cli.Infrastructure;
-using Latent.IO;
 using Latent.Reporting;
 using Latent.Text;
 using static System.FormattableString;

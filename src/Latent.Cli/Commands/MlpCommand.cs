@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
-using Latent.IO;
 using Latent.Nn;
 using Latent.Training;
 

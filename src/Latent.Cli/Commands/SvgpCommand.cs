@@ -1,11 +1,7 @@
 using Latent.Training;
-using System.CommandLine;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Gp;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
-using Latent.IO;
 
 namespace Latent.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using Latent.Cli.Infrastructure;
 using Latent.Cli.Tour;
 using Latent.Reporting;
 

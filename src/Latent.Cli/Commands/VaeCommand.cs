@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
-using Latent.IO;
 using Latent.Vae;
 
 namespace Latent.Cli.Commands;

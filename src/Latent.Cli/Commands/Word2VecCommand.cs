@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Latent.Cli.Infrastructure;
 using Latent.Text;
 
 namespace Latent.Cli.Commands;

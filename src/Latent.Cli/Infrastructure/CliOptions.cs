@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-
 namespace Latent.Cli.Infrastructure;
 
 /// <summary>Factories for options whose values are validated at parse time, so a bad value is a one-line error with exit code 2.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Latent.Cli.Infrastructure;
 
 /// <summary>The options every command has: --seed, --out and --verbose; and --device, which commands that run a model add.</summary>

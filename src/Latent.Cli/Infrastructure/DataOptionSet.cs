@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Latent.Data;
-
 namespace Latent.Cli.Infrastructure;
 
 /// <summary>The data options of every command that trains on user data: --data, --test-data, --test-fraction, --label-column, --standardize.</summary>

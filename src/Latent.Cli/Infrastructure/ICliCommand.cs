@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Latent.Cli.Infrastructure;
 
 /// <summary>A `latent` subcommand: builds its System.CommandLine command, whose action returns the exit code.</summary>

@@ -1,4 +1,3 @@
-using Latent.Cli.Infrastructure;
 using Latent.Studies;
 using Latent.Training;
 

@@ -1,5 +1,3 @@
-using Latent.Cli.Infrastructure;
-
 namespace Latent.Cli.Tour;
 
 /// <summary>One chapter of `latent tour`: runs a small experiment on the embedded data and writes its report section.</summary>

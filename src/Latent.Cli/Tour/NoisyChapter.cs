@@ -1,5 +1,3 @@
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Noisy;
 using Latent.Reporting;
 

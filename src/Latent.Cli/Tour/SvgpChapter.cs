@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Gp;
 using Latent.Reporting;
 using static TorchSharp.torch;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Latent.Cli.Infrastructure;
 using Latent.Text;
 
 namespace Latent.Cli.Tour;

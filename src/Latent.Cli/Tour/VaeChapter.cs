@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using Latent.Cli.Infrastructure;
-using Latent.Data;
 using Latent.Reporting;
 using Latent.Training;
 using Latent.Vae;

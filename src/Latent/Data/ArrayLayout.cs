@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>Maps an array of any shape to the feature layout of a <see cref="Dataset"/>: vectors [N, D] or images [N, C, H, W].</summary>

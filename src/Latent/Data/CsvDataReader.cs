@@ -1,6 +1,5 @@
 using System.Globalization;
 using nietras.SeparatedValues;
-using static TorchSharp.torch;
 
 namespace Latent.Data;
 

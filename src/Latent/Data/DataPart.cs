@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>One part of a data set (training or test): float32 features [N, …] and optional int64 labels [N] or float64 real-valued targets [N, L].</summary>

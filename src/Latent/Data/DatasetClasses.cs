@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>Narrows a labelled data set to some of its classes.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>Reads a <see cref="Dataset"/> from any supported source (see <see cref="DataOptions"/>), validating it on the way in.</summary>

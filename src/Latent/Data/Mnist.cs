@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>Loads MNIST-format data sets (MNIST, Fashion-MNIST, KMNIST, ...) from a directory of IDX files.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>MNIST-format images as float32 intensities in [0,1] of shape [N, rows*cols] with int64 labels [N].</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Data;
 
 /// <summary>Per-feature standardisation x ↦ (x − mean) / scale with training-set statistics; saved with a model and applied at evaluation.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Distributions;
 
 /// <summary>Independent Bernoulli variables forming an event over the last <see cref="EventDimensions"/> dimensions, parameterized by logits for numerical stability.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Distributions;
 
 /// <summary>A categorical distribution over the last dimension, parameterized by unnormalized logits; each class index is one event.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Distributions;
 
 /// <summary>Sums per-element log-densities over an event's trailing dimensions, the one place where "per event" is defined.</summary>

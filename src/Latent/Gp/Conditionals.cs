@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>The Gaussian conditional q(f*) = ∫ p(f* | u) q(u) du used by sparse GPs (Titsias 2009; Hensman et al. 2013, eq. 7).</summary>

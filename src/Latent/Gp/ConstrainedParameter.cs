@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>How a <see cref="ConstrainedParameter"/> maps its unconstrained storage to its value.</summary>

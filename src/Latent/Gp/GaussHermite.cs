@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>Gauss–Hermite quadrature: ∫ f(x) exp(−x²) dx ≈ Σᵢ wᵢ f(xᵢ), exact for polynomials of degree ≤ 2n − 1, and its tensor-product grid in several dimensions.</summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>KL(q(u) ‖ p(u)) summed over L independent latent GPs, q = N(m, S) and p = N(0, K) (or N(0, I) when whitened).</summary>

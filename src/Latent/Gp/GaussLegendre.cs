@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>Gauss–Legendre quadrature on [−1, 1]: ∫ f(x) dx ≈ Σᵢ wᵢ f(xᵢ), exact for polynomials of degree ≤ 2n − 1.</summary>

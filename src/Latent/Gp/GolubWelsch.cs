@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>The Golub–Welsch method shared by the Gaussian quadrature rules: nodes and weights from a symmetric tridiagonal Jacobi matrix.</summary>

@@ -1,16 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Latent.Data;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.Models;
-using Latent.IO;
-using Latent.Models;
-using Latent.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Gp;
 

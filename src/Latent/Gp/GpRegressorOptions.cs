@@ -1,7 +1,5 @@
-using System.Text.Json.Serialization;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
-using Latent.Training;
 
 namespace Latent.Gp;
 

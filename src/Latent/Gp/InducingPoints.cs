@@ -1,6 +1,3 @@
-using Latent.Training;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>Initial inducing inputs Z chosen from training inputs: every k-th row, or k-means centroids.</summary>

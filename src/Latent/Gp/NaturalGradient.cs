@@ -1,6 +1,4 @@
 using Latent.Gp.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Gp;
 

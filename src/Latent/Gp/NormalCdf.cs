@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>The standard normal CDF Φ and a log Φ that stays finite and differentiable deep in the lower tail.</summary>

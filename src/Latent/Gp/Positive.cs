@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>The softplus transform that keeps GP hyperparameters positive: value = log(1 + exp(raw)).</summary>

@@ -1,5 +1,3 @@
-using Latent.Models;
-
 namespace Latent.Gp;
 
 /// <summary>Held-out metrics of a probabilistic regression model, all in the data's own units.</summary>

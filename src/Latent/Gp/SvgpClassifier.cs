@@ -1,13 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Latent.Data;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.Models;
-using Latent.IO;
-using Latent.Models;
-using Latent.Training;
-using static TorchSharp.torch;
 
 namespace Latent.Gp;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using static TorchSharp.torch;
-
 namespace Latent.Gp;
 
 /// <summary>

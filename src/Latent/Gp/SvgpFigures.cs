@@ -1,4 +1,3 @@
-using Latent.Training;
 using Latent.Reporting;
 
 namespace Latent.Gp;

@@ -1,7 +1,4 @@
 using Latent.Gp.Models;
-using Latent.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Gp;
 

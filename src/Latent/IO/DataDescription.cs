@@ -1,5 +1,3 @@
-using Latent.Data;
-
 namespace Latent.IO;
 
 /// <summary>

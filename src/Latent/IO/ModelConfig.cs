@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Latent.Data;
-
 namespace Latent.IO;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace Latent.IO;
 

@@ -1,6 +1,3 @@
-using Latent.Data;
-using Latent.IO;
-
 namespace Latent.Models;
 
 /// <summary>A model of examples (vectors or images, not text): the shape, classes and standardisation it reads, from its <see cref="LatentModel.Data"/>.</summary>

@@ -1,6 +1,3 @@
-using Latent.IO;
-using static TorchSharp.torch;
-
 namespace Latent.Models;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Latent.IO;
-using static TorchSharp.torch;
-
 namespace Latent.Models;
 
 /// <summary>What every model family has in common under <see cref="ILatentModel"/>: its kind, its data description and its training record.</summary>

@@ -1,5 +1,4 @@
 using Latent.Gp;
-using Latent.IO;
 using Latent.Noisy;
 using Latent.Nn;
 using Latent.Text;

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Nn;
 
 /// <summary>Forward loss correction (Patrini et al. 2017): a fixed, known or estimated T applied to the softmax output.</summary>

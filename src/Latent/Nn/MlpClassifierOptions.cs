@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Latent.Training;
-
 namespace Latent.Nn;
 
 /// <summary>Every setting of <see cref="MlpClassifier"/> and its training, with the defaults the CLI and the library share.</summary>

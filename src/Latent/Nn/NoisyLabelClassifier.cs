@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Nn;
 
 /// <summary>A base classifier f(x) (logits) followed by an optional noise layer: forward gives log p(ỹ | x) = log(Q · softmax(f(x))).</summary>

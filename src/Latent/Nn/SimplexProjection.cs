@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Nn;
 
 /// <summary>Euclidean projection onto the probability simplex {w : w ≥ 0, Σ w = 1} (Duchi et al. 2008, Fig. 1, sort-based).</summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Nn;
 
 /// <summary>Noise layer with Q = softmax(W, dim 0): valid by construction, trained by plain gradient steps on W.</summary>

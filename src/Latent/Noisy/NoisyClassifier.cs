@@ -1,12 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using Latent.Data;
-using Latent.IO;
-using Latent.Models;
 using Latent.Nn;
-using Latent.Training;
-using static TorchSharp.torch;
 
 namespace Latent.Noisy;
 

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using Latent.Data;
 using Latent.Nn;
-using Latent.Training;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Latent.Noisy;
 

@@ -1,6 +1,3 @@
-using Latent.Models;
-using Latent.Training;
-
 namespace Latent.Noisy;
 
 /// <summary>What a noisy-label classifier scores on clean test labels, and how far its Q is from the true T (when known).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Noisy;
 
 /// <summary>The noisy training set split, by a seeded permutation, into the part trained on and an optional held-out part with noisy labels.</summary>

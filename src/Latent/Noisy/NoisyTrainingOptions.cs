@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Latent.Noisy;
 
 /// <summary>Every setting of a noisy-label classifier and its training, with the defaults the CLI and the library share.</summary>

@@ -1,5 +1,4 @@
 using Latent.Nn;
-using static TorchSharp.torch;
 
 namespace Latent.Noisy;
 

@@ -1,4 +1,3 @@
-using Latent.IO;
 using SkiaSharp;
 
 namespace Latent.Reporting;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Latent.IO;
 
 namespace Latent.Reporting;
 

@@ -1,5 +1,3 @@
-using Latent.Training;
-
 namespace Latent.Studies;
 
 /// <summary>One arm of the batch-size study: a batch size, a learning-rate rule and a label for the report.</summary>

@@ -1,5 +1,3 @@
-using Latent.Training;
-
 namespace Latent.Studies;
 
 /// <summary>The outcome of one regime: the learning rate actually used, its curve, and where it diverged if it did.</summary>

@@ -1,6 +1,4 @@
 using Latent.Nn;
-using Latent.Training;
-using static TorchSharp.torch;
 
 namespace Latent.Studies;
 

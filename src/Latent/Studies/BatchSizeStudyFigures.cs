@@ -1,7 +1,5 @@
 using System.Text;
-using Latent.IO;
 using Latent.Reporting;
-using Latent.Training;
 
 namespace Latent.Studies;
 

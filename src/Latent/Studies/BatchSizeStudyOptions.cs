@@ -1,5 +1,3 @@
-using Latent.Training;
-
 namespace Latent.Studies;
 
 /// <summary>Settings of the SGD / mini-batch / full-batch study (defaults follow the seed question: 1000 steps).</summary>

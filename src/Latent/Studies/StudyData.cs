@@ -1,6 +1,4 @@
-using Latent.Data;
 using Latent.Nn;
-using static TorchSharp.torch;
 
 namespace Latent.Studies;
 

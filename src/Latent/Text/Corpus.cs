@@ -1,5 +1,4 @@
 using System.Collections;
-using Latent.Data;
 
 namespace Latent.Text;
 

@@ -1,5 +1,3 @@
-using Latent.Data;
-
 namespace Latent.Text;
 
 /// <summary>Word tokens of a corpus for the text models: the embedded Brown corpus, a tagged corpus, or plain text.</summary>

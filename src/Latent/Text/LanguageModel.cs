@@ -1,10 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Latent.IO;
-using Latent.Models;
-using Latent.Training;
-using static TorchSharp.torch;
-
 namespace Latent.Text;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Text;
 
 /// <summary>Perplexity evaluation of an <see cref="LstmLanguageModel"/> (training goes through <see cref="TruncatedBptt"/> and the foundation's trainer).</summary>

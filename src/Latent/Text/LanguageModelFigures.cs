@@ -1,5 +1,4 @@
 using Latent.Reporting;
-using Latent.Training;
 
 namespace Latent.Text;
 

@@ -1,4 +1,3 @@
-using Latent.Models;
 namespace Latent.Text;
 
 /// <summary>A language model's scores on held-out text: perplexity exp(mean negative log-likelihood) and greedy next-word accuracy.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Text;
 
 /// <summary>Sets libtorch to one thread until disposed (a no-op when it has one already): the recurrences' step-by-step loops run on one thread.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Text;
 
 /// <summary>Generates text one word at a time: feed the prompt, then repeatedly project, choose a word from the logits and feed it back.</summary>

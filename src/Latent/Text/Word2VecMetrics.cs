@@ -1,5 +1,3 @@
-using Latent.Models;
-
 namespace Latent.Text;
 
 /// <summary>Word vectors' held-out figure: the mean loss per prediction of held-out text, of the model's own kind (see <see cref="Word2Vec.HeldOutLoss"/>).</summary>

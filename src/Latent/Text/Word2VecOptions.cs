@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Latent.Text;
 
 /// <summary>How the hidden vector is formed from a window (word2vec.c's -cbow, gensim's sg).</summary>

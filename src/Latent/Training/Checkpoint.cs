@@ -1,7 +1,5 @@
 using System.Text;
-using Latent.IO;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Latent.Training;
 

@@ -1,6 +1,3 @@
-using Latent.Models;
-using static TorchSharp.torch;
-
 namespace Latent.Training;
 
 /// <summary>One reliability-diagram bin: its confidence range, how many examples fall in it, their mean confidence and accuracy.</summary>

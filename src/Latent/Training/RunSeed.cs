@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Training;
 
 /// <summary>Seeds the run's global random generator (parameter initialisation, dropout) so the same seed gives the same numbers.</summary>

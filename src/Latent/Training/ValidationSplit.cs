@@ -1,7 +1,3 @@
-using Latent.Data;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Training;
 
 /// <summary>A training part split in two by a seeded permutation: the examples trained on and those held out for the validation figure early stopping watches.</summary>

@@ -1,7 +1,5 @@
 using Latent.Distributions;
 using Latent.Nn;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Vae;
 

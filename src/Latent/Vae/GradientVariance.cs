@@ -1,6 +1,4 @@
 using Latent.Distributions;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Vae;
 

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Vae;
 
 /// <summary>Minus the importance-weighted bound with k samples (Burda et al. 2016); k = 1 is the ELBO with a sampled KL.</summary>

@@ -1,7 +1,5 @@
 using Latent.Distributions;
 using Latent.Reporting;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Vae;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Latent.Data;
-using Latent.IO;
 using Latent.Reporting;
-using Latent.Training;
-using static TorchSharp.torch;
 
 namespace Latent.Vae;
 

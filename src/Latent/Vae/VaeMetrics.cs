@@ -1,4 +1,3 @@
-using Latent.Models;
 namespace Latent.Vae;
 
 /// <summary>

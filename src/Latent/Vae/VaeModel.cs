@@ -1,13 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using Latent.Data;
-using Latent.IO;
-using Latent.Models;
-using Latent.Training;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Vae;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Latent.Data;
-
 namespace Latent.Vae;
 
 /// <summary>

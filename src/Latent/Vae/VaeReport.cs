@@ -1,7 +1,5 @@
 using System.Globalization;
-using Latent.Data;
 using Latent.Reporting;
-using Latent.Training;
 
 namespace Latent.Vae;
 

@@ -1,7 +1,3 @@
-using Latent.Training;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Vae;
 
 /// <summary>Trains a VAE through <see cref="Trainer"/>: seeded batches of the (re-)binarized images, loss from an <see cref="IVaeObjective"/>.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The constant kernel σ² for every pair of inputs.</summary>

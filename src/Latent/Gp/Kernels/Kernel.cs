@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>A covariance function k(x, x′) evaluated on the rows of input matrices [N, D] of its parameters' type (float64, or float32 after <c>to(float32)</c>).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The linear kernel σ² x·x′.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The Matérn-1/2 (exponential) kernel σ² exp(−r).</summary>

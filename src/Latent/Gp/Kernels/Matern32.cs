@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The Matérn-3/2 kernel σ² (1 + √3 r) exp(−√3 r).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The Matérn-5/2 kernel σ² (1 + √5 r + 5r²/3) exp(−√5 r).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The rational-quadratic kernel σ² (1 + r²/2α)^(−α) (Rasmussen &amp; Williams 2006, eq. 4.19): a scale mixture of squared exponentials, with the shape α trainable.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The squared-exponential (RBF) kernel σ² exp(−r²/2).</summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>A kernel that depends on r = ‖(x − x′) / ℓ‖ only, with a variance σ² and one (scalar) or per-dimension (ARD) lengthscales ℓ.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Kernels;
 
 /// <summary>The white-noise kernel: σ² I for K(X, X), zero between distinct input sets.</summary>

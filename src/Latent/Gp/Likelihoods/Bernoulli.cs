@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>Binary observations y ∈ {0, 1} with p(y = 1 | f) = Φ(f) (probit) or σ(f) (logit); one latent GP.</summary>

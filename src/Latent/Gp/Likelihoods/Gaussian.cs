@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>Gaussian observation noise y = f + ε, ε ~ N(0, σ²), with σ² trainable; its expectations are closed forms.</summary>

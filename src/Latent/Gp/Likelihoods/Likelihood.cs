@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>An observation model p(y | f) for L latent function values f per data point; its forward maps latent values to E[y | f].</summary>

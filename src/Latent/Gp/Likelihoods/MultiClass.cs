@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>Categorical observations y ∈ {0, …, K − 1} with K latent GPs and a chosen inverse link (RobustMax or Softmax).</summary>

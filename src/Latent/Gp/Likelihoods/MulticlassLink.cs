@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>An inverse link from K latent values to class probabilities; its forward maps latent values [..., K] to probabilities [..., K].</summary>

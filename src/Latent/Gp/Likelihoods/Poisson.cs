@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>Poisson counts with the exp link (GPflow's Poisson): y ~ Poisson(exp f); the variational expectation is a closed form.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>The softmax inverse link, with its expectations under q(f) estimated by Monte Carlo.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.Likelihoods;
 
 /// <summary>Student-t observation noise (GPflow's StudentT): y = f + σ t_ν with ν degrees of freedom fixed and the scale σ trainable; heavy tails make it robust to outliers.</summary>

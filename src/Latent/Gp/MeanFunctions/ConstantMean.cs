@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.MeanFunctions;
 
 /// <summary>A trainable constant prior mean m(x) = c, one constant per latent GP (or one shared).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.MeanFunctions;
 
 /// <summary>A prior mean m(x) for the latent GPs: maps inputs [N, D] to values [N, L] or [N, 1] (broadcast over the L latent GPs).</summary>

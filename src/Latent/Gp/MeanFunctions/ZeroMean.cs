@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Latent.Gp.MeanFunctions;
 
 /// <summary>The zero prior mean m(x) = 0.</summary>

@@ -1,5 +1,4 @@
 using Latent.Gp.Likelihoods;
-using static TorchSharp.torch;
 
 namespace Latent.Gp.Models;
 

@@ -1,7 +1,6 @@
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.MeanFunctions;
-using static TorchSharp.torch;
 
 namespace Latent.Gp.Models;
 

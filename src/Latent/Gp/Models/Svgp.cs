@@ -1,8 +1,6 @@
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.MeanFunctions;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Latent.Gp.Models;
 

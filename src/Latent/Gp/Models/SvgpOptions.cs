@@ -1,5 +1,4 @@
 using Latent.Gp.MeanFunctions;
-using static TorchSharp.torch;
 
 namespace Latent.Gp.Models;
 
