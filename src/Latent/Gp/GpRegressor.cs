@@ -146,8 +146,8 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         return chosen.to(Device);
     }
 
-    /// <inheritdoc />
-    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
+    /// <summary>The held-out figures; a GP's evaluation is one prediction, quick beside its fit, so <paramref name="stop"/> is not polled.</summary>
+    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data);
 
     /// <summary>
     /// RMSE, MAE, NLPD and 95% coverage of the predictions on <paramref name="test"/> (features preprocessed as the training data

@@ -117,9 +117,6 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     }
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
 
     /// <summary>

@@ -117,15 +117,7 @@ public static class ModelFolder
     /// </summary>
     public static void ImportInto(string path, nn.Module module)
     {
-        var weights = ReadExportedWeights(path);
-        try
-        {
-            CopyInto(weights, module.state_dict(), path);
-        }
-        finally
-        {
-            foreach (var value in weights.Values) value.Dispose();
-        }
+        CopyAndRelease(ReadExportedWeights(path), module, path);
     }
 
     /// <summary>A torch.save'd state_dict read by TorchSharp.PyBridge; anything it cannot read is one line naming the file.</summary>
@@ -284,10 +276,15 @@ public static class ModelFolder
     /// </summary>
     public static void LoadInto(string directory, nn.Module module)
     {
-        var weights = ReadWeights(directory);
+        CopyAndRelease(ReadWeights(directory), module, directory);
+    }
+
+    /// <summary>Copies <paramref name="weights"/> read from <paramref name="source"/> into <paramref name="module"/> (checked as <see cref="CopyInto"/>), then disposes them.</summary>
+    private static void CopyAndRelease(Dictionary<string, Tensor> weights, nn.Module module, string source)
+    {
         try
         {
-            CopyInto(weights, module.state_dict(), directory);
+            CopyInto(weights, module.state_dict(), source);
         }
         finally
         {

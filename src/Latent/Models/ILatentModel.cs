@@ -30,12 +30,12 @@ public interface ILatentModel : IDisposable
 /// <summary>A model that evaluates itself on held-out data of type <typeparamref name="TData"/> (a <c>DataPart</c>, or tokens for text models).</summary>
 public interface ILatentModel<in TData> : ILatentModel
 {
-    /// <summary>The model's held-out figures on <paramref name="data"/>, as metrics.json writes them.</summary>
-    IModelMetrics Evaluate(TData data);
-
     /// <summary>
-    /// The same figures, checking <paramref name="stop"/> every few examples and throwing <see cref="Training.PhaseInterruptedException"/>
-    /// once it is cancelled (Ctrl-C); families whose evaluation is quick keep this default, which runs it whole.
+    /// The model's held-out figures on <paramref name="data"/>, as metrics.json writes them, checking <paramref name="stop"/> every few
+    /// examples and throwing <see cref="Training.PhaseInterruptedException"/> once it is cancelled (Ctrl-C).
     /// </summary>
-    IModelMetrics Evaluate(TData data, CancellationToken stop) => Evaluate(data);
+    IModelMetrics Evaluate(TData data, CancellationToken stop);
+
+    /// <summary>The same figures without a way to stop them.</summary>
+    IModelMetrics Evaluate(TData data) => Evaluate(data, CancellationToken.None);
 }

@@ -93,9 +93,6 @@ public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
     }
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
 
     /// <summary>
@@ -106,13 +103,7 @@ public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
     {
         using var scope = NewDisposeScope();
         var labels = CheckLabels(test, "test data", "test");
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < test.Count; start += EvaluationChunk)
-        {
-            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
-            chunks.Add(PredictProba(test.Features.narrow(0, start, Math.Min(EvaluationChunk, test.Count - start))));
-        }
-        return ClassificationMetrics.Compute(chunks.Count == 0 ? PredictProba(test.Features) : cat(chunks, 0), labels);
+        return ClassificationMetrics.ComputeInChunks(PredictProba, test.Features, labels, EvaluationChunk, stop);
     }
 
     /// <summary>Test examples predicted at once by <see cref="Evaluate(DataPart, CancellationToken)"/>, between two checks for Ctrl-C.</summary>

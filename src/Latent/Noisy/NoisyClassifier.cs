@@ -119,9 +119,6 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
     }
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop);
 
     /// <summary>
@@ -132,13 +129,7 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
     {
         using var scope = NewDisposeScope();
         var labels = test.RequireLabels("evaluation");
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < test.Count; start += MlpClassifier.EvaluationChunk)
-        {
-            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
-            chunks.Add(PredictProba(test.Features.narrow(0, start, Math.Min(MlpClassifier.EvaluationChunk, test.Count - start))));
-        }
-        var metrics = ClassificationMetrics.Compute(chunks.Count == 0 ? PredictProba(test.Features) : cat(chunks, 0), labels);
+        var metrics = ClassificationMetrics.ComputeInChunks(PredictProba, test.Features, labels, MlpClassifier.EvaluationChunk, stop);
         double? error = TrueTransition is { } truth ? Transition().Zip(truth, (q, t) => Math.Abs(q - t)).Max() : null;
         return new NoisyMetrics(metrics, error);
     }

@@ -230,8 +230,8 @@ public sealed class NoisyLabelExperiment
                 {
                     bestLoss = record.ValidationLoss;
                     bestEpoch = epoch;
-                    DisposeState(bestState);
-                    bestState = network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+                    StateSnapshot.Dispose(bestState);
+                    bestState = StateSnapshot.Copy(network);
                 }
                 transitionAverage?.Restore(displaced);
                 records.Add(record);
@@ -247,7 +247,7 @@ public sealed class NoisyLabelExperiment
             return (trainerOptions.Epochs, curve.EarlyStop);
         }
         network.load_state_dict(bestState);
-        DisposeState(bestState);
+        StateSnapshot.Dispose(bestState);
         return (bestEpoch, curve.EarlyStop);
     }
 
@@ -255,45 +255,16 @@ public sealed class NoisyLabelExperiment
     private static TrainerOptions TrainerOptionsFor(NoisyTrainingOptions options, int epochs) =>
         new() { Epochs = epochs, BatchSize = options.BatchSize, Seed = options.Seed, AverageDecay = options.AverageDecay };
 
-    /// <summary>Writes the best epoch's state (a presence flag, then each tensor by name) into a checkpoint.</summary>
+    /// <summary>Writes the best epoch's state into a checkpoint: a presence flag, then <see cref="StateSnapshot"/>'s layout.</summary>
     private static void WriteState(BinaryWriter writer, Dictionary<string, Tensor>? state)
     {
         writer.Write(state is not null);
-        if (state is null) return;
-        writer.Write(state.Count);
-        foreach (var (name, tensor) in state)
-        {
-            writer.Write(name);
-            tensor.Save(writer);
-        }
+        if (state is not null) StateSnapshot.Write(writer, state);
     }
 
     /// <summary>Reads what <see cref="WriteState"/> wrote into fresh copies of <paramref name="network"/>'s state tensors (names and shapes checked).</summary>
-    private static Dictionary<string, Tensor>? ReadState(BinaryReader reader, NoisyLabelClassifier network)
-    {
-        if (!reader.ReadBoolean()) return null;
-        var current = network.state_dict();
-        int count = reader.ReadInt32();
-        if (count != current.Count) throw new LatentException($"the best epoch's state holds {count} tensors, the network has {current.Count}");
-        var state = new Dictionary<string, Tensor>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var name = reader.ReadString();
-                if (!current.TryGetValue(name, out var like) || state.ContainsKey(name)) throw new LatentException($"the best epoch's state names '{name}', which the network does not have");
-                var copy = like.detach().clone().DetachFromDisposeScope();
-                state[name] = copy;
-                copy.Load(reader);
-            }
-        }
-        catch
-        {
-            DisposeState(state);
-            throw;
-        }
-        return state;
-    }
+    private static Dictionary<string, Tensor>? ReadState(BinaryReader reader, NoisyLabelClassifier network) =>
+        reader.ReadBoolean() ? StateSnapshot.Read(reader, network) : null;
 
     private static void WriteProbe(BinaryWriter writer, ProjectionProbeAccumulator? probe)
     {
@@ -303,11 +274,6 @@ public sealed class NoisyLabelExperiment
 
     private static ProjectionProbeAccumulator? ReadProbe(BinaryReader reader) => reader.ReadBoolean() ? ProjectionProbeAccumulator.Load(reader) : null;
 
-    private static void DisposeState(Dictionary<string, Tensor>? state)
-    {
-        if (state is null) return;
-        foreach (var tensor in state.Values) tensor.Dispose();
-    }
 
     private EpochRecord Evaluate(NoisyLabelClassifier network, int epoch, double trainLoss, double seconds, ProjectionProbe? probe, NoisySplit split)
     {

@@ -90,9 +90,6 @@ public sealed class LanguageModel : LatentModel, ILatentModel<IReadOnlyList<stri
     public override void Dispose() => network?.Dispose();
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => Evaluate(data);
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data, CancellationToken stop) => Evaluate(data, stop);
 
     /// <summary>

@@ -173,9 +173,6 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     }
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data) => new Word2VecMetrics(HeldOutLoss(data, unchecked((ulong)Options.Seed + 1)));
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<IReadOnlyList<string>>.Evaluate(IReadOnlyList<string> data, CancellationToken stop) => new Word2VecMetrics(HeldOutLoss(data, unchecked((ulong)Options.Seed + 1), stop));
 
     /// <summary>Holds no native memory: the vectors are managed arrays.</summary>

@@ -15,6 +15,22 @@ public sealed record ClassificationMetrics(long Count, double Accuracy, double N
     public const int DefaultBinCount = 15;
 
     /// <summary>
+    /// The metrics of a classifier's <paramref name="predictProbabilities"/> ([n, …] → [n, C]) on <paramref name="features"/>, predicted
+    /// <paramref name="chunk"/> examples at a time so memory stays bounded; <paramref name="stop"/> is checked before each chunk.
+    /// </summary>
+    public static ClassificationMetrics ComputeInChunks(Func<Tensor, Tensor> predictProbabilities, Tensor features, Tensor labels, int chunk, CancellationToken stop)
+    {
+        using var scope = NewDisposeScope();
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < features.shape[0]; start += chunk)
+        {
+            PhaseInterruptedException.ThrowIf(stop, "the test evaluation");
+            chunks.Add(predictProbabilities(features.narrow(0, start, Math.Min(chunk, features.shape[0] - start))));
+        }
+        return Compute(chunks.Count == 0 ? predictProbabilities(features) : cat(chunks, 0), labels);
+    }
+
+    /// <summary>
     /// The metrics of class probabilities [N, C] against labels [N] (int64 in 0..C−1). The NLPD uses <paramref name="logDensity"/>
     /// log p(yᵢ | xᵢ) [N] when the model computes it directly, else the log of the labels' probabilities. The sums run on the
     /// probabilities' device (the labels are brought there); only the bin totals come back to the CPU.

@@ -38,7 +38,7 @@ public sealed class EarlyStopping : IDisposable
         {
             (BestValue, BestEpoch, EpochsWithoutImprovement) = (value, epoch, 0);
             Release();
-            best = model.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+            best = StateSnapshot.Copy(model);
         }
         else
         {
@@ -64,12 +64,7 @@ public sealed class EarlyStopping : IDisposable
         writer.Write(BestValue);
         writer.Write(BestEpoch);
         writer.Write(EpochsWithoutImprovement);
-        writer.Write(best?.Count ?? 0);
-        foreach (var (name, tensor) in best ?? [])
-        {
-            writer.Write(name);
-            tensor.Save(writer);
-        }
+        StateSnapshot.Write(writer, best);
     }
 
     /// <summary>Reads what <see cref="Save"/> wrote into fresh copies of <paramref name="model"/>'s state tensors (names and shapes checked).</summary>
@@ -77,19 +72,7 @@ public sealed class EarlyStopping : IDisposable
     {
         (BestValue, BestEpoch, EpochsWithoutImprovement) = (reader.ReadDouble(), reader.ReadInt32(), reader.ReadInt32());
         Release();
-        int count = reader.ReadInt32();
-        if (count == 0) return;
-        var current = model.state_dict();
-        if (count != current.Count) throw new LatentException($"the best epoch's state holds {count} tensors, the model has {current.Count}");
-        best = new Dictionary<string, Tensor>();
-        for (int i = 0; i < count; i++)
-        {
-            var name = reader.ReadString();
-            if (!current.TryGetValue(name, out var like) || best.ContainsKey(name)) throw new LatentException($"the best epoch's state names '{name}', which the model does not have");
-            var copy = like.detach().clone().DetachFromDisposeScope();
-            best[name] = copy;
-            copy.Load(reader);
-        }
+        best = StateSnapshot.Read(reader, model);
     }
 
     /// <summary>Releases the copy of the best state.</summary>
@@ -97,7 +80,7 @@ public sealed class EarlyStopping : IDisposable
 
     private void Release()
     {
-        foreach (var tensor in best?.Values ?? Enumerable.Empty<Tensor>()) tensor.Dispose();
+        StateSnapshot.Dispose(best);
         best = null;
     }
 }

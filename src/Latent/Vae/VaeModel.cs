@@ -111,9 +111,6 @@ public sealed class VaeModel : ExampleModel, ILatentModel<DataPart>
     }
 
     /// <inheritdoc />
-    IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data) => Evaluate(data);
-
-    /// <inheritdoc />
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data, stop: stop);
 
     /// <summary>
