@@ -85,34 +85,22 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         var scale = probe.ObservesRealValues ? y.var(0, unbiased: false).mean().ToDouble() : 1.0;
         if (!(scale > 1e-12)) scale = 1.0;
         model = Build(x, y, scale);
-        var trainer = new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), TrainerOptions(n, checkpointPath, resume, stop)) { Progress = progress, Log = log };
-        var curve = trainer.Fit(n, Options.ModelKind switch
-        {
-            GpModelKind.Gpr => _ => ((Gpr)model).TrainingLoss(),
-            GpModelKind.Sgpr => _ => ((Sgpr)model).TrainingLoss(),
-            _ => rows => -((Svgp)model).Elbo(x.index_select(0, rows), y.index_select(0, rows)) / n,
-        });
+        var run = new TrainerOptions { Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
+        var curve = model is Svgp svgp
+            ? SvgpTraining.Train(svgp, x, y, new SvgpTrainingSettings(Options.IterationCount, Options.BatchSize, Options.Rate), run, progress, log)
+            : new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), WholeData(run, n)) { Progress = progress, Log = log }
+                .Fit(n, _ => model is Gpr gpr ? gpr.TrainingLoss() : ((Sgpr)model).TrainingLoss());
         StepsTaken = curve.Steps.Count;
         Training = Training.Finished(data.Provenance.WithExamples(n));
         return curve;
     }
 
-    /// <summary>The trainer's settings: one whole-data batch per step for gpr and sgpr (L-BFGS runs 20 iterations a step), shuffled minibatches for svgp.</summary>
-    private TrainerOptions TrainerOptions(long n, string? checkpointPath, bool resume, CancellationToken stop)
+    /// <summary>The trainer's settings for gpr and sgpr: one whole-data batch per step (L-BFGS runs 20 iterations a step).</summary>
+    private TrainerOptions WholeData(TrainerOptions run, long n)
     {
         var iterations = Options.IterationCount;
-        if (Options.ModelKind != GpModelKind.Svgp)
-        {
-            var steps = Options.OptimizerKind == OptimizerKind.Lbfgs ? (iterations + OptimizerSettings.LbfgsIterationsPerStep - 1) / OptimizerSettings.LbfgsIterationsPerStep : iterations;
-            return new TrainerOptions { Epochs = steps, BatchSize = (int)n, Shuffle = false, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
-        }
-        var batch = (int)Math.Min(Options.BatchSize, n);
-        var stepsPerEpoch = (n + batch - 1) / batch;
-        return new TrainerOptions
-        {
-            Epochs = (int)((iterations + stepsPerEpoch - 1) / stepsPerEpoch), BatchSize = batch, MaxSteps = iterations, Seed = Options.Seed,
-            CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
-        };
+        var steps = Options.OptimizerKind == OptimizerKind.Lbfgs ? (iterations + OptimizerSettings.LbfgsIterationsPerStep - 1) / OptimizerSettings.LbfgsIterationsPerStep : iterations;
+        return run with { Epochs = steps, BatchSize = (int)n, Shuffle = false };
     }
 
     /// <summary>Refuses exact GPR on more points than memory holds (about four N × N float64 matrices), suggesting sgpr.</summary>
