@@ -197,15 +197,16 @@ public sealed class Trainer
         double? first = null;
         Tensor Closure()
         {
+            // L-BFGS evaluates the loss many times a step: each evaluation's intermediates (N × N matrices for a GP) are freed at once.
+            using var evaluation = Optimizer is Lbfgs ? NewDisposeScope() : null;
             var loss = batchLoss(batch);
             double value = loss.ToDouble();
             if (first is null && !double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
             first ??= value;
             Optimizer.zero_grad();
-            if (!double.IsFinite(value)) return loss;
-            loss.backward();
-            if (options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
-            return loss;
+            if (double.IsFinite(value)) loss.backward();
+            if (double.IsFinite(value) && options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
+            return evaluation is null ? loss : loss.MoveToOuterDisposeScope();
         }
         Optimizer.step(Closure);
         if (AfterStep is not null)
