@@ -84,8 +84,7 @@ public sealed class BusyMachineWorkload : IWorkload
         var z = InducingPoints.EveryKth(images, (int)(images.shape[0] / inducing)).narrow(0, 0, inducing);
         var kernel = new Matern52(1.0, Enumerable.Repeat(5.0, 784).ToArray()) + new White(0.01);
         var model = new Svgp(kernel, new MultiClass(latents, new RobustMax()), z, latents, images.shape[0], new SvgpOptions { QDiagonal = true });
-        var generator = new Generator(0, CPU);
-        return () => SvgpTraining.Train(model, images, labels, 10, 500, 0.01, generator);
+        return () => SvgpTraining.Train(model, images, labels, new SvgpTrainingSettings(10, 500, 0.01));
     }
 
     /// <summary>Six steps of the LSTM LM (Brown, 256 units, tied, batch 32 × BPTT 35) through the Trainer.</summary>

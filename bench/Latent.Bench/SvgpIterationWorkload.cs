@@ -59,10 +59,10 @@ public sealed class SvgpIterationWorkload : IWorkload
             var kernel = new Matern52(1.0, Enumerable.Repeat(5.0, 784).ToArray()) + new White(0.01);
             var model = new Svgp(kernel, new MultiClass(Latents, new RobustMax()), z, Latents, 60_000, new SvgpOptions { QDiagonal = diagonal, Dtype = dtype, Jitter = SvgpOptions.JitterFor(dtype) });
             using var generator = new Generator(0, CPU);
-            SvgpTraining.Train(model, images, labels, 2, Batch, 0.01, generator);
+            SvgpTraining.Train(model, images, labels, new SvgpTrainingSettings(2, Batch, 0.01));
             var ends = new List<double>();
             var clock = FaultClock.StartNew();
-            SvgpTraining.Train(model, images, labels, steps, Batch, 0.01, generator, (_, _) => ends.Add(clock.Seconds));
+            SvgpTraining.Train(model, images, labels, new SvgpTrainingSettings(steps, Batch, 0.01), progress: _ => ends.Add(clock.Seconds));
             clock.Stop();
             var times = ends.Select((end, i) => end - (i == 0 ? 0 : ends[i - 1])).Order().ToArray();
             var seconds = ends[^1] / steps;

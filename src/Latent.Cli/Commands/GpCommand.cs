@@ -1,6 +1,7 @@
 using Latent.Gp;
 using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
+using Latent.Models;
 using Latent.Training;
 
 namespace Latent.Cli.Commands;
@@ -13,7 +14,7 @@ public sealed class GpCommand : ICliCommand
     /// <inheritdoc />
     public Command Build(ConsoleUi ui)
     {
-        var command = new Command("gp", "GP regression like GPflow's GPR, SGPR and SVGP: Gaussian, Student-t, Poisson or Bernoulli likelihood, hyperparameters by L-BFGS or Adam.");
+        var command = new Command("gp", "GP regression like GPflow's GPR, SGPR and SVGP: Gaussian, Student-t, Poisson or Bernoulli likelihood, hyperparameters by L-BFGS or Adam; multiclass SVGP with robustmax or softmax.");
         command.Subcommands.Add(BuildTrain(ui));
         command.Subcommands.Add(BuildEval(ui));
         command.Subcommands.Add(BuildPredict(ui));
@@ -31,7 +32,7 @@ public sealed class GpCommand : ICliCommand
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var targets = TargetColumns($"CSV/TSV column holding the real-valued target; repeat for several outputs (default {DataOptions.DefaultTargetColumn}; an .npz reads y_train/y_test)");
         var model = CliOptions.Choice("--model", Defaults.Model, "GP model", GpRegressorOptions.Models);
-        var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "likelihood (gpr and sgpr: gaussian)", ScalarLikelihood.Registry);
+        var likelihood = CliOptions.Choice("--likelihood", Defaults.Likelihood, "likelihood (gpr and sgpr: gaussian; robustmax and softmax classify the --label-column with svgp)", [.. GpRegressorOptions.LikelihoodNames]);
         var kernel = new Option<string>("--kernel") { Description = $"kernel spec: names joined by + and * ({string.Join(", ", KernelSpec.Names)})", DefaultValueFactory = _ => Defaults.Kernel };
         var ard = new Option<bool>("--ard") { Description = "one lengthscale per input feature (automatic relevance determination)", DefaultValueFactory = _ => Defaults.Ard };
         var inducing = new Option<string>("--inducing") { Description = "inducing inputs of sgpr and svgp: kmeans:M, every:K or first:M", DefaultValueFactory = _ => Defaults.Inducing };
@@ -62,9 +63,10 @@ public sealed class GpCommand : ICliCommand
             };
             using var regressor = new GpRegressor(options);
             var outDir = common.ResolveOut(result, "gp-train");
-            using var dataset = DatasetLoader.Load(data.Read(result, seed) with { TargetColumns = result.GetValue(targets) is { Length: > 0 } named ? named : [DataOptions.DefaultTargetColumn] });
-            ui.Info($"{options.Model.ToUpperInvariant()} on {dataset.Source}: {dataset.Train.Count} training points of {dataset.FeatureCount} features, {dataset.TargetNames!.Count} output(s) " +
-                $"({string.Join(", ", dataset.TargetNames)}); kernel {options.Kernel}{(options.Ard ? " (ARD)" : "")}, {options.Likelihood} likelihood, " +
+            var read = data.Read(result, seed);
+            using var dataset = DatasetLoader.Load(options.IsMulticlass ? read : read with { TargetColumns = result.GetValue(targets) is { Length: > 0 } named ? named : [DataOptions.DefaultTargetColumn] });
+            var outputs = options.IsMulticlass ? $"{dataset.ClassCount} classes" : $"{dataset.TargetNames!.Count} output(s) ({string.Join(", ", dataset.TargetNames)})";
+            ui.Info($"{options.Model.ToUpperInvariant()} on {dataset.Source}: {dataset.Train.Count} training points of {dataset.FeatureCount} features, {outputs}; kernel {options.Kernel}{(options.Ard ? " (ARD)" : "")}, {options.Likelihood} likelihood, " +
                 $"{OptimizerSettings.NameOf(options.OptimizerKind)} for {options.IterationCount} {(options.OptimizerKind == OptimizerKind.Lbfgs ? "iterations" : "steps")}");
             var checkpoint = Path.Combine(outDir, "checkpoint.bin");
             var log = common.OpenRunLog(result, outDir);
@@ -104,7 +106,7 @@ public sealed class GpCommand : ICliCommand
             using var regressor = GpRegressor.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             var outDir = common.ResolveOut(result, "gp-eval");
             // The model applies its own saved standardisation, so the raw data are loaded, with the targets it was trained on.
-            using var dataset = DatasetLoader.Load(data.Read(result, result.GetValue(common.Seed)) with { Standardize = false, TargetColumns = regressor.Data.TargetNames });
+            using var dataset = DatasetLoader.Load(data.Read(result, result.GetValue(common.Seed)) with { Standardize = false, TargetColumns = regressor.Options.IsMulticlass ? null : regressor.Data.TargetNames });
             using var test = regressor.Preprocessed(dataset.Test);
             Report(ui, outDir, regressor.Evaluate(test));
             return ExitCodes.Success;
@@ -126,7 +128,7 @@ public sealed class GpCommand : ICliCommand
             ui.Info(LatentRuntime.Initialize());
             using var regressor = GpRegressor.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             var path = result.GetValue(input)!;
-            using var dataset = DatasetLoader.Load(new DataOptions { Path = path, TestPath = path, TargetColumns = regressor.Data.TargetNames, TargetsOptional = true });
+            using var dataset = DatasetLoader.Load(new DataOptions { Path = path, TestPath = path, TargetColumns = regressor.Options.IsMulticlass ? null : regressor.Data.TargetNames, TargetsOptional = true });
             using var inputs = regressor.Preprocessed(dataset.Test);
             var destination = Path.GetFullPath(result.GetValue(output)!);
             if (Path.GetDirectoryName(destination) is { } folder) Directory.CreateDirectory(folder);
@@ -143,10 +145,15 @@ public sealed class GpCommand : ICliCommand
         return model;
     }
 
-    private static void Report(ConsoleUi ui, string outDir, RegressionMetrics metrics)
+    private static void Report(ConsoleUi ui, string outDir, IModelMetrics metrics)
     {
-        ui.Info($"test RMSE {metrics.Rmse:G5}, MAE {metrics.Mae:G5}, mean NLPD {metrics.Nlpd:F4} nats, 95% coverage {metrics.Coverage95:P1}" +
-            (metrics.Accuracy is { } accuracy ? $", accuracy {accuracy:P2}" : "") + $" on {metrics.Count} points");
+        ui.Info(metrics switch
+        {
+            RegressionMetrics r => $"test RMSE {r.Rmse:G5}, MAE {r.Mae:G5}, mean NLPD {r.Nlpd:F4} nats, 95% coverage {r.Coverage95:P1}" +
+                (r.Accuracy is { } accuracy ? $", accuracy {accuracy:P2}" : "") + $" on {r.Count} points",
+            ClassificationMetrics c => $"test accuracy {c.Accuracy:P2}, mean NLPD {c.Nlpd:F4} nats, expected calibration error {c.Ece:F4} on {c.Count} points",
+            _ => string.Join(", ", metrics.ToDictionary().Select(pair => $"{pair.Key} {pair.Value:G5}")),
+        });
         ui.Wrote(MetricsFile.Write(outDir, metrics.ToDictionary()));
     }
 }

@@ -8,6 +8,7 @@ public static class TourChapters
     {
         new VaeChapter(),
         new SvgpChapter(),
+        new GpRegressionChapter(),
         new NoisyChapter(),
         new CurvesChapter(),
         new TextChapter(),

@@ -11,7 +11,8 @@ namespace Latent.Gp;
 /// outputs sharing one kernel over the flattened features. Create it from options, <see cref="Fit"/> it through the one
 /// <see cref="Trainer"/>, then <see cref="Evaluate"/>, <see cref="PredictY"/>, <see cref="Save"/> and <see cref="Load"/>. Real-valued
 /// targets are fitted in their standardised units when the data carries a target standardisation, and predictions are returned in
-/// the data's own units. The GP algebra runs in float64.
+/// the data's own units. With a multiclass likelihood (robustmax, softmax) the svgp model classifies labelled data instead, one latent
+/// GP per class, and predicts class probabilities. The GP algebra runs in float64.
 /// </summary>
 public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
 {
@@ -23,7 +24,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
 
     private readonly Generator generator;
     private GpModel? model;
-    private ScalarLikelihood? likelihood;
+    private Likelihood? likelihood;
 
     /// <summary>Creates an unfitted regressor (defaults when <paramref name="options"/> is null); bad options are refused here.</summary>
     public GpRegressor(GpRegressorOptions? options = null)
@@ -43,8 +44,8 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// <summary>The underlying GP model (Gpr, Sgpr or Svgp); throws before <see cref="Fit"/>.</summary>
     public GpModel Model => model ?? throw new LatentException("GP: not fitted yet (call Fit or Load)");
 
-    /// <summary>The number of outputs L (target columns).</summary>
-    public int OutputCount => Data.TargetCount;
+    /// <summary>The number of outputs: target columns L, or the class count C of a multiclass model.</summary>
+    public int OutputCount => Options.IsMulticlass ? ClassCount : Data.TargetCount;
 
     /// <summary>Optimizer steps taken by the last fit (each L-BFGS step runs up to 20 iterations).</summary>
     public long StepsTaken { get; private set; }
@@ -67,52 +68,60 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         RunLog? log = null)
     {
         if (model is not null) throw new LatentException("GP: this regressor is already fitted; create a new one");
+        var (y, scale) = Options.IsMulticlass ? (Labels(data), 1.0) : Targets(data);
+        using var owned = y;
+        using var flat = data.Train.Flat();
+        using var x = flat.to(float64, Device);
+        var n = x.shape[0];
+        if (Options.ModelKind == GpModelKind.Gpr) CheckExactFits(n, data.Source);
+        InitialLengthscale = SvgpClassifier.MedianDistance(x, generator);
+        model = Build(x, y, scale);
+        var run = new TrainerOptions { Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
+        var curve = model is Svgp svgp
+            ? SvgpTraining.Train(svgp, x, y, new SvgpTrainingSettings(Options.IterationCount, Options.BatchSize, Options.Rate), run, progress, log, [generator])
+            : new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), WholeData(run, n)) { Progress = progress, Log = log }
+                .Fit(n, _ => model is Gpr gpr ? gpr.TrainingLoss() : ((Sgpr)model).TrainingLoss());
+        StepsTaken = curve.Steps.Count;
+        Training = Training.Finished(data.Provenance.WithExamples(n));
+        return curve;
+    }
+
+    /// <summary>
+    /// The training targets [N, L] (float64, standardised when the data carries a target standardisation and the likelihood observes real
+    /// values), checked by the likelihood, and their mean variance: the scale the kernel and noise start at (1 for counts and 0/1 targets).
+    /// Sets <see cref="LatentModel.Data"/>.
+    /// </summary>
+    private (Tensor Y, double Scale) Targets(Dataset data)
+    {
         var raw = data.Train.RequireTargets($"{data.Source}: GP regression");
         using var probe = ScalarLikelihood.Registry[Options.Likelihood](1.0);
         var standardization = probe.ObservesRealValues ? data.TargetStandardization : null;
-        using var y = (standardization?.Apply(raw) ?? raw.to(float64)).to(Device);
+        var y = (standardization?.Apply(raw) ?? raw.to(float64)).to(Device);
         LatentException.Naming(data.Source, () =>
         {
             probe.CheckTargets(y);
             return 0;
         });
         Data = DataDescription.Of(data, classes: false) with { TargetStandardization = standardization };
-        using var flat = data.Train.Flat();
-        using var x = flat.to(float64, Device);
-        var n = x.shape[0];
-        if (Options.ModelKind == GpModelKind.Gpr) CheckExactFits(n, data.Source);
-        InitialLengthscale = SvgpClassifier.MedianDistance(x, generator);
         var scale = probe.ObservesRealValues ? y.var(0, unbiased: false).mean().ToDouble() : 1.0;
-        if (!(scale > 1e-12)) scale = 1.0;
-        model = Build(x, y, scale);
-        var trainer = new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), TrainerOptions(n, checkpointPath, resume, stop)) { Progress = progress, Log = log };
-        var curve = trainer.Fit(n, Options.ModelKind switch
-        {
-            GpModelKind.Gpr => _ => ((Gpr)model).TrainingLoss(),
-            GpModelKind.Sgpr => _ => ((Sgpr)model).TrainingLoss(),
-            _ => rows => -((Svgp)model).Elbo(x.index_select(0, rows), y.index_select(0, rows)) / n,
-        });
-        StepsTaken = curve.Steps.Count;
-        Training = Training.Finished(data.Provenance.WithExamples(n));
-        return curve;
+        return (y, scale > 1e-12 ? scale : 1.0);
     }
 
-    /// <summary>The trainer's settings: one whole-data batch per step for gpr and sgpr (L-BFGS runs 20 iterations a step), shuffled minibatches for svgp.</summary>
-    private TrainerOptions TrainerOptions(long n, string? checkpointPath, bool resume, CancellationToken stop)
+    /// <summary>The class labels [N] of a multiclass model's training data (at least two classes); sets <see cref="LatentModel.Data"/>.</summary>
+    private Tensor Labels(Dataset data)
+    {
+        var labels = data.Train.RequireLabels($"GP classification with the {Options.Likelihood} likelihood").to(Device);
+        if (data.ClassCount < 2) throw new LatentException($"{data.Source}: GP classification needs at least two classes, the data has {data.ClassCount}");
+        Data = DataDescription.Of(data, classes: true);
+        return labels;
+    }
+
+    /// <summary>The trainer's settings for gpr and sgpr: one whole-data batch per step (L-BFGS runs 20 iterations a step).</summary>
+    private TrainerOptions WholeData(TrainerOptions run, long n)
     {
         var iterations = Options.IterationCount;
-        if (Options.ModelKind != GpModelKind.Svgp)
-        {
-            var steps = Options.OptimizerKind == OptimizerKind.Lbfgs ? (iterations + OptimizerSettings.LbfgsIterationsPerStep - 1) / OptimizerSettings.LbfgsIterationsPerStep : iterations;
-            return new TrainerOptions { Epochs = steps, BatchSize = (int)n, Shuffle = false, Seed = Options.Seed, CheckpointPath = checkpointPath, Resume = resume, Stop = stop };
-        }
-        var batch = (int)Math.Min(Options.BatchSize, n);
-        var stepsPerEpoch = (n + batch - 1) / batch;
-        return new TrainerOptions
-        {
-            Epochs = (int)((iterations + stepsPerEpoch - 1) / stepsPerEpoch), BatchSize = batch, MaxSteps = iterations, Seed = Options.Seed,
-            CheckpointPath = checkpointPath, Resume = resume, Stop = stop,
-        };
+        var steps = Options.OptimizerKind == OptimizerKind.Lbfgs ? (iterations + OptimizerSettings.LbfgsIterationsPerStep - 1) / OptimizerSettings.LbfgsIterationsPerStep : iterations;
+        return run with { Epochs = steps, BatchSize = (int)n, Shuffle = false };
     }
 
     /// <summary>Refuses exact GPR on more points than memory holds (about four N × N float64 matrices), suggesting sgpr.</summary>
@@ -133,12 +142,17 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         {
             GpModelKind.Gpr => new Gpr(kernel, x, y, noise),
             GpModelKind.Sgpr => new Sgpr(kernel, x, y, InducingInputs(x), noise, Options.TrainInducing),
-            _ => new Svgp(kernel, likelihood = ScalarLikelihood.Registry[Options.Likelihood](noise), InducingInputs(x), (int)y.shape[1], x.shape[0],
+            _ => new Svgp(kernel, CreateLikelihood(Options, noise, OutputCount, generator), InducingInputs(x), OutputCount, x.shape[0],
                 new SvgpOptions { TrainInducingInputs = Options.TrainInducing }),
         };
-        if (built is not Svgp) likelihood = built.Likelihood as ScalarLikelihood;
+        likelihood = built.Likelihood;
         return built;
     }
+
+    /// <summary>The svgp likelihood the options name: a scalar one starting at <paramref name="noise"/>, or a multiclass link over <paramref name="outputs"/> classes.</summary>
+    private static Likelihood CreateLikelihood(GpRegressorOptions options, double noise, int outputs, Generator generator) =>
+        options.IsMulticlass ? new MultiClass(outputs, MulticlassLink.Registry[options.Likelihood](GpRegressorOptions.SoftmaxSamples, generator))
+            : ScalarLikelihood.Registry[options.Likelihood](noise);
 
     private Tensor InducingInputs(Tensor x)
     {
@@ -150,10 +164,25 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     IModelMetrics ILatentModel<DataPart>.Evaluate(DataPart data, CancellationToken stop) => Evaluate(data);
 
     /// <summary>
-    /// RMSE, MAE, NLPD and 95% coverage of the predictions on <paramref name="test"/> (features preprocessed as the training data
-    /// were, targets in the data's own units); for 0/1 targets also the accuracy.
+    /// The metrics of the predictions on <paramref name="test"/> (features preprocessed as the training data were):
+    /// <see cref="RegressionMetrics"/> for real-valued or 0/1 targets, <see cref="ClassificationMetrics"/> for a multiclass model.
     /// </summary>
-    public RegressionMetrics Evaluate(DataPart test)
+    public IModelMetrics Evaluate(DataPart test) => Options.IsMulticlass ? EvaluateClasses(test) : EvaluateTargets(test);
+
+    /// <summary>Accuracy, NLPD and calibration of the class probabilities on <paramref name="test"/>'s labels.</summary>
+    private ClassificationMetrics EvaluateClasses(DataPart test)
+    {
+        using var scope = NewDisposeScope();
+        var labels = test.RequireLabels("GP evaluation").to(Device);
+        if (labels.shape[0] == 0) throw new LatentException("GP evaluation: no test points");
+        var (fMean, fVariance) = PredictF(test.Features);
+        using var noGrad = no_grad();
+        var (probabilities, _) = likelihood!.PredictMeanAndVariance(fMean, fVariance);
+        return ClassificationMetrics.Compute(probabilities, labels, likelihood.PredictLogDensity(fMean, fVariance, labels));
+    }
+
+    /// <summary>RMSE, MAE, NLPD and 95% coverage in the data's own units; for 0/1 targets also the accuracy.</summary>
+    private RegressionMetrics EvaluateTargets(DataPart test)
     {
         using var scope = NewDisposeScope();
         var raw = test.RequireTargets("GP evaluation").to(float64, Device);
@@ -202,7 +231,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// <summary>
     /// Writes predictions at preprocessed <paramref name="features"/> as CSV to <paramref name="path"/>: one row per input with the
     /// predictive mean (the probability of 1 for Bernoulli) and variance of every output (columns mean, variance for one output;
-    /// NAME_mean, NAME_variance for several).
+    /// NAME_mean, NAME_variance for several), or, for a multiclass model, the probability of every class (probability_CLASS).
     /// </summary>
     public string WritePredictions(string path, Tensor features)
     {
@@ -212,13 +241,16 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         {
             var means = mean.cpu().contiguous().data<double>().ToArray();
             var variances = variance.cpu().contiguous().data<double>().ToArray();
-            var names = Data.TargetNames ?? [];
-            var meanName = likelihood is Bernoulli ? "probability" : "mean";
-            var columns = OutputCount == 1 ? [meanName, "variance"] : names.SelectMany(name => new[] { $"{name}_{meanName}", $"{name}_variance" }).ToArray();
+            var columns = Options.IsMulticlass ? ClassNames.Select(name => $"probability_{name}").ToArray()
+                : OutputCount == 1 ? [likelihood is Bernoulli ? "probability" : "mean", "variance"]
+                : (Data.TargetNames ?? []).SelectMany(name => new[] { $"{name}_{(likelihood is Bernoulli ? "probability" : "mean")}", $"{name}_variance" }).ToArray();
             var text = new StringBuilder().AppendLine(string.Join(",", columns));
             for (var i = 0; i < mean.shape[0]; i++)
-                text.AppendLine(string.Join(",", Enumerable.Range(0, OutputCount).SelectMany(l => new[] { means[i * OutputCount + l], variances[i * OutputCount + l] })
-                    .Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            {
+                var row = Enumerable.Range(i * OutputCount, OutputCount);
+                var values = Options.IsMulticlass ? row.Select(j => means[j]) : row.SelectMany(j => new[] { means[j], variances[j] });
+                text.AppendLine(string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            }
             AtomicFile.WriteText(path, text.ToString());
             return path;
         }
@@ -246,10 +278,12 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         var config = ModelFolder.ReadConfig(directory, Kind, FormatVersion);
         var options = config.ReadOptions<GpRegressorOptions>(Json);
         var shape = config.RequireExampleShape();
-        var names = config.RequireTargetNames();
+        var names = options.IsMulticlass ? config.RequireClassNames() : config.RequireTargetNames();
         var regressor = new GpRegressor(options with { Device = device })
         {
-            Data = config.Data with { ExampleShape = shape, TargetNames = names, Standardization = config.CheckedStandardization(), TargetStandardization = config.CheckedTargetStandardization() },
+            Data = options.IsMulticlass
+                ? config.Data with { ExampleShape = shape, ClassNames = names, Standardization = config.CheckedStandardization() }
+                : config.Data with { ExampleShape = shape, TargetNames = names, Standardization = config.CheckedStandardization(), TargetStandardization = config.CheckedTargetStandardization() },
             StepsTaken = config.TrainingFact<long>("steps_taken"),
             InitialLengthscale = config.TrainingFact<double>("initial_lengthscale"),
         };
@@ -265,9 +299,9 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         {
             GpModelKind.Gpr => new Gpr(kernel, x, y),
             GpModelKind.Sgpr => new Sgpr(kernel, x, y, z, trainInducingInputs: options.TrainInducing),
-            _ => new Svgp(kernel, regressor.likelihood = ScalarLikelihood.Registry[options.Likelihood](1.0), z, names.Length, n, new SvgpOptions { TrainInducingInputs = options.TrainInducing }),
+            _ => new Svgp(kernel, CreateLikelihood(options, 1.0, names.Length, regressor.generator), z, names.Length, n, new SvgpOptions { TrainInducingInputs = options.TrainInducing }),
         };
-        if (regressor.model is not Svgp) regressor.likelihood = (ScalarLikelihood)regressor.model.Likelihood;
+        regressor.likelihood = regressor.model.Likelihood;
         ModelFolder.LoadInto(directory, regressor.model);
         return regressor;
     }

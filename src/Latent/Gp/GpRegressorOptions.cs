@@ -33,7 +33,10 @@ public sealed record GpRegressorOptions
     /// <summary>The model: "gpr", "sgpr" or "svgp" (<see cref="Models"/>).</summary>
     public string Model { get; init; } = "gpr";
 
-    /// <summary>The likelihood (<see cref="ScalarLikelihood.Registry"/>); gpr and sgpr need "gaussian".</summary>
+    /// <summary>
+    /// The likelihood: a scalar one (<see cref="ScalarLikelihood.Registry"/>) for real-valued or 0/1 targets, or a multiclass link
+    /// (<see cref="MulticlassLink.Registry"/>) for class labels, one latent GP per class (svgp only); gpr and sgpr need "gaussian".
+    /// </summary>
     public string Likelihood { get; init; } = "gaussian";
 
     /// <summary>The kernel spec (<see cref="KernelSpec"/>), e.g. "matern52+white".</summary>
@@ -67,6 +70,16 @@ public sealed record GpRegressorOptions
     [JsonIgnore]
     public string Device { get; init; } = ComputeDevice.Default;
 
+    /// <summary>Every likelihood name <see cref="Likelihood"/> accepts: the scalar likelihoods, then the multiclass links.</summary>
+    public static IReadOnlyList<string> LikelihoodNames => [.. ScalarLikelihood.Registry.Names, .. MulticlassLink.Registry.Names];
+
+    /// <summary>Monte Carlo samples per expectation of the softmax link.</summary>
+    public const int SoftmaxSamples = 20;
+
+    /// <summary>Whether <see cref="Likelihood"/> is a multiclass link, so the model classifies labelled data.</summary>
+    [JsonIgnore]
+    public bool IsMulticlass => MulticlassLink.Registry.Contains(Likelihood);
+
     /// <summary>The model kind named by <see cref="Model"/>.</summary>
     [JsonIgnore]
     public GpModelKind ModelKind => Models[Model];
@@ -87,7 +100,7 @@ public sealed record GpRegressorOptions
     public GpRegressorOptions Validate()
     {
         Models.Require(Model);
-        ScalarLikelihood.Registry.Require(Likelihood);
+        if (!LikelihoodNames.Contains(Likelihood)) throw new LatentException($"unknown likelihood '{Likelihood}'; choose one of {string.Join(", ", LikelihoodNames)}");
         if (ModelKind != GpModelKind.Svgp && Likelihood != "gaussian")
             throw new LatentException($"GP: {Model} needs the gaussian likelihood; use --model svgp for the {Likelihood} likelihood");
         if (Optimizer is not null && OptimizerSettings.Registry.Require(Optimizer) is var name && OptimizerKind is not (OptimizerKind.Lbfgs or OptimizerKind.Adam))

@@ -16,9 +16,10 @@ public static class NaturalGradient
     /// likelihood one step lands on the optimal q. A diagonal q is a mean-field family, where the step is a diagonally
     /// preconditioned one and needs a small γ when the inducing outputs are strongly coupled; there a step may at most double a
     /// variance. With a full q, a step that would leave S indefinite (a likelihood that is not log-concave, like RobustMax, can ask
-    /// for more variance) is retried at half the size. The gradients of m and S are cleared afterwards.
+    /// for more variance) is retried at half the size. The gradients of m and S are cleared afterwards. When backward ran on
+    /// −ELBO/<paramref name="lossScale"/> (such as the per-example loss −ELBO/N), the gradients are scaled back first.
     /// </summary>
-    public static void Step(Svgp model, double gamma)
+    public static void Step(Svgp model, double gamma, double lossScale = 1.0)
     {
         CheckStepSize(gamma);
         var (qMean, qSqrt) = (model.QMean, model.QSqrt);
@@ -26,6 +27,12 @@ public static class NaturalGradient
         {
             var gradSqrt = qSqrt.ValueGradient();
             if (qMean.grad is null || gradSqrt is null) throw new LatentException("SVGP: the natural-gradient step needs the gradients of −ELBO (call backward first)");
+            if (lossScale != 1.0)
+                using (no_grad())
+                {
+                    qMean.grad.mul_(lossScale);
+                    gradSqrt = gradSqrt * lossScale;
+                }
             var (mean, sqrt) = model.QDiagonal ? DiagonalStep(qMean, qSqrt, -gradSqrt, gamma) : FullStep(qMean, qSqrt, -gradSqrt, gamma);
             using var noGrad = no_grad();
             qMean.copy_(mean);

@@ -53,14 +53,15 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         $"{(Options.Whiten ? "whitened" : "unwhitened")} {(Options.QDiagonal ? "diagonal" : "full")} q(u), {Options.Dtype}";
 
     /// <summary>
-    /// Fits the classifier to <paramref name="data"/>'s training part (labels required, any feature shape and class count ≥ 2):
-    /// a first call picks Z and the initial lengthscale and builds the model; later calls keep training it. Returns the
-    /// minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives each step (loss = −ELBO/N).
+    /// Fits the classifier to <paramref name="data"/>'s training part (labels required, any feature shape and class count ≥ 2) through
+    /// the <see cref="Trainer"/> (<see cref="SvgpTraining"/>): a first call picks Z and the initial lengthscale and builds the model; later
+    /// calls keep training it. Returns the minibatch ELBO per training example of every step taken; <paramref name="progress"/> receives
+    /// each step (loss = −ELBO/N).
     /// With <paramref name="checkpointPath"/> a checkpoint is written every <see cref="SvgpClassifierOptions.CheckpointEvery"/> steps, at
     /// the end and when <paramref name="stop"/> interrupts the fit (<see cref="TrainingInterruptedException"/>); <paramref name="resume"/>
     /// continues from it to the same model as an uninterrupted fit. Before the first step <paramref name="stop"/> also interrupts the
-    /// k-means initialisation of the inducing inputs (<see cref="PhaseInterruptedException"/>). <paramref name="log"/> receives the ELBO
-    /// per example and the loss −ELBO/N every <see cref="RunLog.EverySteps"/> steps.
+    /// k-means initialisation of the inducing inputs (<see cref="PhaseInterruptedException"/>). <paramref name="log"/> receives the loss
+    /// −ELBO/N and the learning rate every <see cref="RunLog.EverySteps"/> steps.
     /// </summary>
     public IReadOnlyList<double> Fit(Dataset data, Action<TrainingProgress>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
@@ -77,22 +78,17 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         }
         else if (data.ClassCount != ClassCount || n != model.DataCount)
             throw new LatentException($"{data.Source}: this model was trained on {model.DataCount} examples of {ClassCount} classes, the data has {n} of {data.ClassCount}");
-        var batch = Math.Min(Options.BatchSize, n);
-        var epochs = (int)Math.Ceiling((double)Options.Iterations * batch / n);
-        var elbos = SvgpTraining.Train(model, x, labels, Options.Iterations, Options.BatchSize, Options.LearningRate, generator,
-            (step, elbo) =>
-            {
-                if (log is not null && (step + 1) % log.EverySteps == 0)
-                {
-                    log.Scalar("train/elbo", elbo / n, StepsTaken + step + 1);
-                    log.Scalar("train/loss", -elbo / n, StepsTaken + step + 1);
-                }
-                progress?.Invoke(new TrainingProgress((int)((long)step * batch / n) + 1, epochs, step + 1, Options.Iterations, -elbo / n));
-            },
-            Options.TimeLimit, Options.FinalLearningRate, Options.NaturalGradientStep, checkpointPath, resume, Options.CheckpointEvery, stop);
-        StepsTaken += elbos.Count;
+        var run = new TrainerOptions
+        {
+            // A continued fit (after ContinueWith) draws batch orders of its own instead of repeating the first fit's.
+            Seed = Options.Seed + StepsTaken, CheckpointPath = checkpointPath, Resume = resume, Stop = stop, TimeLimit = Options.TimeLimit,
+            CheckpointEverySteps = Options.CheckpointEvery,
+        };
+        var curve = SvgpTraining.Train(model, x, labels, Options.TrainingSettings, run, progress, log, [generator]);
+        var elbos = curve.Steps.Select(point => -point.Value).ToArray();
+        StepsTaken += elbos.Length;
         Training = Training.Finished(data.Provenance.WithExamples(n));
-        return elbos.Select(e => e / n).ToArray();
+        return elbos;
     }
 
     /// <summary>

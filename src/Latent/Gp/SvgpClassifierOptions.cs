@@ -67,15 +67,16 @@ public sealed record SvgpClassifierOptions
     [JsonIgnore]
     public string Device { get; init; } = ComputeDevice.Default;
 
+    /// <summary>The optimisation settings <see cref="SvgpTraining"/> runs with: iterations, batch size, learning rates and natural-gradient step.</summary>
+    [JsonIgnore]
+    public SvgpTrainingSettings TrainingSettings => new(Iterations, BatchSize, LearningRate) { FinalLearningRate = FinalLearningRate, NaturalGradientStep = NaturalGradientStep };
+
     /// <summary>Checks every value; a bad one is a one-line <see cref="LatentException"/>.</summary>
     public void Validate()
     {
-        if (Iterations < 0) throw new LatentException($"SVGP: iterations must be ≥ 0, got {Iterations}");
-        if (BatchSize < 1) throw new LatentException($"SVGP: batch size must be ≥ 1, got {BatchSize}");
+        TrainingSettings.Validate();
         if (CheckpointEvery < 1) throw new LatentException($"SVGP: the checkpoint interval must be ≥ 1 step, got {CheckpointEvery}");
-        if (!(LearningRate > 0)) throw new LatentException($"SVGP: learning rate must be positive, got {LearningRate}");
-        if (FinalLearningRate is { } final && !(final > 0)) throw new LatentException($"SVGP: final learning rate must be positive, got {final}");
-        if (NaturalGradientStep is { } gamma && !(gamma > 0 && gamma <= 1)) throw new LatentException($"SVGP: the natural-gradient step size must be in (0, 1], got {gamma}");
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new LatentException($"SVGP: the time limit must be positive, got {limit}");
         if (!(InitialKernelVariance > 0)) throw new LatentException($"SVGP: initial kernel variance must be positive, got {InitialKernelVariance}");
         if (SoftmaxSamples < 1) throw new LatentException($"SVGP: softmax samples must be ≥ 1, got {SoftmaxSamples}");
         Likelihoods.MulticlassLink.Registry.Require(Likelihood);

@@ -42,6 +42,14 @@ public sealed class LineChart : IChart
         return this;
     }
 
+    /// <summary>Adds a series drawn as unconnected dots (data points, marked positions); returns the chart for chaining.</summary>
+    public LineChart AddPoints(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        Add(name, x, y);
+        Series[^1] = Series[^1] with { Markers = true };
+        return this;
+    }
+
     /// <inheritdoc />
     public Plot Build()
     {
@@ -60,7 +68,8 @@ public sealed class LineChart : IChart
             if (xs.Count == 0) continue;
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray());
             line.LegendText = series.Name;
-            line.LineWidth = 2;
+            line.LineWidth = series.Markers ? 0 : 2;
+            line.MarkerSize = series.Markers ? 5 : 0;
         }
         if (IntegerX) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(Title);

@@ -9,6 +9,8 @@ namespace Latent.Training;
 /// <see cref="TrainerOptions.Stop"/> interrupts it after a step with a mid-epoch checkpoint, from which the resumed run reaches
 /// the same weights as an uninterrupted one. With <see cref="TrainerOptions.Patience"/> it stops once the validation figure has not
 /// improved for that many epochs and leaves the model with the best epoch's weights; with a <see cref="Log"/> it writes TensorBoard scalars.
+/// A <see cref="LearningRateSchedule"/> sets the rate of every step; <see cref="TrainerOptions.TimeLimit"/> ends the run early and
+/// <see cref="TrainerOptions.CheckpointEverySteps"/> checkpoints by steps instead of epochs.
 /// </summary>
 public sealed class Trainer
 {
@@ -16,12 +18,16 @@ public sealed class Trainer
     private readonly TrainerOptions options;
     private readonly ParameterAverage? average;
 
-    /// <summary>Creates a trainer for <paramref name="model"/> with an optimizer built from <paramref name="optimizer"/>.</summary>
-    public Trainer(nn.Module model, OptimizerSettings optimizer, TrainerOptions options)
+    /// <summary>
+    /// Creates a trainer for <paramref name="model"/> with an optimizer built from <paramref name="optimizer"/> over
+    /// <paramref name="optimized"/> (null: all of the model's parameters; a subset when something else, such as natural-gradient
+    /// steps in <see cref="AfterStep"/>, updates the rest).
+    /// </summary>
+    public Trainer(nn.Module model, OptimizerSettings optimizer, TrainerOptions options, IEnumerable<Parameter>? optimized = null)
     {
         this.model = model;
         this.options = options.Validate();
-        Optimizer = optimizer.Create(model.parameters());
+        Optimizer = optimizer.Create(optimized ?? model.parameters());
         if (this.options.AverageDecay is { } decay) average = new ParameterAverage(model.parameters(), decay);
     }
 
@@ -64,6 +70,9 @@ public sealed class Trainer
     /// <summary>What <see cref="Evaluate"/> measures, in words (such as "test accuracy"), for the run log.</summary>
     public string EvaluationName { get; init; } = "evaluation";
 
+    /// <summary>The learning rate of each step (argument: the step's 0-based index in the whole run), set on every parameter group before the step; null keeps the optimizer's rate.</summary>
+    public Func<long, double>? LearningRateSchedule { get; init; }
+
     /// <summary>TensorBoard log: training loss and learning rate every <see cref="RunLog.EverySteps"/> steps, the epoch's mean loss, evaluations and validation figures.</summary>
     public RunLog? Log { get; init; }
 
@@ -79,28 +88,33 @@ public sealed class Trainer
         long step = 0;
         var curve = Curve = new LearningCurve();
         long stepsPerEpoch = (exampleCount + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         using var stopping = options.Patience is { } patience ? new EarlyStopping(patience) : null;
         if (options.Resume)
         {
             var state = Checkpoint.Load(options.CheckpointPath!, model, Optimizer, average, Generators, LoadState, stopping);
             (startEpoch, step, curve) = (state.EpochsCompleted, state.Step, state.Curve);
             Curve = curve;
+            if (step > totalSteps) throw new LatentException($"{options.CheckpointPath}: the checkpoint is at step {step}, past the {totalSteps} steps of this run");
             if (step < startEpoch * stepsPerEpoch || step >= (startEpoch + 1) * stepsPerEpoch && startEpoch < options.Epochs)
                 throw new LatentException($"{options.CheckpointPath}: checkpoint at step {step} of epoch {startEpoch + 1} does not fit {stepsPerEpoch} steps per epoch");
         }
-        long totalSteps = Math.Min(stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var parameters = model.parameters().ToArray();
         int epochsRun = startEpoch;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool more = step < totalSteps;
 
-        for (int epoch = startEpoch; epoch < options.Epochs && step < totalSteps && stopping?.Exhausted != true; epoch++)
+        for (int epoch = startEpoch; epoch < options.Epochs && more && stopping?.Exhausted != true; epoch++)
         {
             BeforeEpoch?.Invoke(epoch);
             model.train();
             using var order = EpochOrder(exampleCount, epoch);
             long epochSteps = step - epoch * stepsPerEpoch;
             double epochLossSum = curve.Steps.Where(p => p.Step > epoch * stepsPerEpoch).Sum(p => p.Value);
-            for (long start = epochSteps * options.BatchSize; start < exampleCount && step < totalSteps; start += options.BatchSize)
+            for (long start = epochSteps * options.BatchSize; start < exampleCount && more; start += options.BatchSize)
             {
+                if (LearningRateSchedule is { } schedule)
+                    foreach (var group in Optimizer.ParamGroups) group.LearningRate = schedule(step);
                 double loss = TrainStep(order, start, Math.Min(options.BatchSize, exampleCount - start), batchLoss, parameters, step, epoch);
                 step++;
                 epochSteps++;
@@ -110,7 +124,11 @@ public sealed class Trainer
                 if (Log is not null && step % Log.EverySteps == 0) LogStep(step, loss);
                 if (options.EvaluateEverySteps > 0 && step % options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochPosition);
                 Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, step, totalSteps, loss));
-                if (options.Stop.IsCancellationRequested && epochSteps < stepsPerEpoch && step < totalSteps) Interrupt(epoch, step, curve, stopping);
+                more = step < totalSteps && !(clock.Elapsed > options.TimeLimit);
+                if (epochSteps == stepsPerEpoch) continue;
+                if (options.Stop.IsCancellationRequested && more) Interrupt(epoch, step, curve, stopping);
+                if (options.CheckpointPath is not null && (!more || options.CheckpointEverySteps is { } every && step % every == 0))
+                    Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch, step, curve), average, Generators, SaveState, stopping);
             }
             double epochEnd = epoch + (double)epochSteps / stepsPerEpoch;
             curve.Epochs.Add(new CurvePoint(step, epochEnd, epochLossSum / epochSteps));
@@ -118,9 +136,10 @@ public sealed class Trainer
             if (options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochEnd);
             if (stopping is not null) RecordValidation(curve, stopping, epoch + 1, step);
             epochsRun = epoch + 1;
-            if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch)
+            bool due = options.CheckpointEverySteps is not { } interval || step % interval == 0 || !more || options.Stop.IsCancellationRequested;
+            if (options.CheckpointPath is not null && epochSteps == stepsPerEpoch && due)
                 Checkpoint.Save(options.CheckpointPath, model, Optimizer, new Checkpoint.State(epoch + 1, step, curve), average, Generators, SaveState, stopping);
-            if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && step < totalSteps && stopping?.Exhausted != true)
+            if (options.Stop.IsCancellationRequested && epoch + 1 < options.Epochs && more && stopping?.Exhausted != true)
                 throw new TrainingInterruptedException(step, options.CheckpointPath);
         }
         if (stopping?.RestoreBest(model) != true) average?.CopyIntoParameters();
@@ -178,15 +197,16 @@ public sealed class Trainer
         double? first = null;
         Tensor Closure()
         {
+            // L-BFGS evaluates the loss many times a step: each evaluation's intermediates (N × N matrices for a GP) are freed at once.
+            using var evaluation = Optimizer is Lbfgs ? NewDisposeScope() : null;
             var loss = batchLoss(batch);
             double value = loss.ToDouble();
             if (first is null && !double.IsFinite(value)) throw new NonFiniteLossException(value, step + 1, epoch);
             first ??= value;
             Optimizer.zero_grad();
-            if (!double.IsFinite(value)) return loss;
-            loss.backward();
-            if (options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
-            return loss;
+            if (double.IsFinite(value)) loss.backward();
+            if (double.IsFinite(value) && options.ClipGradientNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
+            return evaluation is null ? loss : loss.MoveToOuterDisposeScope();
         }
         Optimizer.step(Closure);
         if (AfterStep is not null)

@@ -39,6 +39,15 @@ public sealed record TrainerOptions
     /// <summary>Checkpoint file written atomically after every epoch and on interruption (null: no checkpoints).</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// Write the checkpoint every this many steps (mid-epoch too) and at the end of the run instead of after every epoch
+    /// (null: after every epoch).
+    /// </summary>
+    public int? CheckpointEverySteps { get; init; }
+
+    /// <summary>End the run after the first step that ends past this wall time, counted from the start of <see cref="Trainer.Fit"/> (null: no limit).</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>Continue from <see cref="CheckpointPath"/> instead of starting afresh.</summary>
     public bool Resume { get; init; }
 
@@ -58,6 +67,8 @@ public sealed record TrainerOptions
         if (ClipGradientNorm is <= 0) throw new LatentException($"gradient clipping norm must be positive, got {ClipGradientNorm}");
         if (AverageDecay is { } decay && !(decay > 0 && decay < 1)) throw new LatentException($"parameter-average decay must be in (0, 1), got {decay}");
         if (Patience is < 1) throw new LatentException($"patience must be at least 1 epoch, got {Patience}");
+        if (CheckpointEverySteps is < 1) throw new LatentException($"the checkpoint interval must be at least 1 step, got {CheckpointEverySteps}");
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new LatentException($"the time limit must be positive, got {limit}");
         if (Resume && CheckpointPath is null) throw new LatentException("resume needs a checkpoint path");
         return this;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Latent.Gp;
 using Latent.Tests.Cli;
+using Latent.Tests.Data;
 
 namespace Latent.Tests.Gp;
 
@@ -146,5 +147,41 @@ public class GpCommandTests : IDisposable
         Assert.Contains("GiB", error);
         Assert.Contains("use --model sgpr", error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("robustmax")]
+    [InlineData("softmax")]
+    public void MulticlassSvgpOnLabelsPredictsClassProbabilitiesThatAgreeWithEval(string likelihood)
+    {
+        var data = TinyDataFiles.Csv(root, count: 60, classes: 3, namedClasses: true);
+        var trained = Path.Combine(root, $"multiclass-{likelihood}");
+        Succeeds("gp", "train", "--data", data, "--model", "svgp", "--likelihood", likelihood, "--inducing", "every:4", "--iterations", "150", "--lr", "0.05",
+            "--batch-size", "24", "--no-tensorboard", "--out", trained);
+        var accuracy = Metric(trained, "test_accuracy");
+        Assert.True(accuracy >= 0.8, $"test accuracy {accuracy}");
+        Assert.True(Metric(trained, "test_nlpd") < Math.Log(3), $"NLPD {Metric(trained, "test_nlpd")} should beat uniform guessing");
+        Assert.Contains("qMean", File.ReadAllText(Path.Combine(trained, "parameters.txt")));
+
+        var model = Path.Combine(trained, "model");
+        var evaluated = Path.Combine(root, $"multiclass-{likelihood}-eval");
+        Succeeds("gp", "eval", "--model", model, "--data", data, "--out", evaluated);
+        Assert.Equal(accuracy, Metric(evaluated, "test_accuracy"), 12);
+
+        // Predictions on the whole file: one probability column per class, in the model's class order, each row summing to one.
+        var predictions = Path.Combine(root, $"multiclass-{likelihood}.csv");
+        Succeeds("gp", "predict", "--model", model, "--data", data, "--out", predictions);
+        var rows = File.ReadAllLines(predictions);
+        Assert.Equal("probability_class-a,probability_class-b,probability_class-c", rows[0]);
+        var labels = File.ReadAllLines(data).Skip(1).Select(line => line.Split(',')[^1]).ToArray();
+        Assert.Equal(labels.Length, rows.Length - 1);
+        var correct = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var p = rows[i + 1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(1.0, p.Sum(), 2e-3);
+            if (TinyDataFiles.ClassName(Array.IndexOf(p, p.Max())) == labels[i]) correct++;
+        }
+        Assert.True(correct >= 0.8 * labels.Length, $"{correct} of {labels.Length} predicted right");
     }
 }

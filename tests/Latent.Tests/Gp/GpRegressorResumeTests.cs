@@ -41,7 +41,7 @@ public class GpRegressorResumeTests : IDisposable
         Assert.Equal(full.Steps[0].Value, curve.Steps[0].Value, 12);
         // The curvature history restarts on resume, so the path differs slightly; both reach the same maximum of the likelihood.
         Assert.Equal(full.Steps[^1].Value, curve.Steps[^1].Value, 6);
-        var test = uninterrupted.Evaluate(data.Test);
-        Assert.Equal(test.Rmse, resumed.Evaluate(data.Test).Rmse, 4);
+        var test = (RegressionMetrics)uninterrupted.Evaluate(data.Test);
+        Assert.Equal(test.Rmse, ((RegressionMetrics)resumed.Evaluate(data.Test)).Rmse, 4);
     }
 }

@@ -3,6 +3,7 @@ using Latent.Gp.Kernels;
 using Latent.Gp.Likelihoods;
 using Latent.Gp.MeanFunctions;
 using Latent.Gp.Models;
+using Latent.Training;
 using static TorchSharp.torch;
 
 namespace Latent.Tests.Gp;
@@ -128,14 +129,29 @@ public class SvgpTests
         Assert.True(gprVariance.allclose(svgpVariance, rtol: 0, atol: 1e-6));
     }
 
+    /// <summary>The ELBO of every step of a training curve, whose losses are −ELBO per training example.</summary>
+    private static double[] Elbos(LearningCurve curve, int count) => curve.Steps.Select(point => -point.Value * count).ToArray();
+
+    [Fact]
+    public void NaturalGradientStepsOnThePerExampleLossEqualStepsOnTheElbo()
+    {
+        var (x, y, _) = Data();
+        var (total, perExample) = (RegressionSvgp(Dense.ToTensor(x), whiten: true), RegressionSvgp(Dense.ToTensor(x), whiten: true));
+        (-total.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
+        (-perExample.Elbo(Dense.ToTensor(x), Dense.ToTensor(y)) / N).backward();
+        NaturalGradient.Step(total, 0.3);
+        NaturalGradient.Step(perExample, 0.3, N);
+        Assert.True(perExample.VariationalMean.allclose(total.VariationalMean, rtol: 1e-10, atol: 1e-12));
+        Assert.True(perExample.VariationalSqrt.allclose(total.VariationalSqrt, rtol: 1e-10, atol: 1e-12));
+    }
+
     [Fact]
     public void TrainingQWithAdamConvergesToTheLogMarginalLikelihood()
     {
         var (x, y, _) = Data();
         var model = RegressionSvgp(Dense.ToTensor(x), whiten: true);
         foreach (var p in model.Kernel.parameters().Concat(model.Likelihood.parameters())) p.requires_grad = false;
-        using var generator = new Generator(1, CPU);
-        var elbos = SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), 300, N, 0.1, generator);
+        var elbos = Elbos(SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), new SvgpTrainingSettings(300, N, 0.1)), N);
         var reference = ReferenceLogMarginalLikelihood(x, y);
         Assert.True(elbos[0] < reference - 1.0, $"the initial ELBO {elbos[0]} should be well below the bound {reference}");
         Assert.Equal(reference, elbos[^1], 2e-2);
@@ -202,8 +218,7 @@ public class SvgpTests
         var variance = model.VariationalSqrt.square().data<double>().ToArray();
         for (var i = 0; i < N; i++) Assert.Equal(optimalVariance[i], variance[i], 1e-9);
 
-        using var generator = new Generator(3, CPU);
-        var elbos = SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), 1000, N, 0.01, generator, naturalGradientStep: 0.5);
+        var elbos = Elbos(SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), new SvgpTrainingSettings(1000, N, 0.01) { NaturalGradientStep = 0.5 }), N);
         var mean = model.VariationalMean.data<double>().ToArray();
         variance = model.VariationalSqrt.square().data<double>().ToArray();
         for (var i = 0; i < N; i++)
@@ -219,9 +234,8 @@ public class SvgpTests
     {
         var (x, y, _) = Data();
         var model = RegressionSvgp(Dense.ToTensor(x), whiten: true, qDiagonal: true);
-        using var generator = new Generator(3, CPU);
         Assert.Throws<LatentException>(() => NaturalGradient.Step(model, 0.1));
-        Assert.Throws<LatentException>(() => SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), 1, N, 0.01, generator, naturalGradientStep: 1.5));
+        Assert.Throws<LatentException>(() => SvgpTraining.Train(model, Dense.ToTensor(x), Dense.ToTensor(y), new SvgpTrainingSettings(1, N, 0.01) { NaturalGradientStep = 1.5 }));
         (-model.Elbo(Dense.ToTensor(x), Dense.ToTensor(y))).backward();
         Assert.Throws<LatentException>(() => NaturalGradient.Step(model, 0));
     }
@@ -287,7 +301,7 @@ public class SvgpTests
         var x = centers.index_select(0, labels) + 0.5 * randn(90, 2, dtype: float64, generator: generator);
         var model = new Svgp(new Matern52(1.0, [1.0, 1.0]), new MultiClass(3, new RobustMax()), InducingPoints.EveryKth(x, 6), 3, 90,
             new SvgpOptions { QDiagonal = true });
-        var elbos = SvgpTraining.Train(model, x, labels, 80, 30, 0.1, generator);
+        var elbos = Elbos(SvgpTraining.Train(model, x, labels, new SvgpTrainingSettings(80, 30, 0.1), new TrainerOptions { Seed = 2 }), 90);
         Assert.True(elbos.TakeLast(10).Average() > elbos.Take(10).Average() + 10);
         var (probabilities, _) = model.PredictY(x);
         var accuracy = probabilities.argmax(1).eq(labels).to(float64).mean().item<double>();

@@ -262,7 +262,7 @@ public sealed class ResumeTests : TorchTest, IDisposable
             first.Fit(data, checkpointPath: checkpoint);
         using var shorter = new SvgpClassifier(Svgp with { Iterations = 20 });
         var message = Assert.Throws<LatentException>(() => shorter.Fit(data, checkpointPath: checkpoint, resume: true)).Message;
-        Assert.Contains("past the 20 iterations", message);
+        Assert.Contains("past the 20 steps", message);
         using var mlp = MlpClassifier.For(data, MlpClassifierOptions.Default with { Hidden = [8] });
         Assert.Contains("different model", Assert.Throws<LatentException>(() => mlp.Fit(data, checkpointPath: checkpoint, resume: true)).Message);
     }
