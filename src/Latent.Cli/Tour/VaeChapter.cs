@@ -50,7 +50,7 @@ public sealed class VaeChapter : ITourChapter
 
         report.Heading("2. How gradients reach the encoder", 3);
         int repeats = context.Scaled(50, 5);
-        var batch = data.Test.Take(128).Flat();
+        var batch = data.Test.Take(128).Features;
         using var generator = new torch.Generator(unchecked((ulong)context.Seed + 303UL));
         var reparameterized = GradientVariance.Measure(bernoulli.Model.Network, batch, GradientEstimator.Reparameterized, repeats, generator);
         var score = GradientVariance.Measure(bernoulli.Model.Network, batch, GradientEstimator.ScoreFunction, repeats, generator);

@@ -18,7 +18,7 @@ public static class VaeDiagnostics
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var generator = new Generator(unchecked((ulong)seed + 202UL), model.Device);
-        var x = features.reshape(features.shape[0], model.InputSize).to(model.Device);
+        var x = features.to(model.Device);
         var posterior = model.Network.Encode(x);
         double[] Values(Tensor t) => t.to(ScalarType.Float64).cpu().reshape(-1).data<double>().ToArray();
         return new PosteriorSummary(Values(posterior.RSample(generator)), Values(posterior.Mean), posterior.StandardDeviation.mean().item<float>(),
@@ -69,12 +69,12 @@ public static class VaeDiagnostics
     public static UnderflowDemo Underflow(VaeModel model, Tensor features, double sigma)
     {
         using var scope = NewDisposeScope();
-        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).reshape(-1, model.InputSize).to(model.Device);
+        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).to(model.Device);
         Tensor mean;
         using (no_grad()) mean = model.Network.Reconstruct(x).detach();
         mean.requires_grad_();
-        var observation = new DiagonalGaussian(mean, full_like(mean, 2 * Math.Log(sigma)));
-        var product = observation.LogProbPerDimension(x).exp().prod(-1);
+        var observation = new DiagonalGaussian(mean, full_like(mean, 2 * Math.Log(sigma)), model.ExampleShape.Length);
+        var product = observation.LogProbPerDimension(x).exp().reshape(x.shape[0], -1).prod(-1);
         var naive = (product + 1e-20f).log();
         var naiveGradient = autograd.grad([naive.sum()], [mean])[0];
         var logProb = observation.LogProb(x);
