@@ -105,7 +105,7 @@ public static class VaeFigures
 
     /// <summary>The caption of <see cref="ClassSamples"/>'s grid, naming the class of each row.</summary>
     public static string ClassCaption(VaeModel model) =>
-        $"Decoder means of codes drawn from the prior N(0, I), decoded for one class per row ({string.Join(", ", model.ClassNames)}, top to bottom).";
+        $"Decoder means of codes drawn from the prior N(0, I), decoded with one row per class ({string.Join(", ", model.ClassNames)}, top to bottom).";
 
     /// <summary>Rows of 10 originals, each above a row of their reconstructions, for the first <paramref name="count"/> (at least 10) images; returns the path.</summary>
     /// <remarks>A conditional model reads the <paramref name="labels"/> of the images.</remarks>
