@@ -39,6 +39,24 @@ public static class VaeDiagnostics
         return (int)active.sum().item<long>();
     }
 
+    /// <summary>
+    /// How recognisably a conditional model's samples belong to their class: <paramref name="perClass"/> prior samples of every class (decoder
+    /// means in the data's units), labelled by <paramref name="classify"/> (features [N, …] → classes [N], for example a classifier trained on
+    /// the real examples); returns the share labelled as the class asked for.
+    /// </summary>
+    public static double ClassAccuracy(VaeModel model, Func<Tensor, Tensor> classify, int perClass, long seed)
+    {
+        if (!model.IsConditional) throw new LatentException("class accuracy of samples needs a conditional VAE");
+        if (perClass < 1) throw new LatentException($"samples per class must be at least 1, got {perClass}");
+        long correct = 0;
+        for (int k = 0; k < model.ClassCount; k++)
+        {
+            using var scope = NewDisposeScope();
+            correct += classify(model.SampleInDataUnits(perClass, seed + k, k)).to(ScalarType.Int64).cpu().eq(k).sum().item<long>();
+        }
+        return (double)correct / (perClass * model.ClassCount);
+    }
+
     /// <summary>Two panels: the density of pooled posterior samples beside N(0, 1), and their QQ plot against N(0, 1).</summary>
     public static string PosteriorFigure(string path, IReadOnlyList<(string Name, PosteriorSummary Summary)> runs)
     {
