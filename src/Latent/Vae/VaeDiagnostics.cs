@@ -11,18 +11,19 @@ public static class VaeDiagnostics
 {
     /// <summary>
     /// One z ~ q(z|x) per example of <paramref name="features"/> (all latent dimensions pooled), the posterior means, the mean
-    /// posterior standard deviation, the mean KL to the prior and the mean squared reconstruction error per feature.
+    /// posterior standard deviation, the mean KL to the prior and the mean squared reconstruction error per feature. A conditional model reads
+    /// the classes <paramref name="labels"/> [N] of the examples.
     /// </summary>
-    public static PosteriorSummary Posterior(VaeModel model, Tensor features, long seed)
+    public static PosteriorSummary Posterior(VaeModel model, Tensor features, long seed, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var generator = new Generator(unchecked((ulong)seed + 202UL), model.Device);
         var x = features.to(model.Device);
-        var posterior = model.Network.Encode(x);
+        var posterior = model.Network.Encode(x, labels);
         double[] Values(Tensor t) => t.to(ScalarType.Float64).cpu().reshape(-1).data<double>().ToArray();
         return new PosteriorSummary(Values(posterior.RSample(generator)), Values(posterior.Mean), posterior.StandardDeviation.mean().item<float>(),
-            Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x) - x).square().mean().item<float>());
+            Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x, labels) - x).square().mean().item<float>());
     }
 
     /// <summary>
