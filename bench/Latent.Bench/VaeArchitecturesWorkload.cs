@@ -15,14 +15,15 @@ public sealed class VaeArchitecturesWorkload : IWorkload
     public string Name => "vae-architectures";
 
     /// <inheritdoc/>
-    public string Description => "conv vs mlp VAE: test -ELBO per epoch and seconds per epoch, and the accuracy of a classifier on class-conditioned samples [--epochs 5] [--train 60000] [--test 10000] [--per-class 100] [--data DIR] [--threads N]";
+    public string Description => "conv vs mlp VAE: test -ELBO per epoch and seconds per epoch, and the accuracy of a classifier on class-conditioned samples [--epochs 5] [--train 60000] [--test 10000] [--per-class 100] [--architectures mlp,conv] [--data DIR] [--threads N]";
 
     /// <inheritdoc/>
     public void Run(string[] args)
     {
-        Arguments.RejectUnknown(args, "--epochs", "--train", "--test", "--per-class", "--data", "--threads");
+        Arguments.RejectUnknown(args, "--epochs", "--train", "--test", "--per-class", "--architectures", "--data", "--threads");
         Arguments.ApplyThreads(args);
         int epochs = Arguments.Int(args, "--epochs", 5), perClass = Arguments.Int(args, "--per-class", 100);
+        var architectures = (Arguments.Text(args, "--architectures") ?? string.Join(",", VaeOptions.Architectures.Names)).Split(',').Select(VaeOptions.Architectures.Require).ToList();
         using var full = DatasetLoader.Load(new DataOptions { Path = Arguments.Text(args, "--data") });
         using var data = full.Take(Arguments.Int(args, "--train", 60000), Arguments.Int(args, "--test", 10000));
         Console.WriteLine($"{data.Train.Count} training and {data.Test.Count} test examples of shape [{string.Join(", ", data.ExampleShape)}], {epochs} epochs, Adam 1e-3, batch 128, Bernoulli decoder");
@@ -34,7 +35,7 @@ public sealed class VaeArchitecturesWorkload : IWorkload
 
         var rows = new List<string>();
         foreach (var conditional in new[] { false, true })
-            foreach (var architecture in VaeOptions.Architectures.Names)
+            foreach (var architecture in architectures)
             {
                 var options = VaeOptions.Default with { Architecture = architecture, Conditional = conditional, Epochs = epochs, EvalIwaeSamples = 0, Seed = 1 };
                 using var model = VaeModel.For(data, options);
