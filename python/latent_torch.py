@@ -174,9 +174,19 @@ def _softplus(x):
     return np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
 
 
+def _mlp_vae_config(folder):
+    """The config of a "vae" folder with the unconditional mlp architecture (the one rebuilt here); any other is a ValueError."""
+    config = read_config(folder, "vae")
+    arch = config["architecture"]
+    if arch.get("network", "mlp") != "mlp" or arch.get("conditional", False):
+        raise ValueError(f"{folder}: only unconditional mlp VAEs are rebuilt here, this one is {arch.get('network')}"
+                         f"{' conditional' if arch.get('conditional') else ''}")
+    return config
+
+
 def numpy_vae_encode(folder, x):
     """q(z|x) of a "vae" folder for flattened examples x [N, D]: (mean [N, L], log_variance [N, L]), side by side in the MLP's output."""
-    config = read_config(folder, "vae")
+    config = _mlp_vae_config(folder)
     latent = config["architecture"]["latent"]
     out = _numpy_mlp(read_weights(folder), "encoder.network.", x)
     return out[..., :latent], out[..., latent:]
@@ -188,7 +198,7 @@ def numpy_vae_decode(folder, z):
     (mean = sigmoid(logits)); "log_variance" for the Gaussian decoders (fixed: 2 log sigma; learned: the MLP's second half,
     floored as log(floor + exp(raw)) = log floor + softplus(raw - log floor) when variance_floor > 0).
     """
-    config = read_config(folder, "vae")
+    config = _mlp_vae_config(folder)
     decoder, d = config["architecture"]["decoder"], config["architecture"]["input_size"]
     out = _numpy_mlp(read_weights(folder), "decoder.network.", z)
     if decoder == "bernoulli":
@@ -550,7 +560,7 @@ if torch is not None:
 def load_vae(folder):
     """A "vae" folder as a Vae module in eval mode (float32); encode/decode/reconstruct flattened examples [N, D]."""
     _require_torch()
-    config = read_config(folder, "vae")
+    config = _mlp_vae_config(folder)
     arch, options = config["architecture"], config["training"]["options"]
     model = Vae(arch["input_size"], arch["hidden"], arch["latent"], arch["decoder"], options["sigma"], options["variance_floor"])
     model.load_state_dict(_state_dict(folder))

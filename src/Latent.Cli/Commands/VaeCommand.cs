@@ -22,6 +22,9 @@ public sealed class VaeCommand : ICliCommand
         var (common, data) = (new CommonOptions(), new DataOptionSet());
         var latent = CliOptions.Int("--latent", Defaults.Latent, "latent dimensions");
         var hidden = CliOptions.Widths("--hidden", string.Join(",", Defaults.Hidden), "encoder hidden layer widths (the decoder mirrors them)");
+        var architecture = CliOptions.Choice("--architecture", Defaults.Architecture, $"encoder and decoder networks: {VaeOptions.Architectures.Help}", VaeOptions.Architectures);
+        var channels = CliOptions.Widths("--channels", string.Join(",", Defaults.Channels), "output channels of the conv architecture's stride-2 convolutions (the decoder mirrors them)");
+        var conditional = new Option<bool>("--conditional") { Description = "a conditional VAE: the encoder and decoder also read the one-hot class (needs labelled data; `vae sample --class K` then draws class K)" };
         var decoder = CliOptions.Choice("--decoder", VaeOptions.DecoderName(Defaults.Decoder), "decoder p(x|z); bernoulli needs features in [0,1], the Gaussians take any real data; auto: bernoulli for data in [0,1], else gaussian-learned", [VaeOptions.AutoDecoder, .. VaeOptions.Decoders.Names]);
         var sigma = CliOptions.PositiveDouble("--sigma", Defaults.Sigma, "noise standard deviation of the gaussian-fixed decoder");
         var floor = CliOptions.NonNegativeDouble("--variance-floor", Defaults.VarianceFloor, "smallest variance of the gaussian-learned decoder");
@@ -45,7 +48,7 @@ public sealed class VaeCommand : ICliCommand
         var validation = CliOptions.UnitFraction("--validation", Defaults.ValidationFraction, "share of the training examples held out for the validation −ELBO --patience watches (used only with it)");
         var resume = CommonOptions.Resume();
         var command = new Command("train", "Train a VAE; writes OUT/model, metrics.json (test -ELBO, IWAE log-likelihood), learning curves and figures that fit the data.");
-        foreach (var option in new Option[] { latent, hidden, decoder, sigma, floor, objective, klWeight, klWarmup, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, patience, validation, resume, common.NoTensorBoard, common.Device })
+        foreach (var option in new Option[] { latent, hidden, architecture, channels, conditional, decoder, sigma, floor, objective, klWeight, klWarmup, binarization, ema, biasInit, epochs, batchSize, lr, examples, iwaeK, iwaeExamples, patience, validation, resume, common.NoTensorBoard, common.Device })
             command.Options.Add(option);
         data.AddTo(command);
         common.AddTo(command);
@@ -56,7 +59,8 @@ public sealed class VaeCommand : ICliCommand
             long seed = result.GetValue(common.Seed);
             var options = Defaults with
             {
-                Latent = result.GetValue(latent), Hidden = result.GetValue(hidden)!, Decoder = VaeOptions.ParseDecoder(result.GetValue(decoder)!),
+                Latent = result.GetValue(latent), Hidden = result.GetValue(hidden)!, Architecture = result.GetValue(architecture)!, Channels = result.GetValue(channels)!,
+                Conditional = result.GetValue(conditional), Decoder = VaeOptions.ParseDecoder(result.GetValue(decoder)!),
                 Sigma = result.GetValue(sigma), VarianceFloor = result.GetValue(floor), Objective = result.GetValue(objective)!,
                 KlWeight = result.GetValue(klWeight), KlWarmupEpochs = result.GetValue(klWarmup),
                 Binarization = Enum.Parse<Binarization>(result.GetValue(binarization)!, ignoreCase: true), Ema = result.GetValue(ema),
@@ -112,15 +116,27 @@ public sealed class VaeCommand : ICliCommand
     {
         var (common, model) = (new CommonOptions(), ModelOption());
         var count = CliOptions.Int("--count", 64, "number of prior samples");
-        var command = new Command("sample", "Decode codes drawn from the prior of a saved VAE: an image grid (and for a 2-D latent the manifold) or, for vectors, samples.csv.");
-        foreach (var option in new Option[] { model, count, common.Device }) command.Options.Add(option);
-        common.AddTo(command);
+        var classIndex = new Option<int?>("--class") { Description = "for a conditional model: the class K to sample (0-based; default: the classes in turn)" };
+        classIndex.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 0) result.AddError($"--class must be at least 0, got {result.GetValueOrDefault<int?>()}"); });
+        var output = new Option<string?>("--out") { Description = "FILE.npy (decoder means [N, …example shape] in the data's units), FILE.png (an image grid; one row per class for a conditional model) or a folder (default runs/vae-sample-<timestamp>) for samples.png or samples.csv" };
+        var command = new Command("sample", "Decode codes drawn from the prior of a saved VAE: an .npy array or a .png grid, or into a folder an image grid (and for a 2-D latent the manifold) or, for vectors, samples.csv.");
+        foreach (var option in new Option[] { model, count, classIndex, common.Device, common.Seed, output }) command.Options.Add(option);
         command.SetAction(result =>
         {
             LatentRuntime.Initialize();
-            var outDir = common.ResolveOut(result, "vae-sample");
             using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
-            foreach (var (path, _) in VaeFigures.WriteSamples(outDir, vae, result.GetValue(count), result.GetValue(common.Seed))) ui.Wrote(path);
+            var (target, seed, k) = (result.GetValue(output), result.GetValue(common.Seed), result.GetValue(classIndex));
+            if (target is not null && Path.GetExtension(target).ToLowerInvariant() is ".npy" or ".png")
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } parent) Directory.CreateDirectory(parent);
+                ui.Wrote(VaeFigures.WriteSampleFile(target, vae, result.GetValue(count), k, seed));
+                return ExitCodes.Success;
+            }
+            if (k is not null) throw new LatentException("--class needs --out FILE.npy or FILE.png");
+            var outDir = target ?? Path.Combine("runs", $"vae-sample-{DateTime.Now:yyyyMMdd-HHmmss}");
+            if (File.Exists(outDir)) throw new LatentException($"--out: '{outDir}' is a file, not a folder, .npy or .png");
+            Directory.CreateDirectory(outDir);
+            foreach (var (path, _) in VaeFigures.WriteSamples(outDir, vae, result.GetValue(count), seed)) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;

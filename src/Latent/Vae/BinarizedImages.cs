@@ -9,10 +9,10 @@ public sealed class BinarizedImages : IDisposable
     private readonly Tensor intensities;
     private readonly Tensor? fixedDraw;
 
-    /// <summary>Wraps features [N, D]; throws when any value is NaN, or outside [0,1] when <paramref name="mode"/> binarizes.</summary>
+    /// <summary>Wraps features [N, …] (vectors or images); throws when any value is NaN, or outside [0,1] when <paramref name="mode"/> binarizes.</summary>
     public BinarizedImages(Tensor intensities, Binarization mode, long seed)
     {
-        if (intensities.dim() != 2) throw new LatentException($"images must have shape [count, pixels], got [{string.Join(",", intensities.shape)}]");
+        if (intensities.dim() < 2) throw new LatentException($"images must have shape [count, …example shape], got [{string.Join(",", intensities.shape)}]");
         using (no_grad())
         {
             if (intensities.isnan().any().item<bool>()) throw new LatentException("images contain NaN values");

@@ -26,9 +26,9 @@ public sealed class ElboObjective : IVaeObjective
     public string Name => (Samples == 1 ? "elbo" : $"elbo:{Samples}") + (KlWeight == 1.0 ? "" : $"(beta={KlWeight:G3})");
 
     /// <inheritdoc/>
-    public Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null)
+    public Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null, Tensor? labels = null)
     {
-        var terms = model.Elbo(x, generator, Samples);
+        var terms = model.Elbo(x, generator, Samples, labels);
         var klTerm = KlWeight == 1.0 ? terms.Kl : KlWeight * terms.Kl;
         return (klTerm - terms.Reconstruction).mean();
     }

@@ -1,36 +1,40 @@
 using Latent.Distributions;
-using Latent.Nn;
 
 namespace Latent.Vae;
 
 /// <summary>
 /// p(x|z) = N(x; mu(z), sigma^2 I) with a fixed sigma: log p(x|z) is -||x - mu||^2 / (2 sigma^2) plus a constant, so sigma
-/// sets the weight of the reconstruction against the KL term. The mean is any real vector (no [0, 1] assumption).
+/// sets the weight of the reconstruction against the KL term. The mean is any real vector (no [0, 1] assumption); the network is any architecture.
 /// </summary>
 public sealed class FixedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDecoder
 {
-    private readonly Mlp network;
+    private readonly nn.Module<Tensor, Tensor> network;
+    private readonly DecoderNetwork layout;
     private readonly double logVariance;
 
-    /// <summary>Creates a decoder with observation noise standard deviation <paramref name="sigma"/>.</summary>
-    public FixedGaussianDecoder(int latentSize, IReadOnlyList<int> hiddenSizes, int outputSize, double sigma, Device? device = null, ScalarType dtype = ScalarType.Float32)
-        : base(nameof(FixedGaussianDecoder))
+    /// <summary>Creates the decoder over <paramref name="network"/> (one output per feature: the mean) with observation noise standard deviation <paramref name="sigma"/>.</summary>
+    public FixedGaussianDecoder(DecoderNetwork network, double sigma) : base(nameof(FixedGaussianDecoder))
     {
-        if (outputSize <= 0) throw new LatentException($"decoder output size must be positive, got {outputSize}");
+        if (network.OutputsPerFeature != 1) throw new LatentException($"a fixed-variance Gaussian decoder needs one output per feature, the network gives {network.OutputsPerFeature}");
         if (!(sigma > 0) || double.IsInfinity(sigma)) throw new LatentException($"Gaussian decoder sigma must be a positive number, got {sigma}");
-        LatentSize = latentSize;
-        OutputSize = outputSize;
         Sigma = sigma;
         logVariance = 2.0 * Math.Log(sigma);
-        network = new Mlp([latentSize, .. hiddenSizes, outputSize], dtype: dtype, device: device);
+        layout = network;
+        this.network = network.Module;
         RegisterComponents();
     }
 
-    /// <inheritdoc/>
-    public int LatentSize { get; }
+    /// <summary>Creates an MLP decoder from <paramref name="latentSize"/> through <paramref name="hiddenSizes"/> to <paramref name="outputSize"/> means.</summary>
+    public FixedGaussianDecoder(int latentSize, IReadOnlyList<int> hiddenSizes, int outputSize, double sigma, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : this(MlpArchitecture.DecoderNetwork(latentSize, hiddenSizes, [outputSize], 1, device, dtype), sigma)
+    {
+    }
 
     /// <inheritdoc/>
-    public int OutputSize { get; }
+    public int LatentSize => layout.CodeSize;
+
+    /// <inheritdoc/>
+    public long[] EventShape => layout.EventShape;
 
     /// <summary>The fixed observation noise standard deviation.</summary>
     public double Sigma { get; }
@@ -39,13 +43,13 @@ public sealed class FixedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDe
     public void InitializeOutputBias(Tensor data)
     {
         using var scope = NewDisposeScope();
-        DecoderOutput.SetBias(network, 0, DecoderOutput.Statistics(data, OutputSize).Mean);
+        DecoderOutput.SetBias(layout, 0, DecoderOutput.Statistics(data, EventShape).Mean);
     }
 
     /// <summary>The Gaussian over features for latent codes z.</summary>
     public override IDistribution forward(Tensor z)
     {
-        var mu = network.forward(z);
-        return new DiagonalGaussian(mu, full_like(mu, logVariance));
+        var mu = layout.Select(layout.Parameters(z), 0);
+        return new DiagonalGaussian(mu, full_like(mu, logVariance), EventShape.Length);
     }
 }

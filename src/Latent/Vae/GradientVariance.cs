@@ -19,7 +19,7 @@ public sealed record GradientVariance(GradientEstimator Estimator, int Repeats, 
     public static GradientVariance Measure(VariationalAutoencoder model, Tensor x, GradientEstimator estimator, int repeats, Generator? generator = null)
     {
         if (repeats < 2) throw new LatentException($"gradient variance needs at least 2 repeats, got {repeats}");
-        var parameters = model.Encoder.parameters().ToList();
+        var parameters = model.EncoderParameters().ToList();
         Tensor? sum = null, sumSquares = null;
         for (int r = 0; r < repeats; r++)
         {

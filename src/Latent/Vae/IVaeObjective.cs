@@ -8,8 +8,8 @@ public interface IVaeObjective
     /// <summary>The command-line spelling, such as "elbo" or "iwae:50".</summary>
     string Name { get; }
 
-    /// <summary>The loss on a batch x [B, D], averaged over the batch.</summary>
-    Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null);
+    /// <summary>The loss on a batch x [B, …] (with its class labels [B] for a conditional VAE), averaged over the batch.</summary>
+    Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null, Tensor? labels = null);
 
     /// <summary>Parses "elbo", "elbo:L" (L reparameterized samples per example) or "iwae:K" (K, L &gt;= 1).</summary>
     static IVaeObjective Parse(string text)

@@ -17,6 +17,6 @@ public sealed class IwaeObjective : IVaeObjective
     public string Name => $"iwae:{Samples}";
 
     /// <inheritdoc/>
-    public Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null) =>
-        -model.ImportanceWeightedBound(x, Samples, generator).mean();
+    public Tensor Loss(VariationalAutoencoder model, Tensor x, Generator? generator = null, Tensor? labels = null) =>
+        -model.ImportanceWeightedBound(x, Samples, generator, labels).mean();
 }

@@ -11,18 +11,19 @@ public static class VaeDiagnostics
 {
     /// <summary>
     /// One z ~ q(z|x) per example of <paramref name="features"/> (all latent dimensions pooled), the posterior means, the mean
-    /// posterior standard deviation, the mean KL to the prior and the mean squared reconstruction error per feature.
+    /// posterior standard deviation, the mean KL to the prior and the mean squared reconstruction error per feature. A conditional model reads
+    /// the classes <paramref name="labels"/> [N] of the examples.
     /// </summary>
-    public static PosteriorSummary Posterior(VaeModel model, Tensor features, long seed)
+    public static PosteriorSummary Posterior(VaeModel model, Tensor features, long seed, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var generator = new Generator(unchecked((ulong)seed + 202UL), model.Device);
-        var x = features.reshape(features.shape[0], model.InputSize).to(model.Device);
-        var posterior = model.Network.Encode(x);
+        var x = features.to(model.Device);
+        var posterior = model.Network.Encode(x, labels);
         double[] Values(Tensor t) => t.to(ScalarType.Float64).cpu().reshape(-1).data<double>().ToArray();
         return new PosteriorSummary(Values(posterior.RSample(generator)), Values(posterior.Mean), posterior.StandardDeviation.mean().item<float>(),
-            Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x) - x).square().mean().item<float>());
+            Kl.FromStandardNormal(posterior).mean().item<float>(), (model.Network.Reconstruct(x, labels) - x).square().mean().item<float>());
     }
 
     /// <summary>
@@ -37,6 +38,24 @@ public static class VaeDiagnostics
         using var variance = posteriorMeans.to(ScalarType.Float64).var([0L]);
         using var active = variance.gt(threshold);
         return (int)active.sum().item<long>();
+    }
+
+    /// <summary>
+    /// How recognisably a conditional model's samples belong to their class: <paramref name="perClass"/> prior samples of every class (decoder
+    /// means in the data's units), labelled by <paramref name="classify"/> (features [N, …] → classes [N], for example a classifier trained on
+    /// the real examples); returns the share labelled as the class asked for.
+    /// </summary>
+    public static double ClassAccuracy(VaeModel model, Func<Tensor, Tensor> classify, int perClass, long seed)
+    {
+        if (!model.IsConditional) throw new LatentException("class accuracy of samples needs a conditional VAE");
+        if (perClass < 1) throw new LatentException($"samples per class must be at least 1, got {perClass}");
+        long correct = 0;
+        for (int k = 0; k < model.ClassCount; k++)
+        {
+            using var scope = NewDisposeScope();
+            correct += classify(model.SampleInDataUnits(perClass, seed + k, k)).to(ScalarType.Int64).cpu().eq(k).sum().item<long>();
+        }
+        return (double)correct / (perClass * model.ClassCount);
     }
 
     /// <summary>Two panels: the density of pooled posterior samples beside N(0, 1), and their QQ plot against N(0, 1).</summary>
@@ -69,12 +88,12 @@ public static class VaeDiagnostics
     public static UnderflowDemo Underflow(VaeModel model, Tensor features, double sigma)
     {
         using var scope = NewDisposeScope();
-        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).reshape(-1, model.InputSize).to(model.Device);
+        var x = features.narrow(0, 0, Math.Min(128, features.shape[0])).to(model.Device);
         Tensor mean;
         using (no_grad()) mean = model.Network.Reconstruct(x).detach();
         mean.requires_grad_();
-        var observation = new DiagonalGaussian(mean, full_like(mean, 2 * Math.Log(sigma)));
-        var product = observation.LogProbPerDimension(x).exp().prod(-1);
+        var observation = new DiagonalGaussian(mean, full_like(mean, 2 * Math.Log(sigma)), model.ExampleShape.Length);
+        var product = observation.LogProbPerDimension(x).exp().reshape(x.shape[0], -1).prod(-1);
         var naive = (product + 1e-20f).log();
         var naiveGradient = autograd.grad([naive.sum()], [mean])[0];
         var logProb = observation.LogProb(x);

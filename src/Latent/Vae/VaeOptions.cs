@@ -12,8 +12,17 @@ public sealed record VaeOptions
     /// <summary>Dimension of the latent code z.</summary>
     public int Latent { get; init; } = 20;
 
-    /// <summary>Encoder hidden layer widths, input side first (ReLU); the decoder uses them reversed. Empty: linear maps.</summary>
+    /// <summary>Encoder hidden layer widths, input side first (ReLU); the decoder uses them reversed. Empty: linear maps. In the conv architecture, the fully connected layers between the convolutions and z.</summary>
     public int[] Hidden { get; init; } = [400];
+
+    /// <summary>How the encoder and the decoder's network are built: a name in <see cref="Architectures"/> ("mlp" or "conv").</summary>
+    public string Architecture { get; init; } = "mlp";
+
+    /// <summary>Output channels of the conv architecture's stride-2 convolutions, input side first (the decoder mirrors them); unused by "mlp".</summary>
+    public int[] Channels { get; init; } = [32, 64];
+
+    /// <summary>A conditional VAE (Sohn et al. 2015): the encoder and the decoder also read the example's one-hot class, so samples can be drawn for a chosen class; needs labelled data.</summary>
+    public bool Conditional { get; init; }
 
     /// <summary>
     /// The decoder distribution p(x|z): Bernoulli needs features in [0, 1]; the Gaussians take any real data. Null (the default)
@@ -110,6 +119,8 @@ public sealed record VaeOptions
     {
         if (Latent < 1) throw new LatentException($"latent dimensions must be at least 1, got {Latent}");
         if (Hidden.Any(width => width < 1)) throw new LatentException($"hidden widths must be positive, got [{string.Join(", ", Hidden)}]");
+        Architectures.Require(Architecture);
+        if (Channels.Length == 0 || Channels.Any(width => width < 1)) throw new LatentException($"convolution channels must be positive, got [{string.Join(", ", Channels)}]");
         if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new LatentException($"Gaussian decoder sigma must be a positive number, got {Sigma}");
         if (!(VarianceFloor >= 0) || double.IsInfinity(VarianceFloor)) throw new LatentException($"variance floor must be a non-negative number, got {VarianceFloor}");
         if (KlWarmupEpochs < 0) throw new LatentException($"KL warm-up epochs must be at least 0, got {KlWarmupEpochs}");
@@ -145,16 +156,21 @@ public sealed record VaeOptions
         .Add("gaussian-fixed", "real values, fixed standard deviation --sigma", DecoderKind.GaussianFixed)
         .Add("gaussian-learned", "real values, a learned variance per feature", DecoderKind.GaussianLearned);
 
+    /// <summary>The architectures of the encoder and decoder network by name, as options, the CLI and config.json spell them.</summary>
+    public static Registry<IVaeArchitecture> Architectures { get; } = new Registry<IVaeArchitecture>("architecture")
+        .Add("mlp", "fully connected layers through --hidden, any example shape", new MlpArchitecture())
+        .Add("conv", "stride-2 convolutions through --channels, then --hidden, for images [C, H, W] of any size", new ConvArchitecture());
+
     /// <summary>The command-line and config spelling of a decoder: a registered name, or auto (not set).</summary>
     public static string DecoderName(DecoderKind? kind) => kind is { } set ? Decoders.NameWhere(registered => registered == set) : AutoDecoder;
 
     /// <summary>Parses a decoder name written by <see cref="DecoderName"/>; an unknown one is a one-line error listing the choices.</summary>
     public static DecoderKind? ParseDecoder(string text) => text == AutoDecoder ? null : Decoders[text];
 
-    /// <summary>A short description such as "784-400-20 bernoulli, elbo".</summary>
-    public string Describe(int inputSize)
+    /// <summary>A short description such as "784-400-20 bernoulli, elbo" for examples of <paramref name="eventShape"/> and <paramref name="classes"/> classes when conditional.</summary>
+    public string Describe(IReadOnlyList<long> eventShape, int classes = 0)
     {
-        var sizes = string.Join("-", new[] { inputSize }.Concat(Hidden).Append(Latent));
+        var sizes = Architectures[Architecture].Describe(eventShape, this);
         var decoder = Decoder switch
         {
             null => "auto",
@@ -163,6 +179,7 @@ public sealed record VaeOptions
             _ => FormattableString.Invariant($"gaussian-learned(floor={VarianceFloor:G3})"),
         };
         var warmup = KlWarmupEpochs > 0 ? $", KL warm-up {KlWarmupEpochs} epochs" : "";
-        return $"{sizes} {decoder}, {CreateObjective().Name}{warmup}";
+        var conditional = Conditional ? $", conditional on {classes} classes" : "";
+        return $"{sizes} {decoder}, {CreateObjective().Name}{warmup}{conditional}";
     }
 }

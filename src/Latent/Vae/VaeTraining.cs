@@ -9,6 +9,7 @@ public static class VaeTraining
     /// checkpoints keep its state and that of <paramref name="generators"/> (for example the evaluation's noise).
     /// <paramref name="objectiveForEpoch"/> gives each epoch's objective (a KL warm-up changes it from epoch to epoch). <paramref name="validate"/>
     /// is the validation −ELBO early stopping watches (see <see cref="TrainerOptions.Patience"/>); <paramref name="log"/> receives TensorBoard scalars.
+    /// A conditional VAE reads the class <paramref name="labels"/> [N] of the examples.
     /// </summary>
     public static LearningCurve Fit(
         VariationalAutoencoder model,
@@ -20,7 +21,8 @@ public static class VaeTraining
         Action<TrainingProgress>? progress = null,
         IReadOnlyList<Generator>? generators = null,
         Func<double>? validate = null,
-        RunLog? log = null)
+        RunLog? log = null,
+        Tensor? labels = null)
     {
         using var generator = new Generator(unchecked((ulong)options.Seed * 7_919UL + 1UL), model.Device);
         var epochData = data.ForEpoch(0);
@@ -44,7 +46,7 @@ public static class VaeTraining
         };
         try
         {
-            return trainer.Fit(data.Count, indices => objective.Loss(model, epochData.index_select(0, indices), generator));
+            return trainer.Fit(data.Count, indices => objective.Loss(model, epochData.index_select(0, indices), generator, labels?.index_select(0, indices)));
         }
         finally
         {
@@ -53,10 +55,10 @@ public static class VaeTraining
     }
 
     /// <summary>
-    /// The mean negative ELBO (nats per example, one z sample each) over <paramref name="images"/>, in chunks, without gradients;
-    /// <paramref name="stop"/> is checked before each chunk (<see cref="PhaseInterruptedException"/>).
+    /// The mean negative ELBO (nats per example, one z sample each) over <paramref name="images"/> (of the classes <paramref name="labels"/> for a
+    /// conditional VAE), in chunks, without gradients; <paramref name="stop"/> is checked before each chunk (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public static double NegativeElbo(VariationalAutoencoder model, Tensor images, Generator? generator = null, long chunk = 1000, CancellationToken stop = default)
+    public static double NegativeElbo(VariationalAutoencoder model, Tensor images, Generator? generator = null, long chunk = 1000, CancellationToken stop = default, Tensor? labels = null)
     {
         using var noGrad = no_grad();
         double total = 0;
@@ -64,19 +66,22 @@ public static class VaeTraining
         {
             PhaseInterruptedException.ThrowIf(stop, "the test -ELBO");
             using var scope = NewDisposeScope();
-            var x = images.narrow(0, start, Math.Min(chunk, images.shape[0] - start));
-            total -= model.Elbo(x, generator).Elbo.sum().item<float>();
+            long count = Math.Min(chunk, images.shape[0] - start);
+            total -= model.Elbo(images.narrow(0, start, count), generator, labels: labels?.narrow(0, start, count)).Elbo.sum().item<float>();
         }
         return total / images.shape[0];
     }
 
-    /// <summary>The posterior means E_q[z|x] of <paramref name="images"/> [N, D], in chunks, without gradients; shape [N, latent].</summary>
-    public static Tensor PosteriorMeans(VariationalAutoencoder model, Tensor images, long chunk = 1000)
+    /// <summary>The posterior means E_q[z|x] of <paramref name="images"/> [N, …] (classes <paramref name="labels"/> for a conditional VAE), in chunks, without gradients; shape [N, latent].</summary>
+    public static Tensor PosteriorMeans(VariationalAutoencoder model, Tensor images, long chunk = 1000, Tensor? labels = null)
     {
         using var noGrad = no_grad();
         var pieces = new List<Tensor>();
         for (long start = 0; start < images.shape[0]; start += chunk)
-            pieces.Add(model.EncodeMeans(images.narrow(0, start, Math.Min(chunk, images.shape[0] - start))));
+        {
+            long count = Math.Min(chunk, images.shape[0] - start);
+            pieces.Add(model.EncodeMeans(images.narrow(0, start, count), labels?.narrow(0, start, count)));
+        }
         var means = cat(pieces, 0);
         foreach (var piece in pieces) piece.Dispose();
         return means;
@@ -89,9 +94,9 @@ public static class VaeTraining
     /// The IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>, with its standard
     /// error over the examples and the estimate from the first k/10 of the same draws, a few examples at a time so memory stays bounded;
     /// <paramref name="progress"/> receives the examples done, and <paramref name="stop"/> is checked before each chunk of draws
-    /// (<see cref="PhaseInterruptedException"/>).
+    /// (<see cref="PhaseInterruptedException"/>). A conditional VAE reads the classes <paramref name="labels"/> [N].
     /// </summary>
-    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null, CancellationToken stop = default)
+    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null, CancellationToken stop = default, Tensor? labels = null)
     {
         long perBatch = Math.Clamp(65536 / samples, 1, 500);
         int fewer = Math.Max(1, samples / 10);
@@ -101,7 +106,7 @@ public static class VaeTraining
         {
             using var scope = NewDisposeScope();
             var x = images.narrow(0, start, Math.Min(perBatch, count - start));
-            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator, Math.Clamp(IwaeChunkFeatures / model.InputSize, 1, 32768), stop);
+            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator, Math.Clamp(IwaeChunkFeatures / model.InputSize, 1, 32768), stop, labels?.narrow(0, start, x.shape[0]));
             var values = all.to(ScalarType.Float64);
             sum += values.sum().item<double>();
             sumOfSquares += values.square().sum().item<double>();

@@ -3,57 +3,77 @@ using Latent.Distributions;
 namespace Latent.Vae;
 
 /// <summary>
-/// A variational autoencoder on data vectors: a Gaussian encoder q(z|x), a standard-normal prior p(z) and any decoder
-/// p(x|z) handed in (Bernoulli, fixed- or learned-variance Gaussian). Provides the ELBO, the importance-weighted bound,
-/// prior samples, reconstructions and latent means. <see cref="VaeModel"/> wraps it for data sets of any shape.
+/// A variational autoencoder: an encoder q(z|x) and a decoder p(x|z) of any architecture (<see cref="IEncoder"/>, <see cref="IDecoder"/>) on
+/// examples of any shape [B, …event], a standard-normal prior p(z), and for a conditional VAE (Sohn et al. 2015) a one-hot class that both
+/// networks read (labels [B] are passed beside x and z). Provides the ELBO, the importance-weighted bound, prior samples, reconstructions and
+/// latent means. <see cref="VaeModel"/> wraps it for data sets.
 /// </summary>
 public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
 {
-    private readonly GaussianEncoder encoder;
+    private readonly nn.Module<Tensor, Tensor?, DiagonalGaussian> encoder;
     private readonly nn.Module<Tensor, IDistribution> decoder;
 
-    /// <summary>Composes an encoder and a decoder that agree on the latent and data sizes.</summary>
-    public VariationalAutoencoder(GaussianEncoder encoder, IDecoder decoder) : base(nameof(VariationalAutoencoder))
+    /// <summary>Composes an encoder and a decoder that agree on the latent size, the example shape and the number of classes they read.</summary>
+    public VariationalAutoencoder(IEncoder encoder, IDecoder decoder) : base(nameof(VariationalAutoencoder))
     {
-        if (encoder.LatentSize != decoder.LatentSize)
-            throw new LatentException($"encoder latent size {encoder.LatentSize} differs from decoder latent size {decoder.LatentSize}");
-        if (encoder.InputSize != decoder.OutputSize)
-            throw new LatentException($"encoder input size {encoder.InputSize} differs from decoder output size {decoder.OutputSize}");
-        this.encoder = encoder;
+        if (encoder.LatentSize + encoder.ConditionSize != decoder.LatentSize)
+            throw new LatentException($"encoder latent size {encoder.LatentSize}{(encoder.ConditionSize > 0 ? $" plus {encoder.ConditionSize} classes" : "")} differs from decoder latent size {decoder.LatentSize}");
+        if (!encoder.EventShape.SequenceEqual(decoder.EventShape))
+            throw new LatentException($"encoder input shape [{string.Join(", ", encoder.EventShape)}] differs from decoder output shape [{string.Join(", ", decoder.EventShape)}]");
+        this.encoder = encoder as nn.Module<Tensor, Tensor?, DiagonalGaussian>
+            ?? throw new LatentException($"encoder {encoder.GetType().Name} is not a TorchSharp module");
         this.decoder = decoder as nn.Module<Tensor, IDistribution>
             ?? throw new LatentException($"decoder {decoder.GetType().Name} is not a TorchSharp module");
+        EventShape = encoder.EventShape.ToArray();
         RegisterComponents();
     }
 
     /// <summary>
-    /// Builds a freshly initialized VAE for <paramref name="inputSize"/>-dimensional data from <paramref name="options"/>: an encoder
-    /// through <see cref="VaeOptions.Hidden"/>, a decoder through the same widths reversed, and the chosen decoder distribution.
+    /// Builds a freshly initialized VAE for examples of <paramref name="eventShape"/> from <paramref name="options"/>: the encoder and decoder network
+    /// of <see cref="VaeOptions.Architecture"/>, the chosen decoder distribution, and for a conditional VAE <paramref name="classes"/> one-hot inputs.
     /// </summary>
-    public static VariationalAutoencoder Create(VaeOptions options, int inputSize, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    public static VariationalAutoencoder Create(VaeOptions options, IReadOnlyList<long> eventShape, int classes = 0, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        var encoder = new GaussianEncoder(inputSize, options.Hidden, options.Latent, device, dtype);
-        var reversed = options.Hidden.Reverse().ToArray();
+        var architecture = VaeOptions.Architectures[options.Architecture];
+        architecture.Check(eventShape);
+        if (options.Conditional && classes < 2) throw new LatentException($"a conditional VAE needs at least 2 classes, got {classes}");
+        int condition = options.Conditional ? classes : 0;
+        var encoder = architecture.CreateEncoder(eventShape, condition, options, device, dtype);
+        DecoderNetwork Network(int outputsPerFeature) => architecture.CreateDecoderNetwork(options.Latent + condition, eventShape, outputsPerFeature, options, device, dtype);
         IDecoder decoder = options.Decoder switch
         {
-            DecoderKind.Bernoulli => new BernoulliDecoder(options.Latent, reversed, inputSize, device, dtype),
-            DecoderKind.GaussianFixed => new FixedGaussianDecoder(options.Latent, reversed, inputSize, options.Sigma, device, dtype),
-            DecoderKind.GaussianLearned => new LearnedGaussianDecoder(options.Latent, reversed, inputSize, options.VarianceFloor, device, dtype),
+            DecoderKind.Bernoulli => new BernoulliDecoder(Network(1)),
+            DecoderKind.GaussianFixed => new FixedGaussianDecoder(Network(1), options.Sigma),
+            DecoderKind.GaussianLearned => new LearnedGaussianDecoder(Network(2), options.VarianceFloor),
             _ => throw new LatentException("the VAE's decoder is not chosen: set VaeOptions.Decoder"),
         };
         return new VariationalAutoencoder(encoder, decoder);
     }
 
+    /// <summary>Builds a freshly initialized VAE for <paramref name="inputSize"/>-dimensional vectors (see the overload).</summary>
+    public static VariationalAutoencoder Create(VaeOptions options, int inputSize, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
+        Create(options, [inputSize], 0, device, dtype);
+
     /// <summary>The inference network q(z|x).</summary>
-    public GaussianEncoder Encoder => encoder;
+    public IEncoder Encoder => (IEncoder)encoder;
+
+    /// <summary>The encoder's weights (the parameters the encoder gradient is taken for).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> EncoderParameters() => encoder.parameters();
 
     /// <summary>The generative network p(x|z).</summary>
     public IDecoder Decoder => (IDecoder)decoder;
 
     /// <summary>Dimension of z.</summary>
-    public int LatentSize => encoder.LatentSize;
+    public int LatentSize => Encoder.LatentSize;
 
-    /// <summary>Dimension of a data vector.</summary>
-    public int InputSize => encoder.InputSize;
+    /// <summary>The shape of one example ([D] or [C, H, W]).</summary>
+    public long[] EventShape { get; }
+
+    /// <summary>Features per example (the product of <see cref="EventShape"/>).</summary>
+    public int InputSize => checked((int)EventShape.Aggregate(1L, (a, b) => a * b));
+
+    /// <summary>The number of classes a conditional VAE reads (0: unconditional).</summary>
+    public int Classes => Encoder.ConditionSize;
 
     /// <summary>The device the weights live on (that of the encoder's first weight).</summary>
     public Device Device => encoder.parameters().First().device;
@@ -61,62 +81,66 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// <summary>The deterministic reconstruction: the decoder mean at the encoder mean.</summary>
     public override Tensor forward(Tensor x) => Reconstruct(x);
 
-    /// <summary>q(z|x) for a batch x [B, InputSize].</summary>
-    public DiagonalGaussian Encode(Tensor x)
+    /// <summary>q(z|x) for a batch x [B, …EventShape] with, for a conditional VAE, its class labels [B] (int64).</summary>
+    public DiagonalGaussian Encode(Tensor x, Tensor? labels = null)
     {
         CheckBatch(x);
-        return encoder.forward(x);
+        return encoder.forward(x, Condition(labels, x.shape[0]));
     }
 
-    /// <summary>p(x|z) for latent codes z [.., LatentSize].</summary>
-    public IDistribution Decode(Tensor z) => decoder.forward(z);
+    /// <summary>p(x|z) for latent codes z [.., LatentSize] with, for a conditional VAE, class labels [B] (int64) for codes [.., B, LatentSize].</summary>
+    public IDistribution Decode(Tensor z, Tensor? labels = null)
+    {
+        var condition = Condition(labels, z.dim() >= 2 ? z.shape[^2] : 1);
+        return decoder.forward(condition is null ? z : cat([z, condition.to(z.dtype).expand([.. z.shape[..^1], Classes])], -1));
+    }
 
     /// <summary>The posterior means E_q[z|x], shape [B, LatentSize].</summary>
-    public Tensor EncodeMeans(Tensor x) => Encode(x).Mean;
+    public Tensor EncodeMeans(Tensor x, Tensor? labels = null) => Encode(x, labels).Mean;
 
-    /// <summary>The decoder mean at the encoder mean, shape [B, InputSize].</summary>
-    public Tensor Reconstruct(Tensor x) => Decode(EncodeMeans(x)).Mean;
+    /// <summary>The decoder mean at the encoder mean, shape [B, …EventShape].</summary>
+    public Tensor Reconstruct(Tensor x, Tensor? labels = null) => Decode(EncodeMeans(x, labels), labels).Mean;
 
-    /// <summary>Decoder means for <paramref name="count"/> codes drawn from the prior N(0, I).</summary>
-    public Tensor SamplePrior(long count, Generator? generator = null)
+    /// <summary>Decoder means for <paramref name="count"/> codes drawn from the prior N(0, I), of the classes <paramref name="labels"/> [count] for a conditional VAE.</summary>
+    public Tensor SamplePrior(long count, Generator? generator = null, Tensor? labels = null)
     {
         var reference = encoder.parameters().First();
         var z = randn(new[] { count, (long)LatentSize }, reference.dtype, Device, generator: generator);
-        return Decode(z).Mean;
+        return Decode(z, labels).Mean;
     }
 
     /// <summary>
     /// ELBO terms with reparameterized samples z = mu + sigma * eps and the analytic KL (Kingma and Welling 2014, eq. 10):
     /// the reconstruction term averages <paramref name="samples"/> draws per example (their L; one encoder pass serves all).
     /// </summary>
-    public ElboTerms Elbo(Tensor x, Generator? generator = null, long samples = 1)
+    public ElboTerms Elbo(Tensor x, Generator? generator = null, long samples = 1, Tensor? labels = null)
     {
         if (samples < 1) throw new LatentException($"ELBO samples must be at least 1, got {samples}");
-        var posterior = Encode(x);
+        var posterior = Encode(x, labels);
         var reconstruction = samples == 1
-            ? Decode(posterior.RSample(generator)).LogProb(x)
-            : Decode(posterior.RSample(samples, generator)).LogProb(x).mean([0L]);
+            ? Decode(posterior.RSample(generator), labels).LogProb(x)
+            : Decode(posterior.RSample(samples, generator), labels).LogProb(x).mean([0L]);
         return new ElboTerms(reconstruction, Kl.FromStandardNormal(posterior));
     }
 
-    /// <summary>Starts the decoder at the per-feature statistics of the training data [N, InputSize] (see <see cref="IDecoder.InitializeOutputBias"/>).</summary>
+    /// <summary>Starts the decoder at the per-feature statistics of the training data [N, …EventShape] (see <see cref="IDecoder.InitializeOutputBias"/>).</summary>
     public void InitializeOutputBias(Tensor data) => Decoder.InitializeOutputBias(data);
 
     /// <summary>
     /// Log importance weights log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x) for <paramref name="samples"/>
     /// reparameterized draws z_i ~ q(z|x); shape [samples, B].
     /// </summary>
-    public Tensor LogImportanceWeights(Tensor x, long samples, Generator? generator = null) =>
-        LogImportanceWeights(Encode(x), x, samples, generator);
+    public Tensor LogImportanceWeights(Tensor x, long samples, Generator? generator = null, Tensor? labels = null) =>
+        LogImportanceWeights(Encode(x, labels), x, samples, generator, labels);
 
     /// <summary>
     /// The importance-weighted bound L_k = E[log (1/k) sum_i w_i] (Burda et al. 2016, eq. 8), one estimate per example
     /// computed as logsumexp(log w) - log k; differentiable, so it serves as a training objective. Shape [B].
     /// </summary>
-    public Tensor ImportanceWeightedBound(Tensor x, long samples, Generator? generator = null)
+    public Tensor ImportanceWeightedBound(Tensor x, long samples, Generator? generator = null, Tensor? labels = null)
     {
         if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
-        return LogImportanceWeights(x, samples, generator).logsumexp(0) - Math.Log(samples);
+        return LogImportanceWeights(x, samples, generator, labels).logsumexp(0) - Math.Log(samples);
     }
 
     /// <summary>
@@ -124,9 +148,9 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// (k = 5000 in Burda et al. 2016), without gradients; shape [B]. See the overload for how the draws are processed and
     /// <paramref name="stop"/> checked.
     /// </summary>
-    public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default)
+    public Tensor EstimateLogLikelihood(Tensor x, long samples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default, Tensor? labels = null)
     {
-        var (all, first) = EstimateLogLikelihood(x, samples, samples, generator, maxRowsPerChunk, stop);
+        var (all, first) = EstimateLogLikelihood(x, samples, samples, generator, maxRowsPerChunk, stop, labels);
         first.Dispose();
         return all;
     }
@@ -138,13 +162,13 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// so memory does not grow with k. Both results have shape [B]. <paramref name="stop"/> is checked before each chunk
     /// (<see cref="Training.PhaseInterruptedException"/>), so a long estimate stops within one chunk's time.
     /// </summary>
-    public (Tensor AllSamples, Tensor FirstSamples) EstimateLogLikelihood(Tensor x, long samples, long firstSamples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default)
+    public (Tensor AllSamples, Tensor FirstSamples) EstimateLogLikelihood(Tensor x, long samples, long firstSamples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default, Tensor? labels = null)
     {
         if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
         if (firstSamples < 1 || firstSamples > samples) throw new LatentException($"the first importance samples must lie in [1, {samples}], got {firstSamples}");
         using var noGrad = no_grad();
         using var outer = NewDisposeScope();
-        var posterior = Encode(x);
+        var posterior = Encode(x, labels);
         long chunk = Math.Max(1, maxRowsPerChunk / Math.Max(1, x.shape[0]));
         Tensor? running = null, first = null;
         for (long start = 0; start < samples;)
@@ -153,7 +177,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
             long end = Math.Min(start + chunk, start < firstSamples ? firstSamples : samples);
             using (var scope = NewDisposeScope())
             {
-                var chunkSum = LogImportanceWeights(posterior, x, end - start, generator).logsumexp(0);
+                var chunkSum = LogImportanceWeights(posterior, x, end - start, generator, labels).logsumexp(0);
                 running = (running is null ? chunkSum : stack([running, chunkSum]).logsumexp(0)).MoveToOuterDisposeScope();
             }
             if (end == firstSamples) first = running - Math.Log(firstSamples);
@@ -162,10 +186,10 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
         return ((running! - Math.Log(samples)).MoveToOuterDisposeScope(), first!.MoveToOuterDisposeScope());
     }
 
-    private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator)
+    private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator, Tensor? labels)
     {
         var z = posterior.RSample(samples, generator);
-        var logLikelihood = Decode(z).LogProb(x);
+        var logLikelihood = Decode(z, labels).LogProb(x);
         var logPrior = DiagonalGaussian.StandardNormal(z.shape, z.dtype, z.device).LogProb(z);
         var logPosterior = posterior.LogProb(z);
         return logLikelihood + logPrior - logPosterior;
@@ -173,7 +197,19 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
 
     private void CheckBatch(Tensor x)
     {
-        if (x.dim() != 2 || x.shape[1] != InputSize)
-            throw new LatentException($"VAE input must have shape [batch, {InputSize}], got [{string.Join(",", x.shape)}]");
+        if (x.dim() != EventShape.Length + 1 || !x.shape.Skip(1).SequenceEqual(EventShape))
+            throw new LatentException($"VAE input must have shape [batch, {string.Join(", ", EventShape)}], got [{string.Join(", ", x.shape)}]");
+    }
+
+    /// <summary>The one-hot classes [count, Classes] of <paramref name="labels"/> for a conditional VAE (null for an unconditional one); a missing, misshapen or out-of-range label is a one-line error.</summary>
+    private Tensor? Condition(Tensor? labels, long count)
+    {
+        if (Classes == 0)
+            return labels is null ? null : throw new LatentException("this VAE is not conditional: it takes no class labels");
+        if (labels is null) throw new LatentException($"this conditional VAE needs the class (0 to {Classes - 1}) of every example");
+        if (labels.dim() != 1 || labels.shape[0] != count) throw new LatentException($"class labels must have shape [{count}], got [{string.Join(", ", labels.shape)}]");
+        if (labels.numel() > 0 && (labels.min().item<long>() < 0 || labels.max().item<long>() >= Classes))
+            throw new LatentException($"class labels must lie in 0..{Classes - 1}, got {labels.min().item<long>()}..{labels.max().item<long>()}");
+        return nn.functional.one_hot(labels.to(int64, Device), Classes);
     }
 }

@@ -42,7 +42,8 @@ public sealed class VaeModelTests : TorchTest, IDisposable
 
         Assert.Equal(model.ToString(), loaded.ToString());
         Assert.Equal(options.Hidden, loaded.Options.Hidden);
-        Assert.Equal(options with { Hidden = loaded.Options.Hidden }, loaded.Options);
+        Assert.Equal(options.Channels, loaded.Options.Channels);
+        Assert.Equal(options with { Hidden = loaded.Options.Hidden, Channels = loaded.Options.Channels }, loaded.Options);
         Assert.Equal(data.ExampleShape, loaded.ExampleShape);
         Assert.Equal(data.Standardization?.Mean, loaded.Standardization?.Mean);
         Assert.Equal(data.Standardization?.Scale, loaded.Standardization?.Scale);
