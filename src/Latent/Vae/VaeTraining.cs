@@ -87,34 +87,12 @@ public static class VaeTraining
         return means;
     }
 
-    /// <summary>Decoded features per chunk of the IWAE estimate (at most 32,768 rows): a chunk is where Ctrl-C is noticed, so it stays well under a second.</summary>
-    public const int IwaeChunkFeatures = 4 << 20;
-
     /// <summary>
     /// The IWAE log-likelihood estimate (nats per example, k = <paramref name="samples"/>) over <paramref name="images"/>, with its standard
-    /// error over the examples and the estimate from the first k/10 of the same draws, a few examples at a time so memory stays bounded;
+    /// error over the examples and the estimate from the first k/10 of the same draws (see <see cref="ImportanceWeightedLikelihood.Estimate"/>);
     /// <paramref name="progress"/> receives the examples done, and <paramref name="stop"/> is checked before each chunk of draws
     /// (<see cref="PhaseInterruptedException"/>). A conditional VAE reads the classes <paramref name="labels"/> [N].
     /// </summary>
-    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null, CancellationToken stop = default, Tensor? labels = null)
-    {
-        long perBatch = Math.Clamp(65536 / samples, 1, 500);
-        int fewer = Math.Max(1, samples / 10);
-        double sum = 0, sumOfSquares = 0, sumWithFewer = 0;
-        long count = images.shape[0];
-        for (long start = 0; start < count; start += perBatch)
-        {
-            using var scope = NewDisposeScope();
-            var x = images.narrow(0, start, Math.Min(perBatch, count - start));
-            var (all, first) = model.EstimateLogLikelihood(x, samples, fewer, generator, Math.Clamp(IwaeChunkFeatures / model.InputSize, 1, 32768), stop, labels?.narrow(0, start, x.shape[0]));
-            var values = all.to(ScalarType.Float64);
-            sum += values.sum().item<double>();
-            sumOfSquares += values.square().sum().item<double>();
-            sumWithFewer += first.to(ScalarType.Float64).sum().item<double>();
-            progress?.Invoke(start + x.shape[0]);
-        }
-        double mean = sum / count;
-        double variance = count > 1 ? Math.Max(0, (sumOfSquares - count * mean * mean) / (count - 1)) : 0;
-        return new IwaeEstimate(mean, Math.Sqrt(variance / count), sumWithFewer / count, samples, fewer, count);
-    }
+    public static IwaeEstimate LogLikelihood(VariationalAutoencoder model, Tensor images, int samples, Generator? generator = null, Action<long>? progress = null, CancellationToken stop = default, Tensor? labels = null) =>
+        ImportanceWeightedLikelihood.Estimate(model, images, samples, generator, progress, stop, labels: labels);
 }

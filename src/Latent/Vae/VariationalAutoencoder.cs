@@ -162,29 +162,8 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor>
     /// so memory does not grow with k. Both results have shape [B]. <paramref name="stop"/> is checked before each chunk
     /// (<see cref="Training.PhaseInterruptedException"/>), so a long estimate stops within one chunk's time.
     /// </summary>
-    public (Tensor AllSamples, Tensor FirstSamples) EstimateLogLikelihood(Tensor x, long samples, long firstSamples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default, Tensor? labels = null)
-    {
-        if (samples < 1) throw new LatentException($"importance samples must be at least 1, got {samples}");
-        if (firstSamples < 1 || firstSamples > samples) throw new LatentException($"the first importance samples must lie in [1, {samples}], got {firstSamples}");
-        using var noGrad = no_grad();
-        using var outer = NewDisposeScope();
-        var posterior = Encode(x, labels);
-        long chunk = Math.Max(1, maxRowsPerChunk / Math.Max(1, x.shape[0]));
-        Tensor? running = null, first = null;
-        for (long start = 0; start < samples;)
-        {
-            Training.PhaseInterruptedException.ThrowIf(stop, "the IWAE log-likelihood estimate");
-            long end = Math.Min(start + chunk, start < firstSamples ? firstSamples : samples);
-            using (var scope = NewDisposeScope())
-            {
-                var chunkSum = LogImportanceWeights(posterior, x, end - start, generator, labels).logsumexp(0);
-                running = (running is null ? chunkSum : stack([running, chunkSum]).logsumexp(0)).MoveToOuterDisposeScope();
-            }
-            if (end == firstSamples) first = running - Math.Log(firstSamples);
-            start = end;
-        }
-        return ((running! - Math.Log(samples)).MoveToOuterDisposeScope(), first!.MoveToOuterDisposeScope());
-    }
+    public (Tensor AllSamples, Tensor FirstSamples) EstimateLogLikelihood(Tensor x, long samples, long firstSamples, Generator? generator = null, long maxRowsPerChunk = 32768, CancellationToken stop = default, Tensor? labels = null) =>
+        ImportanceWeightedLikelihood.PerExample(this, x, samples, firstSamples, generator, maxRowsPerChunk, stop, labels);
 
     private Tensor LogImportanceWeights(DiagonalGaussian posterior, Tensor x, long samples, Generator? generator, Tensor? labels)
     {
