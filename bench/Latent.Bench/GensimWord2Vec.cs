@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Latent.Text;
 
 namespace Latent.Bench;
@@ -103,6 +104,28 @@ internal sealed class GensimWord2Vec
         var (code, text) = RunProcess(python, ["-c", $"from gensim.test.utils import datapath; print(datapath('{name}'))"]);
         var path = text.Trim().Split('\n')[^1];
         return code == 0 && File.Exists(path) ? path : null;
+    }
+
+    /// <summary>
+    /// gensim's own KeyedVectors.evaluate_word_pairs and evaluate_word_analogies on <paramref name="vectorFile"/> (word2vec format, binary
+    /// when it ends in .bin), run by the repository's python/gensim_evaluate.py: the JSON object it prints, keyed by "pairs" and
+    /// "analogies", then by file.
+    /// </summary>
+    public JsonNode Evaluate(string vectorFile, string? pairs, string? analogies)
+    {
+        string[] arguments = [ScriptPath("gensim_evaluate.py"), vectorFile, .. pairs is null ? Array.Empty<string>() : ["--pairs", pairs],
+            .. analogies is null ? Array.Empty<string>() : ["--analogies", analogies]];
+        var (code, text) = RunProcess(python, arguments);
+        if (code != 0) throw new LatentException($"gensim_evaluate.py failed (exit {code}): {text.Trim().Split('\n')[^1]}");
+        return JsonNode.Parse(text.Trim().Split('\n')[^1])!;
+    }
+
+    /// <summary>The path of <paramref name="name"/> in the python/ folder of the repository this benchmark runs from.</summary>
+    private static string ScriptPath(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "python", name))) return Path.Combine(dir.FullName, "python", name);
+        throw new LatentException($"python/{name} not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/> and returns its exit code and its standard output followed by its standard error.</summary>
