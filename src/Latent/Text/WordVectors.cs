@@ -146,8 +146,13 @@ public sealed class WordVectors
     {
         if (!Directory.Exists(path))
             return Load(path, Path.GetExtension(path).Equals(".bin", StringComparison.OrdinalIgnoreCase) ? WordVectorFormat.Binary : WordVectorFormat.Text);
-        ModelFolder.ReadConfig(path, Word2Vec.Kind, Word2Vec.FormatVersion);
-        return Load(Path.Combine(path, Word2Vec.BinaryVectorsFile), WordVectorFormat.Binary);
+        var config = ModelFolder.ReadConfig(path, Word2Vec.Kind, Word2Vec.FormatVersion);
+        var file = Path.Combine(path, Word2Vec.BinaryVectorsFile);
+        var vectors = Load(file, WordVectorFormat.Binary);
+        int dimensions = config.Architectural<int>("dimensions");
+        if (vectors.Dimensions != dimensions)
+            throw new LatentException($"{file}: line 1 says {vectors.Dimensions} dimensions, the model's config.json {dimensions}");
+        return vectors;
     }
 
     /// <summary>The vectors of <paramref name="wordList"/> as rows of a [count, D] row-major matrix; a word without a vector gets a zero row.</summary>
@@ -181,7 +186,7 @@ public sealed class WordVectors
             if (format == WordVectorFormat.Text)
             {
                 var parts = ReadToken(stream, path, '\n').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length != dimensions + 1) throw new LatentException($"{path}: line {w + 2} has {parts.Length - 1} values, expected {dimensions}");
+                if (parts.Length != dimensions + 1) throw new LatentException($"{path}: line {w + 2} has {parts.Length - 1} values, line 1 says {dimensions} (a file of another dimension?)");
                 words[w] = parts[0];
                 for (int i = 0; i < dimensions; i++)
                 {
@@ -193,6 +198,8 @@ public sealed class WordVectors
             else
             {
                 words[w] = ReadToken(stream, path, ' ');
+                if (words[w].Any(char.IsControl))
+                    throw new LatentException($"{path}: word {w + 1} of {count} is not text: the vectors are not {dimensions} float32 values each, as line 1 says (a file of another dimension?)");
                 if (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) != buffer.Length)
                     throw new LatentException($"{path}: file ends inside the vector of word {w + 1} of {count}");
                 for (int i = 0; i < dimensions; i++)
@@ -203,6 +210,8 @@ public sealed class WordVectors
                 }
             }
         }
+        if (format == WordVectorFormat.Binary && stream.Position < stream.Length && (stream.Length - stream.Position > 1 || stream.ReadByte() != '\n'))
+            throw new LatentException($"{path}: {stream.Length - stream.Position} bytes follow the {count} words of {dimensions} values that line 1 announces (a file of another dimension?)");
         return LatentException.Naming(path, () => new WordVectors(words, dimensions, data));
     }
 
