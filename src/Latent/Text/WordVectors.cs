@@ -114,27 +114,36 @@ public sealed class WordVectors
     /// <summary>Writes the vectors in word2vec.c's text or binary format (UTF-8 words, header "V D").</summary>
     public void Save(string path, WordVectorFormat format) => AtomicFile.WriteStream(path, stream => Write(stream, format));
 
+    /// <summary>
+    /// Writes the header and one row per word, formatted straight into a reused UTF-8 buffer (text: each value as its shortest
+    /// round-trip decimal, as "R" formats it; binary: "word " then little-endian float32 values and a newline, as word2vec.c).
+    /// </summary>
     private void Write(Stream stream, WordVectorFormat format)
     {
-        var header = Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n");
-        stream.Write(header);
-        var buffer = new byte[Dimensions * sizeof(float)];
+        stream.Write(Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n"));
+        var line = new byte[Math.Max(1024, Dimensions * 20)];
         for (int w = 0; w < Count; w++)
         {
             var row = data.AsSpan(w * Dimensions, Dimensions);
+            int needed = Encoding.UTF8.GetMaxByteCount(words[w].Length) + 2 + Dimensions * 20;
+            if (line.Length < needed) line = new byte[needed];
+            int length = Encoding.UTF8.GetBytes(words[w], line);
             if (format == WordVectorFormat.Text)
             {
-                var line = new StringBuilder(words[w]);
-                foreach (var v in row) line.Append(' ').Append(v.ToString("R", CultureInfo.InvariantCulture));
-                stream.Write(Encoding.UTF8.GetBytes(line.Append('\n').ToString()));
+                foreach (var v in row)
+                {
+                    line[length++] = (byte)' ';
+                    v.TryFormat(line.AsSpan(length), out int written, "R", CultureInfo.InvariantCulture);
+                    length += written;
+                }
             }
             else
             {
-                stream.Write(Encoding.UTF8.GetBytes(words[w] + " "));
-                for (int i = 0; i < Dimensions; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * sizeof(float)), row[i]);
-                stream.Write(buffer);
-                stream.WriteByte((byte)'\n');
+                line[length++] = (byte)' ';
+                for (int i = 0; i < Dimensions; i++, length += sizeof(float)) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(line.AsSpan(length), row[i]);
             }
+            line[length++] = (byte)'\n';
+            stream.Write(line, 0, length);
         }
     }
 
