@@ -32,6 +32,21 @@ internal sealed class GensimWord2Vec
         print(f"{seconds:.6f}")
         """;
 
+    /// <summary>gensim as a user runs it on a text file: read the sentences, train, save the resumable model and both vector files.</summary>
+    private const string FileScript = """
+        import sys
+        from gensim.models import Word2Vec
+        corpus, out, d, window, min_count, negative, sample, alpha, epochs, workers, seed, sg, hs, cbow_mean = sys.argv[1:15]
+        with open(corpus, encoding="utf-8") as f:
+            sentences = [line.split() for line in f]
+        model = Word2Vec(sentences, sg=int(sg), hs=int(hs), vector_size=int(d), window=int(window), min_count=int(min_count),
+                         negative=0 if int(hs) else int(negative), cbow_mean=int(cbow_mean), sample=float(sample), alpha=float(alpha),
+                         min_alpha=float(alpha) * 1e-4, epochs=int(epochs), workers=int(workers), seed=int(seed))
+        model.save(out + ".model")
+        model.wv.save_word2vec_format(out + ".bin", binary=True)
+        model.wv.save_word2vec_format(out + ".txt")
+        """;
+
     private readonly string python;
 
     private GensimWord2Vec(string python, string version)
@@ -96,6 +111,25 @@ internal sealed class GensimWord2Vec
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The wall seconds of one whole gensim process on the space-separated sentences of <paramref name="corpus"/> in the mode and
+    /// settings of <paramref name="settings"/>, writing what `latent word2vec train` writes: a model it can resume (model.save) and
+    /// the vectors in word2vec's binary and text formats, under <paramref name="outPrefix"/>.
+    /// </summary>
+    public double TrainFile(string corpus, Word2VecOptions settings, string outPrefix)
+    {
+        var script = outPrefix + ".train.py";
+        File.WriteAllText(script, FileScript);
+        string[] arguments = [script, corpus, outPrefix, .. new object[] { settings.Dimensions, settings.Window, settings.MinCount, settings.Negative, settings.Sample,
+            settings.Alpha, settings.Epochs, settings.Threads, settings.Seed + 1, settings.Architecture == Word2VecArchitecture.SkipGram ? 1 : 0,
+            settings.OutputLoss == Word2VecLoss.HierarchicalSoftmax ? 1 : 0, settings.CbowMean ? 1 : 0 }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!)];
+        var clock = Stopwatch.StartNew();
+        var (code, text) = RunProcess(python, arguments);
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (code != 0) throw new LatentException($"gensim failed (exit {code}): {text.Trim().Split('\n')[^1]}");
+        return seconds;
     }
 
     /// <summary>The path of a file in gensim's own test data (wordsim353.tsv, questions-words.txt), or null when it is not installed with gensim.</summary>

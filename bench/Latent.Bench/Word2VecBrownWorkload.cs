@@ -169,7 +169,7 @@ public sealed class Word2VecBrownWorkload : IWorkload
     }
 
     /// <summary>The built `latent` executable, run as a user runs it.</summary>
-    private sealed class LatentProcess(string path)
+    internal sealed class LatentProcess(string path)
     {
         /// <summary>The executable's path.</summary>
         public string Path { get; } = path;
@@ -196,10 +196,10 @@ public sealed class Word2VecBrownWorkload : IWorkload
             return null;
         }
 
-        /// <summary>Runs `latent word2vec train` on <paramref name="corpus"/> in the mode and settings of <paramref name="options"/>; returns the process's wall seconds and its output folder.</summary>
-        public (double Seconds, string Folder) Train(string corpus, Word2VecOptions options)
+        /// <summary>Runs `latent word2vec train` on <paramref name="corpus"/> in the mode and settings of <paramref name="options"/> (into <paramref name="folder"/>, by default beside the corpus); returns the process's wall seconds and its output folder.</summary>
+        public (double Seconds, string Folder) Train(string corpus, Word2VecOptions options, string? folder = null)
         {
-            var folder = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(corpus)!, $"{options.Model}-{options.Loss}");
+            folder ??= System.IO.Path.Combine(System.IO.Path.GetDirectoryName(corpus)!, $"{options.Model}-{options.Loss}");
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             string[] arguments = ["word2vec", "train", "--corpus", corpus, "--out", folder, "--model", options.Model, "--loss", options.Loss,
                 "--threads", options.Threads.ToString(CultureInfo.InvariantCulture), "--cbow-mean", options.CbowMean ? "1" : "0"];
