@@ -10,7 +10,7 @@ namespace Latent.Bench;
 /// defaults (d 100, window 5, min count 5, sample 1e-3, 5 epochs, 2 threads): each mode trained by Latent in this process (words/s),
 /// by `latent word2vec train` as a whole process (start-up, corpus reading and the model folder's files included), and by gensim as a
 /// whole process when Debian's python3-gensim is installed, all in the same run. Quality: the held-out loss of the mode's own kind and,
-/// given a word-pair file (or gensim's own WordSim-353 copy), the Spearman ρ that `latent word2vec evaluate` reports, computed
+/// given a word-pair file (or gensim's own WordSim-353 copy), the Spearman ρ (and, given a questions-words file, the analogy accuracy) that `latent word2vec evaluate` reports, computed
 /// identically for every vector set.
 /// </summary>
 public sealed class Word2VecBrownWorkload : IWorkload
@@ -24,12 +24,12 @@ public sealed class Word2VecBrownWorkload : IWorkload
     public string Name => "word2vec-brown";
 
     /// <inheritdoc />
-    public string Description => "four word2vec modes on Brown (95% train, 5 epochs, 2 threads): Latent in-process and as whole processes, gensim in the same run when installed; held-out loss and word-pair Spearman [--rounds 1] [--threads 2] [--modes skipgram:negative,...] [--pairs FILE] [--latent PATH] [--baseline] [--profile-only]";
+    public string Description => "four word2vec modes on Brown (95% train, 5 epochs, 2 threads): Latent in-process and as whole processes, gensim in the same run when installed; held-out loss and word-pair Spearman [--rounds 1] [--threads 2] [--modes skipgram:negative,...] [--pairs FILE] [--analogies FILE] [--latent PATH] [--baseline] [--profile-only]";
 
     /// <inheritdoc />
     public void Run(string[] args)
     {
-        Arguments.RejectUnknown(args, "--rounds", "--baseline", "--profile-only", "--threads", "--modes", "--pairs", "--latent");
+        Arguments.RejectUnknown(args, "--rounds", "--baseline", "--profile-only", "--threads", "--modes", "--pairs", "--analogies", "--latent");
         int rounds = Arguments.Int(args, "--rounds", 1);
         var tokens = BrownCorpus.LoadEmbedded().Words.Select(w => w.ToLowerInvariant()).ToList();
         var settings = new Word2VecOptions { Threads = Arguments.Int(args, "--threads", Word2VecOptions.Default.Threads) };
@@ -53,6 +53,8 @@ public sealed class Word2VecBrownWorkload : IWorkload
         Console.WriteLine(latent is null ? $"latent word2vec train as a whole process: not measured: {whyNot}" : $"latent word2vec train as a whole process: {latent.Path}");
         var pairs = Arguments.Text(args, "--pairs") ?? gensim?.TestData("wordsim353.tsv");
         Console.WriteLine(pairs is null ? "word pairs: none (give --pairs FILE, e.g. WordSim-353 as tab-separated word1 word2 score)" : $"word pairs: {pairs}, scored as `latent word2vec evaluate --pairs` scores them");
+        var analogies = Arguments.Text(args, "--analogies") ?? gensim?.TestData("questions-words.txt");
+        Console.WriteLine(analogies is null ? "analogies: none (give --analogies FILE in questions-words format)" : $"analogies: {analogies}, scored as `latent word2vec evaluate --analogies` scores them");
         Console.WriteLine("held-out loss: mean loss per prediction of the mode's own kind (negative sampling: 5 noise words, seeded; hierarchical softmax: exact −log p); lower is better");
 
         using var corpusFile = new CorpusFile(train, settings.MaxSentenceLength);
@@ -72,14 +74,14 @@ public sealed class Word2VecBrownWorkload : IWorkload
                 var model = new Word2Vec(mode).Fit(train);
                 inProcess.Add(clock.Elapsed.TotalSeconds);
                 wordsPerSecond[name] = model.WordsPerSecond;
-                latentQuality = Quality(model.HeldOutLoss(heldOut, ScoreSeed), model.Vectors, pairs);
+                latentQuality = Quality(model.HeldOutLoss(heldOut, ScoreSeed), model.Vectors, pairs, analogies);
                 string line = $"{name}, round {round} [{Load()}]: Latent in-process {inProcess[^1]:F2} s ({model.WordsPerSecond:N0} words/s), {latentQuality}";
                 if (latent is not null)
                 {
                     var (seconds, folder) = latent.Train(corpusFile.Path, mode);
                     processes.Add(seconds);
                     var trained = Word2Vec.Load(folder);
-                    processQuality = Quality(trained.HeldOutLoss(heldOut, ScoreSeed), trained.Vectors, pairs);
+                    processQuality = Quality(trained.HeldOutLoss(heldOut, ScoreSeed), trained.Vectors, pairs, analogies);
                     line += $"; whole process {seconds:F2} s, {processQuality}";
                 }
                 if (gensim is not null)
@@ -89,7 +91,7 @@ public sealed class Word2VecBrownWorkload : IWorkload
                     double? loss = mode.Architecture == Word2VecArchitecture.SkipGram && output is not null
                         ? HeldOutScore.Loss(model.Vocabulary, model.NoiseDistribution, input, output, heldOut, mode, ScoreSeed).Loss
                         : null;
-                    gensimQuality = Quality(loss, input, pairs);
+                    gensimQuality = Quality(loss, input, pairs, analogies);
                     line += $"; gensim whole process {processSeconds:F2} s (training {seconds:F2} s), {gensimQuality}";
                 }
                 Console.WriteLine(line);
@@ -122,8 +124,8 @@ public sealed class Word2VecBrownWorkload : IWorkload
         Console.WriteLine($"baseline skip-gram + negative (scalar, 1 thread) [{Load()}]: {baselineSeconds:F2} s, held-out loss {baselineLoss:F4}");
     }
 
-    /// <summary>"held-out loss L, spearman ρ (n pairs)": whichever of the two figures is known.</summary>
-    private static string Quality(double? loss, WordVectors vectors, string? pairs)
+    /// <summary>"held-out loss L, spearman ρ (n pairs), analogies A (correct/answered)": whichever of the figures is known.</summary>
+    private static string Quality(double? loss, WordVectors vectors, string? pairs, string? analogies)
     {
         var parts = new List<string>();
         parts.Add(loss is { } l ? $"held-out loss {l:F4}" : "held-out loss —");
@@ -131,6 +133,11 @@ public sealed class Word2VecBrownWorkload : IWorkload
         {
             var score = vectors.EvaluateWordPairs(pairs);
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"spearman {score.Spearman:0.000} ({score.Pairs} pairs, {score.OutOfVocabularyShare:0%} unknown)"));
+        }
+        if (analogies is not null)
+        {
+            var score = vectors.EvaluateWordAnalogies(analogies);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"analogies {score.Accuracy:0.000} ({score.Correct}/{score.Answered})"));
         }
         return string.Join(", ", parts);
     }
@@ -162,7 +169,7 @@ public sealed class Word2VecBrownWorkload : IWorkload
     }
 
     /// <summary>The built `latent` executable, run as a user runs it.</summary>
-    private sealed class LatentProcess(string path)
+    internal sealed class LatentProcess(string path)
     {
         /// <summary>The executable's path.</summary>
         public string Path { get; } = path;
@@ -189,10 +196,10 @@ public sealed class Word2VecBrownWorkload : IWorkload
             return null;
         }
 
-        /// <summary>Runs `latent word2vec train` on <paramref name="corpus"/> in the mode and settings of <paramref name="options"/>; returns the process's wall seconds and its output folder.</summary>
-        public (double Seconds, string Folder) Train(string corpus, Word2VecOptions options)
+        /// <summary>Runs `latent word2vec train` on <paramref name="corpus"/> in the mode and settings of <paramref name="options"/> (into <paramref name="folder"/>, by default beside the corpus); returns the process's wall seconds and its output folder.</summary>
+        public (double Seconds, string Folder) Train(string corpus, Word2VecOptions options, string? folder = null)
         {
-            var folder = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(corpus)!, $"{options.Model}-{options.Loss}");
+            folder ??= System.IO.Path.Combine(System.IO.Path.GetDirectoryName(corpus)!, $"{options.Model}-{options.Loss}");
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             string[] arguments = ["word2vec", "train", "--corpus", corpus, "--out", folder, "--model", options.Model, "--loss", options.Loss,
                 "--threads", options.Threads.ToString(CultureInfo.InvariantCulture), "--cbow-mean", options.CbowMean ? "1" : "0"];

@@ -33,22 +33,61 @@ public static class ModelFolder
     /// </summary>
     public static IReadOnlyList<string> Save(string directory, ModelConfig config, IReadOnlyDictionary<string, Tensor> weights)
     {
-        if (File.Exists(directory)) throw new LatentException($"{directory}: is a file, not a folder");
-        Directory.CreateDirectory(directory);
         var contiguous = new Dictionary<string, Tensor>();
         foreach (var (name, value) in weights) contiguous[name] = value.detach().cpu().contiguous();
-        var weightsPath = Path.Combine(directory, WeightsFile);
         try
         {
-            AtomicFile.WriteStream(weightsPath, stream => Safetensors.SaveStateDict(stream, contiguous));
+            return Save(directory, config, stream => Safetensors.SaveStateDict(stream, contiguous));
         }
         finally
         {
             foreach (var value in contiguous.Values) value.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <see cref="Save(string, ModelConfig, IReadOnlyDictionary{string, Tensor})"/> for float32 weights held in managed arrays (row-major,
+    /// with their shapes): the same files, written without starting libtorch, so that a model trained outside it saves without its start-up cost.
+    /// </summary>
+    public static IReadOnlyList<string> Save(string directory, ModelConfig config, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> weights) =>
+        Save(directory, config, stream => WriteFloat32Safetensors(stream, weights));
+
+    private static IReadOnlyList<string> Save(string directory, ModelConfig config, Action<Stream> writeWeights)
+    {
+        if (File.Exists(directory)) throw new LatentException($"{directory}: is a file, not a folder");
+        Directory.CreateDirectory(directory);
+        var weightsPath = Path.Combine(directory, WeightsFile);
+        AtomicFile.WriteStream(weightsPath, writeWeights);
         var configPath = Path.Combine(directory, ConfigFile);
         AtomicFile.WriteText(configPath, config.ToJson().ToJsonString(Indented));
         return [configPath, weightsPath];
+    }
+
+    /// <summary>
+    /// The safetensors layout: the header's length (little-endian u64), the JSON header (name → dtype "F32", shape, data_offsets),
+    /// padded with spaces to a multiple of 8 bytes, then each tensor's little-endian bytes in header order.
+    /// </summary>
+    private static void WriteFloat32Safetensors(Stream stream, IReadOnlyDictionary<string, (float[] Values, long[] Shape)> weights)
+    {
+        if (!BitConverter.IsLittleEndian) throw new LatentException("writing safetensors from managed arrays needs a little-endian machine");
+        var header = new JsonObject();
+        long offset = 0;
+        foreach (var (name, (values, shape)) in weights)
+        {
+            if (shape.Aggregate(1L, (product, size) => product * size) != values.LongLength)
+                throw new LatentException($"weight '{name}' has {values.LongLength} values, its shape [{string.Join(", ", shape)}] needs {shape.Aggregate(1L, (p, n) => p * n)}");
+            long bytes = values.LongLength * sizeof(float);
+            header[name] = new JsonObject { ["dtype"] = "F32", ["shape"] = new JsonArray(shape.Select(n => (JsonNode)n).ToArray()), ["data_offsets"] = new JsonArray(offset, offset + bytes) };
+            offset += bytes;
+        }
+        var json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padded = (json.Length + 7) / 8 * 8;
+        var prefix = new byte[8 + padded];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+        json.CopyTo(prefix, 8);
+        prefix.AsSpan(8 + json.Length).Fill((byte)' ');
+        stream.Write(prefix);
+        foreach (var (values, _) in weights.Values) stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     /// <summary>

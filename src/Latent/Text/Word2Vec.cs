@@ -134,13 +134,10 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// </summary>
     public override IReadOnlyList<string> Save(string directory)
     {
-        LatentRuntime.Initialize();
         int v = Vocabulary.Count, d = Options.Dimensions;
-        using var inputWeight = tensor(Unpad(input), [v, d]);
-        using var outputWeight = tensor(Unpad(output), [OutputRows, d]);
         var architecture = new JsonObject { ["model"] = Options.Model, ["loss"] = Options.Loss, ["vocabulary_size"] = v, ["dimensions"] = d };
         var paths = new[] { ModelFolder.ConfigFile, ModelFolder.WeightsFile, VocabularyFile, BinaryVectorsFile, TextVectorsFile }.Select(f => Path.Combine(directory, f)).ToArray();
-        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), new Dictionary<string, Tensor> { [InputKey] = inputWeight, [OutputWeightKey] = outputWeight });
+        ModelFolder.Save(directory, new ModelConfig(Kind, FormatVersion, architecture, Data, Training), new Dictionary<string, (float[], long[])> { [InputKey] = (Unpad(input), [v, d]), [OutputWeightKey] = (Unpad(output), [OutputRows, d]) });
         Vocabulary.Save(paths[2]);
         Vectors.Save(paths[3], WordVectorFormat.Binary);
         Vectors.Save(paths[4], WordVectorFormat.Text);

@@ -114,27 +114,36 @@ public sealed class WordVectors
     /// <summary>Writes the vectors in word2vec.c's text or binary format (UTF-8 words, header "V D").</summary>
     public void Save(string path, WordVectorFormat format) => AtomicFile.WriteStream(path, stream => Write(stream, format));
 
+    /// <summary>
+    /// Writes the header and one row per word, formatted straight into a reused UTF-8 buffer (text: each value as its shortest
+    /// round-trip decimal, as "R" formats it; binary: "word " then little-endian float32 values and a newline, as word2vec.c).
+    /// </summary>
     private void Write(Stream stream, WordVectorFormat format)
     {
-        var header = Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n");
-        stream.Write(header);
-        var buffer = new byte[Dimensions * sizeof(float)];
+        stream.Write(Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n"));
+        var line = new byte[Math.Max(1024, Dimensions * 20)];
         for (int w = 0; w < Count; w++)
         {
             var row = data.AsSpan(w * Dimensions, Dimensions);
+            int needed = Encoding.UTF8.GetMaxByteCount(words[w].Length) + 2 + Dimensions * 20;
+            if (line.Length < needed) line = new byte[needed];
+            int length = Encoding.UTF8.GetBytes(words[w], line);
             if (format == WordVectorFormat.Text)
             {
-                var line = new StringBuilder(words[w]);
-                foreach (var v in row) line.Append(' ').Append(v.ToString("R", CultureInfo.InvariantCulture));
-                stream.Write(Encoding.UTF8.GetBytes(line.Append('\n').ToString()));
+                foreach (var v in row)
+                {
+                    line[length++] = (byte)' ';
+                    v.TryFormat(line.AsSpan(length), out int written, "R", CultureInfo.InvariantCulture);
+                    length += written;
+                }
             }
             else
             {
-                stream.Write(Encoding.UTF8.GetBytes(words[w] + " "));
-                for (int i = 0; i < Dimensions; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * sizeof(float)), row[i]);
-                stream.Write(buffer);
-                stream.WriteByte((byte)'\n');
+                line[length++] = (byte)' ';
+                for (int i = 0; i < Dimensions; i++, length += sizeof(float)) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(line.AsSpan(length), row[i]);
             }
+            line[length++] = (byte)'\n';
+            stream.Write(line, 0, length);
         }
     }
 
@@ -146,8 +155,13 @@ public sealed class WordVectors
     {
         if (!Directory.Exists(path))
             return Load(path, Path.GetExtension(path).Equals(".bin", StringComparison.OrdinalIgnoreCase) ? WordVectorFormat.Binary : WordVectorFormat.Text);
-        ModelFolder.ReadConfig(path, Word2Vec.Kind, Word2Vec.FormatVersion);
-        return Load(Path.Combine(path, Word2Vec.BinaryVectorsFile), WordVectorFormat.Binary);
+        var config = ModelFolder.ReadConfig(path, Word2Vec.Kind, Word2Vec.FormatVersion);
+        var file = Path.Combine(path, Word2Vec.BinaryVectorsFile);
+        var vectors = Load(file, WordVectorFormat.Binary);
+        int dimensions = config.Architectural<int>("dimensions");
+        if (vectors.Dimensions != dimensions)
+            throw new LatentException($"{file}: line 1 says {vectors.Dimensions} dimensions, the model's config.json {dimensions}");
+        return vectors;
     }
 
     /// <summary>The vectors of <paramref name="wordList"/> as rows of a [count, D] row-major matrix; a word without a vector gets a zero row.</summary>
@@ -181,7 +195,7 @@ public sealed class WordVectors
             if (format == WordVectorFormat.Text)
             {
                 var parts = ReadToken(stream, path, '\n').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length != dimensions + 1) throw new LatentException($"{path}: line {w + 2} has {parts.Length - 1} values, expected {dimensions}");
+                if (parts.Length != dimensions + 1) throw new LatentException($"{path}: line {w + 2} has {parts.Length - 1} values, line 1 says {dimensions} (a file of another dimension?)");
                 words[w] = parts[0];
                 for (int i = 0; i < dimensions; i++)
                 {
@@ -193,6 +207,8 @@ public sealed class WordVectors
             else
             {
                 words[w] = ReadToken(stream, path, ' ');
+                if (words[w].Any(char.IsControl))
+                    throw new LatentException($"{path}: word {w + 1} of {count} is not text: the vectors are not {dimensions} float32 values each, as line 1 says (a file of another dimension?)");
                 if (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) != buffer.Length)
                     throw new LatentException($"{path}: file ends inside the vector of word {w + 1} of {count}");
                 for (int i = 0; i < dimensions; i++)
@@ -203,6 +219,8 @@ public sealed class WordVectors
                 }
             }
         }
+        if (format == WordVectorFormat.Binary && stream.Position < stream.Length && (stream.Length - stream.Position > 1 || stream.ReadByte() != '\n'))
+            throw new LatentException($"{path}: {stream.Length - stream.Position} bytes follow the {count} words of {dimensions} values that line 1 announces (a file of another dimension?)");
         return LatentException.Naming(path, () => new WordVectors(words, dimensions, data));
     }
 

@@ -89,7 +89,14 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
         var bad = WordVectorEvaluationTests.Write(directory, "bad.tsv", "man woman 1\n");
         OneLineError(1, $"{bad}:1:", CliRunner.Run("word2vec", "evaluate", "--model", vectors, "--pairs", bad));
         var wrongSize = WordVectorEvaluationTests.Write(directory, "wrong.txt", "2 3\nman 1 0 0\nwoman 0 1\n");
-        OneLineError(1, $"{wrongSize}: line 3 has 2 values, expected 3", CliRunner.Run("word2vec", "evaluate", "--model", wrongSize, "--pairs", pairs));
+        OneLineError(1, $"{wrongSize}: line 3 has 2 values, line 1 says 3", CliRunner.Run("word2vec", "evaluate", "--model", wrongSize, "--pairs", pairs));
+        // A binary file of 3-dimensional vectors whose header says 2: the second word starts inside the first vector.
+        var otherDimension = Path.Combine(directory, "other.bin");
+        WordVectorEvaluationTests.Vectors().Save(otherDimension, WordVectorFormat.Binary);
+        var bytes = File.ReadAllBytes(otherDimension);
+        bytes[2] = (byte)'2';
+        File.WriteAllBytes(otherDimension, bytes);
+        OneLineError(1, $"{otherDimension}: word 2 of 6 is not text", CliRunner.Run("word2vec", "evaluate", "--model", otherDimension, "--analogies", questions));
     }
 
     [Fact]

@@ -82,6 +82,8 @@ public class Word2VecTests
     public void TokenizerSplitsWordsAndPunctuation()
     {
         Assert.Equal(new[] { "it's", "a", "well-known", "fact", ",", "isn't", "it", "?" }, Tokenizer.Tokenize("It's a well-known fact, isn't it?", lowercase: true));
+        Assert.Equal(new[] { "ünïcode42", "ΑΒΓ", "x2", "." }, Tokenizer.Tokenize("Ünïcode42 ΑΒΓ x2.", lowercase: false).Select((t, i) => i == 0 ? t.ToLowerInvariant() : t));
+        Assert.Equal(new[] { "ünïcode42" }, Tokenizer.Tokenize("Ünïcode42", lowercase: true));
     }
 
     [Fact]

@@ -65,6 +65,40 @@ public sealed class WordVectorFilesTests : IDisposable
         Assert.Equal(new byte[] { (byte)'1', (byte)' ', (byte)'1', (byte)'\n', (byte)'a', (byte)'b', (byte)' ', 0, 0, 0x80, 0x3f, (byte)'\n' }, File.ReadAllBytes(path));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void ABinaryFileOfAnotherDimensionThanItsHeaderIsAOneLineErrorNamingTheFile(int header)
+    {
+        // Words "alpha", "beta", "gamma" of 3 float32 values (1, 2, 3 …: no byte looks like text), under a header of another size.
+        var path = Path.Combine(directory, $"other-{header}.bin");
+        using (var file = File.Create(path))
+        {
+            file.Write(Encoding.ASCII.GetBytes($"3 {header}\n"));
+            foreach (var (word, row) in new[] { ("alpha", 0), ("beta", 1), ("gamma", 2) })
+            {
+                file.Write(Encoding.ASCII.GetBytes(word + " "));
+                for (int i = 0; i < 3; i++) file.Write(BitConverter.GetBytes(1f + row * 3 + i));
+                file.WriteByte((byte)'\n');
+            }
+        }
+        var message = Assert.Throws<LatentException>(() => WordVectors.Load(path, WordVectorFormat.Binary)).Message;
+        Assert.StartsWith($"{path}: ", message);
+        Assert.DoesNotContain('\n', message);
+        Assert.Contains(header == 2 ? "word 2 of 3 is not text" : "file ends inside the vector of word 3", message);
+    }
+
+    [Fact]
+    public void AModelFolderWhoseVectorsDisagreeWithItsConfigIsRefused()
+    {
+        var folder = Path.Combine(directory, "model");
+        new Word2Vec(new Word2VecOptions { Dimensions = 4, MinCount = 1, Epochs = 1, Threads = 1 }).Fit("a b c a b a".Split(' ')).Save(folder);
+        Assert.Equal(4, WordVectors.Read(folder).Dimensions);
+        Sample().Save(Path.Combine(folder, Word2Vec.BinaryVectorsFile), WordVectorFormat.Binary);
+        Assert.Equal($"{Path.Combine(folder, Word2Vec.BinaryVectorsFile)}: line 1 says 3 dimensions, the model's config.json 4",
+            Assert.Throws<LatentException>(() => WordVectors.Read(folder)).Message);
+    }
+
     [Fact]
     public void CorruptOrMissingFilesRaiseLatentException()
     {
