@@ -80,7 +80,11 @@ public sealed class NoisyLabelExperiment
         return network;
     }
 
-    /// <summary>The estimate of T behind forward correction: train the uncorrected classifier briefly, then compare its predictions with the noisy labels (see <see cref="TransitionEstimator"/>).</summary>
+    /// <summary>
+    /// The estimate of T behind forward correction: train the classifier for <see cref="NoisyTrainingOptions.EstimationEpochs"/> epochs behind a fixed
+    /// noise layer that starts at the identity and is set to T estimated from the classifier's predictions after each epoch (see <see cref="TransitionEstimator"/>),
+    /// and return the estimate after the last.
+    /// </summary>
     public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -133,8 +137,10 @@ public sealed class NoisyLabelExperiment
     /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
-    /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
-    /// state, and whether Q was set from the estimated T, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
+    /// the end; a learned Q's frozen epochs are not candidates (their Q was never learned). Q is set to T estimated from the classifier
+    /// (see <see cref="TransitionEstimator"/>) at the start of each epoch from the second through <paramref name="estimateThrough"/>. Checkpoints
+    /// (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's state, and the epoch Q was
+    /// last estimated at, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
     /// </summary>
     private (int Epoch, EarlyStop? Stop) Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
         Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, int estimateThrough, RunLog? log = null)
@@ -246,7 +252,7 @@ public sealed class NoisyLabelExperiment
         if (bestState is null)
         {
             transitionAverage?.CopyIntoParameters();
-            return (trainerOptions.Epochs, curve.EarlyStop);
+            return (records.Count > 0 ? records.Count : trainerOptions.Epochs, curve.EarlyStop);
         }
         network.load_state_dict(bestState);
         DisposeState(bestState);
