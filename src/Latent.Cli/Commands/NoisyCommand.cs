@@ -22,7 +22,7 @@ public sealed class NoisyCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "Adam learning rate of the classifier");
         var weightDecay = CliOptions.NonNegativeDouble("--weight-decay", d.WeightDecay, "L2 penalty on the classifier's weights (Adam weight_decay)");
         var qOptimizer = CliOptions.Choice("--q-optimizer", d.TransitionOptimizer, "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
-        var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.01 under SGD, 0.002 under Adam)");
+        var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.003 under SGD, 0.002 under Adam)");
         var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held (set to the estimated T after each of them under --q-init estimated)", minimum: 0);
         var qInit = CliOptions.Choice("--q-init", TransitionInitializations.NameOf(d.Initialization), "where a learned Q starts when the frozen epochs end: estimated (T estimated from the classifier's predictions so far) or identity", TransitionInitializations.Registry);
         var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "epochs of the run that estimates T for --q forward (T re-estimated from the predictions after each)");
