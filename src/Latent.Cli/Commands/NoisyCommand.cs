@@ -13,7 +13,7 @@ public sealed class NoisyCommand : ICliCommand
         var noise = new Option<string>("--noise") { Description = "injected noise: symmetric:RATE, pairflip:RATE (class i → i+1 mod C), mnist-pairs:RATE (2→7, 3→8, 5↔6, 7→1), none, or a C×C CSV file of T (rows noisy label, columns true label)", DefaultValueFactory = _ => NoisyClassifier.DefaultNoise };
         var models = new Option<string[]>("--q") { Description = $"noise models to train, one or more of {NoiseModels.Registry.Choices}", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. NoiseModels.DefaultRun] };
         models.Validators.Add(r => { foreach (var name in r.GetValueOrDefault<string[]>() ?? []) if (!NoiseModels.Registry.Contains(name)) r.AddError($"--q: unknown noise model '{name}'; known: {string.Join(", ", NoiseModels.Registry.Names)}"); });
-        var traceReg = CliOptions.NonNegativeDouble("--trace-reg", d.TraceWeight, "weight of the tr(Q) regularizer (0 = off)");
+        var traceReg = CliOptions.OptionalNonNegativeDouble("--trace-reg", "weight of the tr(Q) regularizer (0 = off; default 0.03 / number of classes)");
         var epochs = CliOptions.Int("--epochs", d.Epochs, "epochs per noise model");
         var examples = CliOptions.OptionalCount<long>("--examples", "train on the first N training examples (default: all)");
         var architecture = CliOptions.Choice("--arch", d.Architecture, "base classifier (auto: cnn for images, mlp for vectors)", "auto", "cnn", "mlp");
@@ -22,10 +22,10 @@ public sealed class NoisyCommand : ICliCommand
         var lr = CliOptions.PositiveDouble("--lr", d.LearningRate, "Adam learning rate of the classifier");
         var weightDecay = CliOptions.NonNegativeDouble("--weight-decay", d.WeightDecay, "L2 penalty on the classifier's weights (Adam weight_decay)");
         var qOptimizer = CliOptions.Choice("--q-optimizer", d.TransitionOptimizer, "optimizer of Q (auto: SGD for the projected Q as in Sukhbaatar et al., Adam for the softmax W)", "auto", "adam", "sgd");
-        var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.05 under SGD, 0.02 under Adam)");
-        var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held at its initial value", minimum: 0);
+        var qLr = CliOptions.OptionalPositiveDouble("--q-lr", "learning rate of Q (default 0.003 under SGD, 0.002 under Adam)");
+        var frozen = CliOptions.Int("--frozen-epochs", d.FrozenEpochs, "epochs at the start with Q held (set to the estimated T after each of them under --q-init estimated)", minimum: 0);
         var qInit = CliOptions.Choice("--q-init", TransitionInitializations.NameOf(d.Initialization), "where a learned Q starts when the frozen epochs end: estimated (T estimated from the classifier's predictions so far) or identity", TransitionInitializations.Registry);
-        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "uncorrected epochs whose predictions, compared with the noisy labels, estimate T for --q forward");
+        var estimation = CliOptions.Int("--estimation-epochs", d.EstimationEpochs, "epochs of the run that estimates T for --q forward (T re-estimated from the predictions after each)");
         var validation = CliOptions.UnitFraction("--validation", d.ValidationFraction, "share of the noisy training examples held out to pick the epoch by noisy-label validation loss (0 = keep the last epoch)");
         var average = CliOptions.UnitFraction("--ema", 0, "decay of the moving averages of the classifier's weights and of Q that are evaluated and kept (0 = off)");
         var patience = CommonOptions.Patience("noisy-label loss");

@@ -44,6 +44,10 @@ public static class CliOptions
     public static Option<double?> OptionalPositiveDouble(string name, string description) =>
         Requiring(new Option<double?>(name) { Description = description }, value => value is not { } given || given > 0 && double.IsFinite(given), "a positive number");
 
+    /// <summary>An optional floating-point option that, when given, must be finite and at least 0 (null when absent: the library's default).</summary>
+    public static Option<double?> OptionalNonNegativeDouble(string name, string description) =>
+        Requiring(new Option<double?>(name) { Description = description }, value => value is not { } given || given >= 0 && double.IsFinite(given), "a non-negative number");
+
     /// <summary>An optional count (a cap such as --examples) that, when given, must be at least 1 (null when absent: no cap).</summary>
     public static Option<T?> OptionalCount<T>(string name, string description) where T : struct, System.Numerics.INumber<T> =>
         Requiring(new Option<T?>(name) { Description = description }, value => value is not { } given || given >= T.One, "at least 1");

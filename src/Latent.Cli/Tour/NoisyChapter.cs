@@ -36,8 +36,8 @@ public sealed class NoisyChapter : ITourChapter
         var report = context.Report.Heading(Title);
         report.Paragraph($"Setup: the first {options.Examples} MNIST training images with labels corrupted by `{noise}` noise, the clean 10k test set; an MLP with " +
             $"{options.HiddenUnits} hidden units trained by Adam for {options.Epochs} epochs on {1 - options.ValidationFraction:P0} of them, the other {options.ValidationFraction:P0} " +
-            $"(noisy labels) picking the epoch with the lowest −log p(ỹ | x). Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {options.TraceWeight}·tr(Q); " +
-            $"Q starts at {1 - options.InitialOffDiagonal} on the diagonal, is held for {options.FrozenEpochs} epoch(s), then set to T estimated from the classifier's predictions (below) and stepped by its own optimizer; the projected Q is replaced " +
+            $"(noisy labels) picking the epoch with the lowest −log p(ỹ | x). Noise layer p(ỹ | x) = Q · softmax(f(x)), loss −log p(ỹ | x) + {options.TraceWeightFor(mnist.ClassCount):G3}·tr(Q); " +
+            $"Q starts at {1 - options.InitialOffDiagonal} on the diagonal, is held for {options.FrozenEpochs} epoch(s), set after each of them to T estimated from the classifier's predictions (below), then stepped by its own optimizer; the projected Q is replaced " +
             "column by column by its Euclidean projection onto the simplex after each step (Duchi et al. 2008).");
         report.Image(accuracy, "Clean test accuracy of argmax f(x) after every epoch.");
         report.Image(transitions, "True T, the realised noise and each learned Q; columns are the true label, rows the noisy label.");
@@ -73,11 +73,11 @@ public sealed class NoisyChapter : ITourChapter
         var transitions = NoisyFigures.SaveTransitionsPng(context.PathFor("transitions-3-classes.png"), runs, three.ClassNames);
         foreach (var path in new[] { NoisyFigures.WriteCsv(context.PathFor("noisy-3-classes.csv"), runs), transitions }) context.Ui.Wrote(path);
         report.Paragraph($"Does the learned Q find T? Digits 0, 1 and 2 only (the first {options.Examples} training images of them), labels corrupted by `{noise}` " +
-            $"(each digit keeps its label with probability 0.7, else takes the next one), {options.Epochs} epochs. The learned Q is held at its start for " +
-            $"{options.FrozenEpochs} epoch(s) and then set to T estimated from the classifier's own predictions so far: for each clean class the classifier predicts, " +
+            $"(each digit keeps its label with probability 0.7, else takes the next one), {options.Epochs} epochs. The learned Q is held for " +
+            $"{options.FrozenEpochs} epoch(s) and set after each of them to T estimated from the classifier's own predictions so far: for each clean class the classifier predicts, " +
             "the share of each noisy label among the training images it assigns to that class (the confusion matrix Goldberger and Ben-Reuven 2017 start their noise " +
-            "layer from; Patrini et al. 2017 read T off single anchor examples instead). Started at the identity, Q stays there: in its frozen epoch the classifier learns the noisy labels, and " +
-            "Q = I with a classifier that predicts the noise already maximises the noisy-label likelihood, so nothing pulls Q towards T. Forward correction keeps the estimate, made by a separate uncorrected run, fixed.");
+            "layer from, refitted in turn as in their EM variant; Patrini et al. 2017 read T off single anchor examples instead). Started at the identity, Q stays there: in its frozen epoch the classifier learns the noisy labels, and " +
+            "Q = I with a classifier that predicts the noise already maximises the noisy-label likelihood, so nothing pulls Q towards T. Forward correction keeps the estimate, made the same way by a separate first run, fixed.");
         report.Image(transitions, "Three classes: true T, the realised noise and each model's Q; columns are the true label, rows the noisy label.");
         report.Table(["model", "selected epoch", "clean accuracy", "max|Q − T|"], runs.Select(r => (IReadOnlyList<string>)
             [r.Name, $"{r.Result.SelectedEpoch}", $"{r.Result.SelectedAccuracy:G3}", $"{r.Result.Selected.MaxAbsErrorToTrue:G3}"]));

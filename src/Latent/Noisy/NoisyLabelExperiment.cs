@@ -71,15 +71,20 @@ public sealed class NoisyLabelExperiment
         torch.manual_seed(options.Seed);
         var network = CreateNetwork(model, options, trainImages.shape.Skip(1).ToArray(), classes, fixedTransition, Device);
         var records = new List<EpochRecord>();
+        int estimateThrough = model is NoiseModel.Softmax or NoiseModel.Project && options.Initialization == TransitionInitialization.Estimated ? options.FrozenEpochs + 1 : 0;
         var (selectedEpoch, earlyStop) = Train(network, options, options.TransitionOptimizerFor(model), split, records, onEpoch, onProgress,
-            TrainerOptionsFor(options, options.Epochs) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = options.Patience }, log);
+            TrainerOptionsFor(options, options.Epochs) with { CheckpointPath = checkpointPath, Resume = resume, Stop = stop, Patience = options.Patience }, estimateThrough, log);
         using var final = network.Noise?.Transition().detach().to(ScalarType.Float64, CPU) ?? eye(classes, dtype: ScalarType.Float64);
         using var truth = trueTransition.cpu();
         result = new NoisyTrainingResult(model, records, final.data<double>().ToArray(), classes, selectedEpoch) { TrueTransition = truth.data<double>().ToArray(), EarlyStop = earlyStop };
         return network;
     }
 
-    /// <summary>The estimate of T behind forward correction: train the uncorrected classifier briefly, then compare its predictions with the noisy labels (see <see cref="TransitionEstimator"/>).</summary>
+    /// <summary>
+    /// The estimate of T behind forward correction: train the classifier for <see cref="NoisyTrainingOptions.EstimationEpochs"/> epochs behind a fixed
+    /// noise layer that starts at the identity and is set to T estimated from the classifier's predictions after each epoch (see <see cref="TransitionEstimator"/>),
+    /// and return the estimate after the last.
+    /// </summary>
     public Tensor EstimateTransition(NoisyTrainingOptions options)
     {
         using var split = NoisySplit.Create(trainImages, noisyLabels, options.ValidationFraction, options.Seed);
@@ -88,8 +93,9 @@ public sealed class NoisyLabelExperiment
 
     private Tensor EstimateTransition(NoisyTrainingOptions options, NoisySplit split)
     {
-        using var network = CreateNetwork(NoiseModel.None, options, trainImages.shape.Skip(1).ToArray(), classes, null, Device);
-        Train(network, options, "adam", split.WithoutValidation(), [], null, null, TrainerOptionsFor(options, options.EstimationEpochs));
+        using var identity = eye(classes, dtype: ScalarType.Float64, device: Device);
+        using var network = CreateNetwork(NoiseModel.Forward, options, trainImages.shape.Skip(1).ToArray(), classes, identity, Device);
+        Train(network, options, "adam", split.WithoutValidation(), [], null, null, TrainerOptionsFor(options, options.EstimationEpochs), options.EstimationEpochs);
         return EstimateTransition(network, split, classes);
     }
 
@@ -131,11 +137,13 @@ public sealed class NoisyLabelExperiment
     /// Trains through <see cref="Trainer"/> on the classifier's parameters; Q has its own optimizer, stepped (and then
     /// projected or not, by the layer) in the trainer's after-step hook, where Q's gradient from the same backward pass
     /// is waiting. With a validation split, the weights and Q of the epoch with the lowest validation loss are restored at
-    /// the end. Checkpoints (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's
-    /// state, and whether Q was set from the estimated T, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
+    /// the end; a learned Q's frozen epochs are not candidates (their Q was never learned). Q is set to T estimated from the classifier
+    /// (see <see cref="TransitionEstimator"/>) at the start of each epoch from the second through <paramref name="estimateThrough"/>. Checkpoints
+    /// (see <paramref name="trainerOptions"/>) carry Q, its optimizer and average, the records and the best epoch's state, and the epoch Q was
+    /// last estimated at, beside what the trainer keeps. Returns the 1-based epoch whose state the network holds, and how early stopping (when on) ended the run.
     /// </summary>
     private (int Epoch, EarlyStop? Stop) Train(NoisyLabelClassifier network, NoisyTrainingOptions options, string optimizer, NoisySplit split, List<EpochRecord> records,
-        Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, RunLog? log = null)
+        Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, int estimateThrough, RunLog? log = null)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
         using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
@@ -152,7 +160,7 @@ public sealed class NoisyLabelExperiment
         var bestLoss = double.PositiveInfinity;
         Dictionary<string, Tensor>? bestState = null;
         bool learnQ = false;
-        bool estimatedQ = false;
+        int estimatedAt = 0;
         ProjectionProbeAccumulator? probe = null, resumedProbe = null;
         var clock = new Stopwatch();
         double resumedSeconds = 0;
@@ -163,9 +171,9 @@ public sealed class NoisyLabelExperiment
             {
                 epoch = index + 1;
                 learnQ = transitionOptimizer is not null && epoch > options.FrozenEpochs;
-                if (learnQ && !estimatedQ && options.Initialization == TransitionInitialization.Estimated)
+                if (epoch > 1 && epoch <= estimateThrough && estimatedAt < epoch)
                 {
-                    estimatedQ = true;
+                    estimatedAt = epoch;
                     using var estimate = EstimateTransition(network, split, classes);
                     network.Noise!.Assign(estimate);
                     transitionAverage?.Reset();
@@ -185,7 +193,7 @@ public sealed class NoisyLabelExperiment
                 writer.Write(bestEpoch);
                 writer.Write(bestLoss);
                 WriteState(writer, bestState);
-                writer.Write(estimatedQ);
+                writer.Write(estimatedAt);
             },
             LoadState = reader =>
             {
@@ -199,7 +207,7 @@ public sealed class NoisyLabelExperiment
                 bestEpoch = reader.ReadInt32();
                 bestLoss = reader.ReadDouble();
                 bestState = ReadState(reader, network);
-                estimatedQ = reader.ReadBoolean();
+                estimatedAt = reader.ReadInt32();
             },
             AfterStep = () =>
             {
@@ -226,7 +234,7 @@ public sealed class NoisyLabelExperiment
                 var record = Evaluate(network, epoch, trainer!.Curve.Epochs[^1].Value, clock.Elapsed.TotalSeconds + resumedSeconds, probe?.Average(), split);
                 (probe, resumedSeconds) = (null, 0);
                 clock.Reset();
-                if (record.ValidationLoss < bestLoss)
+                if (record.ValidationLoss < bestLoss && (transitionOptimizer is null || learnQ))
                 {
                     bestLoss = record.ValidationLoss;
                     bestEpoch = epoch;
@@ -240,11 +248,11 @@ public sealed class NoisyLabelExperiment
             },
         };
         var curve = trainer.Fit(split.TrainImages.shape[0], batch =>
-            network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeight : 0));
+            network.Loss(split.TrainImages.index_select(0, batch), split.TrainLabels.index_select(0, batch), learnQ ? options.TraceWeightFor(classes) : 0));
         if (bestState is null)
         {
             transitionAverage?.CopyIntoParameters();
-            return (trainerOptions.Epochs, curve.EarlyStop);
+            return (records.Count > 0 ? records.Count : trainerOptions.Epochs, curve.EarlyStop);
         }
         network.load_state_dict(bestState);
         StateSnapshot.Dispose(bestState);
