@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Latent.Models;
 using Latent.Data;
 using Latent.Nn;
 using Latent.Vae;

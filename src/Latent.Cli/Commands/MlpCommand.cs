@@ -27,8 +27,7 @@ public sealed class MlpCommand : ICliCommand
         common.AddTo(command);
         command.SetAction(result =>
         {
-            LatentRuntime.Initialize();
-            var (seed, outDir) = (result.GetValue(common.Seed), common.ResolveOut(result, "mlp"));
+            var (outDir, seed) = common.Start(ui, result, "mlp");
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             using var model = MlpClassifier.For(dataset, new MlpClassifierOptions
             {

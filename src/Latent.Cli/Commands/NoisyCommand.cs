@@ -37,8 +37,7 @@ public sealed class NoisyCommand : ICliCommand
         common.AddTo(train);
         train.SetAction(result =>
         {
-            ui.Info(LatentRuntime.Initialize());
-            var (seed, outDir) = (result.GetValue(common.Seed), common.ResolveOut(result, "noisy"));
+            var (outDir, seed) = common.Start(ui, result, "noisy");
             using var dataset = DatasetLoader.Load(data.Read(result, seed));
             var options = new NoisyTrainingOptions(Epochs: result.GetValue(epochs), BatchSize: result.GetValue(batchSize), LearningRate: result.GetValue(lr),
                 TransitionLearningRate: result.GetValue(qLr), TransitionOptimizer: result.GetValue(qOptimizer)!, TraceWeight: result.GetValue(traceReg),

@@ -54,9 +54,7 @@ public sealed class VaeCommand : ICliCommand
         common.AddTo(command);
         command.SetAction(result =>
         {
-            ui.Info(LatentRuntime.Initialize());
-            var outDir = common.ResolveOut(result, "vae-train");
-            long seed = result.GetValue(common.Seed);
+            var (outDir, seed) = common.Start(ui, result, "vae-train");
             var options = Defaults with
             {
                 Latent = result.GetValue(latent), Hidden = result.GetValue(hidden)!, Architecture = result.GetValue(architecture)!, Channels = result.GetValue(channels)!,
@@ -100,9 +98,7 @@ public sealed class VaeCommand : ICliCommand
         common.AddTo(command);
         command.SetAction(result =>
         {
-            ui.Info(LatentRuntime.Initialize());
-            var outDir = common.ResolveOut(result, "vae-eval");
-            long seed = result.GetValue(common.Seed);
+            var (outDir, seed) = common.Start(ui, result, "vae-eval");
             using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
             using var dataset = DatasetLoader.Load(data.Read(result, seed) with { Standardize = false });
             var test = vae.Preprocessed(dataset.Test);

@@ -51,6 +51,13 @@ public sealed class CommonOptions
         command.Options.Add(Out);
     }
 
+    /// <summary>Starts a command's work: libtorch loaded (its one-line description shown), the output folder resolved as <see cref="ResolveOut"/> does, and --seed read.</summary>
+    public (string OutDir, long Seed) Start(ConsoleUi ui, ParseResult result, string commandName)
+    {
+        ui.Info(LatentRuntime.Initialize());
+        return (ResolveOut(result, commandName), result.GetValue(Seed));
+    }
+
     /// <summary>
     /// The output folder for <paramref name="commandName"/>: --out, else runs/NAME-yyyyMMdd-HHmmss; created here and checked to be
     /// writable (by writing and deleting a probe file) before any work starts, so an unwritable --out fails at once in one line.

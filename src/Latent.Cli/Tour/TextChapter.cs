@@ -28,7 +28,9 @@ public sealed class TextChapter : ITourChapter
         ui.Progress(progress => { var bar = progress.AddTask("word2vec skip-gram (whole Brown corpus)", maxValue: 1.0); w2v.Fit(tokens, f => bar.Value = f); });
         var validation = split.Validation.Take(context.Scaled(10_000, 3_000)).ToList();
         var lm = new LanguageModel(lmOptions);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var curve = ui.Progress(progress => { var bar = progress.AddTask("LSTM language model (truncated BPTT)", maxValue: 1); return lm.Fit(split.Train, validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), w2v.Vectors); });
+        var fullSeconds = clock.Elapsed.TotalSeconds;
         var (png, csv) = (LanguageModelFigures.Perplexity(curve).SavePng(context.PathFor("perplexity.png")), context.PathFor("lm-curve.csv"));
         curve.WriteCsv(csv);
         foreach (var path in new[] { png, csv }) ui.Wrote(path);
@@ -56,6 +58,30 @@ public sealed class TextChapter : ITourChapter
             { ("output projection + softmax (trained)", softmax.Perplexity, softmax.Accuracy), ($"nearest row of the model's embedding (τ = {F(own.Temperature, "0.##")})", own.Perplexity, own.Accuracy),
               ($"nearest original word2vec vector (τ = {F(original.Temperature, "0.##")})", original.Perplexity, original.Accuracy) }.Select(r => (IReadOnlyList<string>)[r.Name, F(r.Perplexity, "0.0"), F(r.Accuracy, "P1")]));
         report.Paragraph($"The softmax head is trained for this job: the logit of word w is e_w·h + b_w, so the length of e_w and the bias b_w (how frequent w is) count as well as the direction; cosine against the same (tied) rows keeps only the direction ({F(own.Perplexity / softmax.Perplexity, "0.00")}× the perplexity). A nearest neighbour gives one word, not a distribution: it cannot be sampled from, and has no perplexity until one invents a temperature for it — which is a softmax again, without the trained scale and bias. The original word2vec vectors live in a different space from h (the LSTM was never asked to output them). Use word2vec for the *input* embedding (a head start for a small-data model) and decode with the output projection + softmax + sampling. Per-step and per-epoch losses: `{Path.GetFileName(csv)}`.");
+        AdaptiveSoftmax(context, lmOptions, split.Train, validation, w2v.Vectors, softmax.Perplexity, fullSeconds);
+    }
+
+    /// <summary>The same language model with an adaptive softmax (untied, as it needs), timed and scored beside the full softmax above.</summary>
+    private static void AdaptiveSoftmax(ChapterContext context, LanguageModelOptions fullOptions, IReadOnlyList<string> train, IReadOnlyList<string> validation, WordVectors vectors,
+        double fullPerplexity, double fullSeconds)
+    {
+        var options = fullOptions with { Softmax = "adaptive", TieWeights = false };
+        using var adaptive = new LanguageModel(options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        context.Ui.Progress(progress => { var bar = progress.AddTask("LSTM language model, adaptive softmax", maxValue: 1); return adaptive.Fit(train, validation, p => (bar.MaxValue, bar.Value) = (p.TotalSteps, p.Step), vectors); });
+        var seconds = clock.Elapsed.TotalSeconds;
+        var perplexity = adaptive.Evaluate(validation).Perplexity;
+        var vocabulary = adaptive.Vocabulary.Count;
+        var cutoffs = options.CutoffsFor(vocabulary);
+        double tokens = (double)Math.Min(train.Count, options.TrainTokens ?? train.Count) * options.Epochs;
+        context.Report.Paragraph($"**Adaptive softmax** (Grave et al. 2017) answers the cost of the output step: a full softmax computes all {vocabulary:N0} logits for every token, while the adaptive one keeps " +
+            $"a head of the {cutoffs[0]:N0} most frequent words plus one entry per rarer cluster (cutoffs {string.Join(", ", cutoffs.Select(c => c.ToString("N0", CultureInfo.InvariantCulture)))}), each cluster behind a narrower projection, " +
+            "and computes a cluster only for the tokens that fall in it. Its perplexity is still exact: log p(w) = log p(cluster) + log p(w | cluster), normalised over the whole vocabulary, so sampling works as above. " +
+            "The same data, epochs and optimizer; the adaptive model has untied output weights (its clusters do not share the embedding's shape):")
+            .Table(["output layer", "validation perplexity", "training tokens/s (with per-epoch validation)"], new (string Name, double Perplexity, double Seconds)[]
+            { ("full softmax (tied)", fullPerplexity, fullSeconds), ("adaptive softmax (untied)", perplexity, seconds) }
+            .Select(r => (IReadOnlyList<string>)[r.Name, F(r.Perplexity, "0.0"), F(tokens / r.Seconds, "N0")]))
+            .Paragraph($"Here the adaptive softmax trains {F(fullSeconds / seconds, "0.0")}× as fast at {F(perplexity / fullPerplexity, "0.00")}× the perplexity. `latent lm train --softmax adaptive --untied [--cutoffs 2000,10000]` does the same on your corpus.");
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -5,7 +5,7 @@ namespace Latent.Nn;
 /// <see cref="Trainer"/> (checkpoints and resume), evaluated by accuracy, NLPD and ECE, saved as a model folder. It computes on
 /// <see cref="MlpClassifierOptions.Device"/>: features from any device are brought there, and predictions come back there.
 /// </summary>
-public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
+public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>, IClassifier
 {
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "mlp-classifier";
@@ -83,13 +83,6 @@ public sealed class MlpClassifier : ExampleModel, ILatentModel<DataPart>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return network.forward(Inputs(features)).softmax(1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The most probable class [N] (int64) for features [N, …].</summary>
-    public Tensor PredictY(Tensor features)
-    {
-        using var probabilities = PredictProba(features);
-        return probabilities.argmax(1);
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace Latent.Noisy;
 /// on labels corrupted by a known noise, then predict clean classes with softmax(f(x)). Inputs are the data set's features as
 /// loaded (already standardised when the data set was), from any device; the model and its predictions live on <see cref="Device"/>.
 /// </summary>
-public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
+public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>, IClassifier
 {
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "noisy-classifier";
@@ -109,13 +109,6 @@ public sealed class NoisyClassifier : ExampleModel, ILatentModel<DataPart>
         for (long start = 0; start < features.shape[0]; start += 1000)
             parts.Add(network.CleanLogProbabilities(features.narrow(0, start, Math.Min(1000, features.shape[0] - start)).to(Device)).exp());
         return (parts.Count == 0 ? zeros(0, ClassCount, device: Device) : cat(parts, 0)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The most probable clean class [N] (int64) for features [N, …].</summary>
-    public Tensor PredictY(Tensor features)
-    {
-        using var probabilities = PredictProba(features);
-        return probabilities.argmax(1);
     }
 
     /// <inheritdoc />

@@ -6,7 +6,8 @@ namespace Latent.Training;
 /// L-BFGS (Liu and Nocedal 1989; Nocedal and Wright 2006, Alg. 7.4 and 7.5) with a backtracking line search that enforces the
 /// Armijo condition, for deterministic whole-data losses (GP marginal likelihoods). One <see cref="step"/> runs up to
 /// <c>iterations</c> iterations, each evaluating the closure once or more; curvature pairs with sᵀy ≤ 0 are skipped, so the
-/// implied inverse Hessian stays positive definite.
+/// implied inverse Hessian stays positive definite. It stops, and says so in <see cref="Converged"/>, where scipy's L-BFGS-B
+/// (which GPflow's Scipy optimizer runs) would: the largest gradient entry at most 1e-5, or a relative loss change at most 2.2e-9.
 /// </summary>
 /// <remarks>
 /// Hand-written because TorchSharp 0.107's <c>torch.optim.LBFGS</c> cannot be used here: it wraps libtorch's native optimizer
@@ -19,6 +20,12 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
     private const double Armijo = 1e-4;
     private const int LineSearchHalvings = 30;
 
+    /// <summary>scipy's L-BFGS-B <c>gtol</c>: the largest gradient entry at which the minimum counts as found.</summary>
+    public const double DefaultGradientTolerance = 1e-5;
+
+    /// <summary>scipy's L-BFGS-B <c>ftol</c> (1e7 × machine epsilon): the relative loss change, |f − f'| / max(|f|, |f'|, 1), at which progress counts as over.</summary>
+    public const double DefaultChangeTolerance = 2.220446049250313e-9;
+
     private readonly Parameter[] optimized;
     private double learningRate;
     private readonly int iterations;
@@ -30,11 +37,11 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
     /// <summary>
     /// An optimizer over <paramref name="parameters"/> taking trial steps of <paramref name="learningRate"/> times the quasi-Newton
     /// direction (1 is the natural scale), <paramref name="iterations"/> iterations per step, a memory of <paramref name="historySize"/>
-    /// pairs; it stops early when the largest gradient entry is below <paramref name="gradientTolerance"/> or the loss changes by less
-    /// than <paramref name="changeTolerance"/>.
+    /// pairs; it stops early when the largest gradient entry is at most <paramref name="gradientTolerance"/>, the relative loss change
+    /// at most <paramref name="changeTolerance"/>, or no step along the search direction lowers the loss.
     /// </summary>
-    public Lbfgs(IEnumerable<Parameter> parameters, double learningRate = 1.0, int iterations = 20, int historySize = 10, double gradientTolerance = 1e-7,
-        double changeTolerance = 1e-12)
+    public Lbfgs(IEnumerable<Parameter> parameters, double learningRate = 1.0, int iterations = 20, int historySize = 10, double gradientTolerance = DefaultGradientTolerance,
+        double changeTolerance = DefaultChangeTolerance)
     {
         optimized = parameters.Where(p => p.requires_grad).ToArray();
         this.learningRate = learningRate;
@@ -52,6 +59,9 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
         get => learningRate;
         set => learningRate = value;
     }
+
+    /// <summary>Whether the last <see cref="step"/> stopped at a minimum (gradient or loss-change tolerance met, or no descent step left); the Trainer then ends the run.</summary>
+    public bool Converged { get; private set; }
 
     /// <summary>The trial step scale the optimizer was created with.</summary>
     public double InitialLearningRate { get; set; }
@@ -71,9 +81,14 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
         if (closure is null) throw new ArgumentNullException(nameof(closure), "L-BFGS re-evaluates the loss: step needs a closure");
         var (first, loss, gradient) = Evaluate(closure);
         using var noGrad = no_grad();
-        for (var iteration = 0; iteration < iterations; iteration++)
+        Converged = false;
+        for (var iteration = 0; iteration < iterations && !Converged; iteration++)
         {
-            if (gradient.abs().max().ToDouble() <= gradientTolerance) break;
+            if (gradient.abs().max().ToDouble() <= gradientTolerance)
+            {
+                Converged = true;
+                break;
+            }
             var direction = Direction(gradient);
             var slope = gradient.dot(direction).ToDouble();
             if (!(slope < 0))
@@ -97,6 +112,7 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
             if (!accepted)
             {
                 Assign(start);
+                Converged = true;
                 break;
             }
             var s = size * direction;
@@ -112,9 +128,8 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
                     history.RemoveAt(0);
                 }
             }
-            var change = Math.Abs(loss - trial);
+            Converged = Math.Abs(loss - trial) <= changeTolerance * Math.Max(1.0, Math.Max(Math.Abs(loss), Math.Abs(trial)));
             (loss, gradient) = (trial, trialGradient!);
-            if (change < changeTolerance) break;
         }
         return first;
     }

@@ -124,7 +124,7 @@ public sealed class Trainer
                 if (Log is not null && step % Log.EverySteps == 0) LogStep(step, loss);
                 if (options.EvaluateEverySteps > 0 && step % options.EvaluateEverySteps == 0) RecordEvaluation(curve, step, epochPosition);
                 Progress?.Invoke(new TrainingProgress(epoch, options.Epochs, step, totalSteps, loss));
-                more = step < totalSteps && !(clock.Elapsed > options.TimeLimit);
+                more = step < totalSteps && !(clock.Elapsed > options.TimeLimit) && Optimizer is not Lbfgs { Converged: true };
                 if (epochSteps == stepsPerEpoch) continue;
                 if (options.Stop.IsCancellationRequested && more) Interrupt(epoch, step, curve, stopping);
                 if (options.CheckpointPath is not null && (!more || options.CheckpointEverySteps is { } every && step % every == 0))

@@ -3,18 +3,11 @@ using Latent.Distributions;
 namespace Latent.Vae;
 
 /// <summary>p(x|z) as independent Bernoulli features in [0, 1]: a network (any architecture) producing one logit per feature.</summary>
-public sealed class BernoulliDecoder : nn.Module<Tensor, IDistribution>, IDecoder
+public sealed class BernoulliDecoder : NetworkDecoder
 {
-    private readonly nn.Module<Tensor, Tensor> network;
-    private readonly DecoderNetwork layout;
-
     /// <summary>Creates the decoder over <paramref name="network"/>, which must give one output per feature.</summary>
-    public BernoulliDecoder(DecoderNetwork network) : base(nameof(BernoulliDecoder))
+    public BernoulliDecoder(DecoderNetwork network) : base(nameof(BernoulliDecoder), network, 1, "a Bernoulli decoder")
     {
-        if (network.OutputsPerFeature != 1) throw new LatentException($"a Bernoulli decoder needs one output per feature, the network gives {network.OutputsPerFeature}");
-        layout = network;
-        this.network = network.Module;
-        RegisterComponents();
     }
 
     /// <summary>Creates an MLP decoder from <paramref name="latentSize"/> through <paramref name="hiddenSizes"/> to <paramref name="outputSize"/> logits.</summary>
@@ -23,20 +16,14 @@ public sealed class BernoulliDecoder : nn.Module<Tensor, IDistribution>, IDecode
     {
     }
 
-    /// <inheritdoc/>
-    public int LatentSize => layout.CodeSize;
-
-    /// <inheritdoc/>
-    public long[] EventShape => layout.EventShape;
-
     /// <summary>Sets the logits' bias to logit(mean of the data), the mean clamped to [1e-3, 1 − 1e-3].</summary>
-    public void InitializeOutputBias(Tensor data)
+    public override void InitializeOutputBias(Tensor data)
     {
         using var scope = NewDisposeScope();
         var p = DecoderOutput.Statistics(data, EventShape).Mean.clamp(1e-3, 1 - 1e-3);
-        DecoderOutput.SetBias(layout, 0, p.log() - (1 - p).log());
+        DecoderOutput.SetBias(Layout, 0, p.log() - (1 - p).log());
     }
 
     /// <summary>The Bernoulli distribution over features for latent codes z.</summary>
-    public override IDistribution forward(Tensor z) => new BernoulliLogits(layout.Select(layout.Parameters(z), 0), EventShape.Length);
+    public override IDistribution forward(Tensor z) => new BernoulliLogits(Layout.Select(Layout.Parameters(z), 0), EventShape.Length);
 }

@@ -6,22 +6,16 @@ namespace Latent.Vae;
 /// p(x|z) = N(x; mu(z), sigma^2 I) with a fixed sigma: log p(x|z) is -||x - mu||^2 / (2 sigma^2) plus a constant, so sigma
 /// sets the weight of the reconstruction against the KL term. The mean is any real vector (no [0, 1] assumption); the network is any architecture.
 /// </summary>
-public sealed class FixedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDecoder
+public sealed class FixedGaussianDecoder : NetworkDecoder
 {
-    private readonly nn.Module<Tensor, Tensor> network;
-    private readonly DecoderNetwork layout;
     private readonly double logVariance;
 
     /// <summary>Creates the decoder over <paramref name="network"/> (one output per feature: the mean) with observation noise standard deviation <paramref name="sigma"/>.</summary>
-    public FixedGaussianDecoder(DecoderNetwork network, double sigma) : base(nameof(FixedGaussianDecoder))
+    public FixedGaussianDecoder(DecoderNetwork network, double sigma) : base(nameof(FixedGaussianDecoder), network, 1, "a fixed-variance Gaussian decoder")
     {
-        if (network.OutputsPerFeature != 1) throw new LatentException($"a fixed-variance Gaussian decoder needs one output per feature, the network gives {network.OutputsPerFeature}");
         if (!(sigma > 0) || double.IsInfinity(sigma)) throw new LatentException($"Gaussian decoder sigma must be a positive number, got {sigma}");
         Sigma = sigma;
         logVariance = 2.0 * Math.Log(sigma);
-        layout = network;
-        this.network = network.Module;
-        RegisterComponents();
     }
 
     /// <summary>Creates an MLP decoder from <paramref name="latentSize"/> through <paramref name="hiddenSizes"/> to <paramref name="outputSize"/> means.</summary>
@@ -30,26 +24,20 @@ public sealed class FixedGaussianDecoder : nn.Module<Tensor, IDistribution>, IDe
     {
     }
 
-    /// <inheritdoc/>
-    public int LatentSize => layout.CodeSize;
-
-    /// <inheritdoc/>
-    public long[] EventShape => layout.EventShape;
-
     /// <summary>The fixed observation noise standard deviation.</summary>
     public double Sigma { get; }
 
     /// <summary>Sets the mean's bias to the mean of the data.</summary>
-    public void InitializeOutputBias(Tensor data)
+    public override void InitializeOutputBias(Tensor data)
     {
         using var scope = NewDisposeScope();
-        DecoderOutput.SetBias(layout, 0, DecoderOutput.Statistics(data, EventShape).Mean);
+        DecoderOutput.SetBias(Layout, 0, DecoderOutput.Statistics(data, EventShape).Mean);
     }
 
     /// <summary>The Gaussian over features for latent codes z.</summary>
     public override IDistribution forward(Tensor z)
     {
-        var mu = layout.Select(layout.Parameters(z), 0);
+        var mu = Layout.Select(Layout.Parameters(z), 0);
         return new DiagonalGaussian(mu, full_like(mu, logVariance), EventShape.Length);
     }
 }

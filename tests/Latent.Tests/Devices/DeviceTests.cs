@@ -1,3 +1,4 @@
+using Latent.Models;
 using Latent.Gp;
 using Latent.Nn;
 using Latent.Noisy;

@@ -70,6 +70,7 @@ public class GpRegressionModelTests
         var gradient = gpr.parameters().Max(p => p.grad!.abs().max().item<double>());
         Assert.True(gradient < 1e-4, $"largest gradient entry {gradient}");
         Assert.True(curve.Steps.Zip(curve.Steps.Skip(1)).All(pair => pair.Second.Value <= pair.First.Value + 1e-12), "the loss at the start of each step never rises");
+        Assert.True(((Lbfgs)trainer.Optimizer).Converged && curve.Steps.Count < 10, $"the run ends when L-BFGS converges, after {curve.Steps.Count} of 10 steps");
     }
 
     [Fact]

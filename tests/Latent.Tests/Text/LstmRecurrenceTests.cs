@@ -56,6 +56,7 @@ public class LstmRecurrenceTests : TorchTest
     [InlineData(2, 12)]
     [InlineData(1, 100)]
     [InlineData(2, 129)]
+    [InlineData(1, 300)]
     public void GruOutputsStateAndGradientsMatchTorchGruInFloat64(int layers, int size)
     {
         const int vocabulary = 30, batch = 3, time = 7;
