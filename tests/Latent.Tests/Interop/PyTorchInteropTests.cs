@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Latent.IO;
 using Latent.Nn;
@@ -20,7 +19,7 @@ namespace Latent.Tests.Interop;
 public sealed class PyTorchInteropTests : TorchTest, IDisposable
 {
     private const double Tolerance = 1e-5;
-    private static readonly Lazy<string?> NumpyPython = new(FindNumpyPython);
+    private static readonly Lazy<string?> NumpyPython = new(() => PythonRunner.FindWith("numpy"));
     private readonly string directory = Directory.CreateTempSubdirectory("latent-interop-").FullName;
     private readonly ITestOutputHelper output;
 
@@ -146,7 +145,7 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
     public void AVaeStateDictThatPyTorchSavedImportsAndGivesPyTorchsOutputs()
     {
         // Fixtures/torch-vae.pt is torch.save(vae.state_dict()) from real PyTorch, with its outputs in torch-vae.json (Fixtures/make_torch_vae.py).
-        var fixtures = Path.Combine(RepositoryRoot(), "tests", "Latent.Tests", "Interop", "Fixtures");
+        var fixtures = Path.Combine(PythonRunner.RepositoryRoot("latent_check.py"), "tests", "Latent.Tests", "Interop", "Fixtures");
         var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(fixtures, "torch-vae.json")))!.AsObject();
         using var model = new VaeModel(new VaeOptions { Latent = 2, Hidden = [8], Decoder = DecoderKind.GaussianLearned }, 6);
         model.ImportWeights(Path.Combine(fixtures, "torch-vae.pt"));
@@ -342,47 +341,8 @@ public sealed class PyTorchInteropTests : TorchTest, IDisposable
             "no Python with numpy: neither 'python3' nor '/usr/bin/python3' can import numpy (install python3-numpy; .ci/run does)");
         var requestPath = Path.Combine(directory, "request.json");
         File.WriteAllText(requestPath, request.ToJsonString());
-        var (code, stdout, stderr) = Run(python, Path.Combine(RepositoryRoot(), "python", "latent_check.py"), requestPath);
+        var (code, stdout, stderr) = PythonRunner.Run(python, [Path.Combine(PythonRunner.RepositoryRoot("latent_check.py"), "python", "latent_check.py"), requestPath], timeoutSeconds: 60);
         Assert.True(code == 0, $"latent_check.py failed ({code}): {stderr}");
         return JsonNode.Parse(stdout)!.AsObject();
-    }
-
-    private static string? FindNumpyPython()
-    {
-        foreach (var candidate in new[] { "python3", "/usr/bin/python3" })
-        {
-            try
-            {
-                if (Run(candidate, "-c", "import numpy").Code == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed under this name; try the next.
-            }
-        }
-        return null;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill();
-            throw new Xunit.Sdk.XunitException($"{program} {string.Join(' ', arguments)} ran over 60 s");
-        }
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "python", "latent_check.py"))) return dir.FullName;
-        throw new Xunit.Sdk.XunitException($"python/latent_check.py not found above {AppContext.BaseDirectory}");
     }
 }

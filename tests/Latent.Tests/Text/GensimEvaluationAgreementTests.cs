@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -14,7 +13,7 @@ namespace Latent.Tests.Text;
 /// </summary>
 public sealed class GensimEvaluationAgreementTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly Lazy<string?> GensimPython = new(FindGensimPython);
+    private static readonly Lazy<string?> GensimPython = new(() => PythonRunner.FindWith("gensim"));
     private readonly string directory = Directory.CreateTempSubdirectory("latent-w2v-gensim-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
@@ -92,48 +91,9 @@ public sealed class GensimEvaluationAgreementTests(ITestOutputHelper output) : I
 
     private static JsonNode RunGensim(string python, string vectorFile, string pairs, string analogies)
     {
-        var script = Path.Combine(RepositoryRoot(), "python", "gensim_evaluate.py");
-        var (code, stdout, stderr) = Run(python, script, vectorFile, "--pairs", pairs, "--analogies", analogies);
+        var script = Path.Combine(PythonRunner.RepositoryRoot("gensim_evaluate.py"), "python", "gensim_evaluate.py");
+        var (code, stdout, stderr) = PythonRunner.Run(python, [script, vectorFile, "--pairs", pairs, "--analogies", analogies]);
         Assert.True(code == 0, $"gensim_evaluate.py failed ({code}): {stderr}");
         return JsonNode.Parse(stdout)!;
-    }
-
-    private static string? FindGensimPython()
-    {
-        foreach (var candidate in new[] { "python3", "/usr/bin/python3" })
-        {
-            try
-            {
-                if (Run(candidate, "-c", "import gensim").Code == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed under this name; try the next.
-            }
-        }
-        return null;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill();
-            throw new Xunit.Sdk.XunitException($"{program} {string.Join(' ', arguments)} ran over 120 s");
-        }
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "python", "gensim_evaluate.py"))) return dir.FullName;
-        throw new Xunit.Sdk.XunitException($"python/gensim_evaluate.py not found above {AppContext.BaseDirectory}");
     }
 }
