@@ -95,7 +95,7 @@ public sealed class GpCommand : ICliCommand
     private static Command BuildEval(ConsoleUi ui)
     {
         var (common, data) = (new CommonOptions(), new DataOptionSet());
-        var model = ModelOption();
+        var model = CliOptions.ModelFolder("gp train");
         var command = new Command("eval", "Evaluate a saved GP regression model on the test part of --data: RMSE, MAE, NLPD, 95% coverage; writes metrics.json.");
         foreach (var option in new Option[] { model, common.Device }) command.Options.Add(option);
         data.AddTo(command);
@@ -117,7 +117,7 @@ public sealed class GpCommand : ICliCommand
     private static Command BuildPredict(ConsoleUi ui)
     {
         var common = new CommonOptions();
-        var model = ModelOption();
+        var model = CliOptions.ModelFolder("gp train");
         var input = new Option<string>("--data") { Description = "inputs to predict at (.csv/.tsv with the training features' columns, or an .npz's x_train); target columns, if present, are ignored", Required = true };
         input.Validators.Add(r => { if (r.GetValueOrDefault<string>() is { } path && !File.Exists(path)) r.AddError($"--data: '{path}' not found"); });
         var output = new Option<string>("--out") { Description = "the CSV to write: one row per input with the predictive mean (probability for bernoulli) and variance of each output", Required = true };
@@ -138,12 +138,6 @@ public sealed class GpCommand : ICliCommand
         return command;
     }
 
-    private static Option<string?> ModelOption()
-    {
-        var model = CliOptions.ExistingDirectory("--model", "saved model folder (OUT/model of `latent gp train`)");
-        model.Required = true;
-        return model;
-    }
 
     private static void Report(ConsoleUi ui, string outDir, IModelMetrics metrics)
     {

@@ -92,8 +92,7 @@ public sealed class SvgpCommand : ICliCommand
     private static Command BuildEval(ConsoleUi ui)
     {
         var (common, data) = (new CommonOptions(), new DataOptionSet());
-        var model = CliOptions.ExistingDirectory("--model", "saved model folder (OUT/model of `latent svgp train`)");
-        model.Required = true;
+        var model = CliOptions.ModelFolder("svgp train");
         var command = new Command("eval", "Evaluate a saved SVGP classifier on the test part of --data: accuracy, NLPD, calibration; writes metrics.json.");
         foreach (var option in new Option[] { model, common.Device }) command.Options.Add(option);
         data.AddTo(command);

@@ -90,7 +90,7 @@ public sealed class VaeCommand : ICliCommand
 
     private static Command BuildEval(ConsoleUi ui)
     {
-        var (common, data, model) = (new CommonOptions(), new DataOptionSet(), ModelOption());
+        var (common, data, model) = (new CommonOptions(), new DataOptionSet(), CliOptions.ModelFolder("vae train"));
         var (iwaeK, iwaeExamples) = IwaeOptions();
         var command = new Command("eval", "Evaluate a saved VAE on the test part of --data (its saved standardisation applied): test -ELBO and IWAE log-likelihood in metrics.json.");
         foreach (var option in new Option[] { model, iwaeK, iwaeExamples, common.Device }) command.Options.Add(option);
@@ -110,7 +110,7 @@ public sealed class VaeCommand : ICliCommand
 
     private static Command BuildSample(ConsoleUi ui)
     {
-        var (common, model) = (new CommonOptions(), ModelOption());
+        var (common, model) = (new CommonOptions(), CliOptions.ModelFolder("vae train"));
         var count = CliOptions.Int("--count", 64, "number of prior samples");
         var classIndex = new Option<int?>("--class") { Description = "for a conditional model: the class K to sample (0-based; default: the classes in turn)" };
         classIndex.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 0) result.AddError($"--class must be at least 0, got {result.GetValueOrDefault<int?>()}"); });
@@ -121,18 +121,8 @@ public sealed class VaeCommand : ICliCommand
         {
             LatentRuntime.Initialize();
             using var vae = VaeModel.Load(result.GetValue(model)!, result.GetValue(common.Device)!);
-            var (target, seed, k) = (result.GetValue(output), result.GetValue(common.Seed), result.GetValue(classIndex));
-            if (target is not null && Path.GetExtension(target).ToLowerInvariant() is ".npy" or ".png")
-            {
-                if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } parent) Directory.CreateDirectory(parent);
-                ui.Wrote(VaeFigures.WriteSampleFile(target, vae, result.GetValue(count), k, seed));
-                return ExitCodes.Success;
-            }
-            if (k is not null) throw new LatentException("--class needs --out FILE.npy or FILE.png");
-            var outDir = target ?? Path.Combine("runs", $"vae-sample-{DateTime.Now:yyyyMMdd-HHmmss}");
-            if (File.Exists(outDir)) throw new LatentException($"--out: '{outDir}' is a file, not a folder, .npy or .png");
-            Directory.CreateDirectory(outDir);
-            foreach (var (path, _) in VaeFigures.WriteSamples(outDir, vae, result.GetValue(count), seed)) ui.Wrote(path);
+            var target = result.GetValue(output) ?? Path.Combine("runs", $"vae-sample-{DateTime.Now:yyyyMMdd-HHmmss}");
+            foreach (var path in VaeFigures.WriteSampleOutput(target, vae, result.GetValue(count), result.GetValue(classIndex), result.GetValue(common.Seed))) ui.Wrote(path);
             return ExitCodes.Success;
         });
         return command;
@@ -155,12 +145,6 @@ public sealed class VaeCommand : ICliCommand
         (CliOptions.Int("--iwae-k", Defaults.EvalIwaeSamples, "importance samples of the test log-likelihood estimate (0: skip)", minimum: 0),
          CliOptions.OptionalCount<int>("--iwae-examples", "test examples the IWAE estimate averages over (default: all)"));
 
-    private static Option<string?> ModelOption()
-    {
-        var option = CliOptions.ExistingDirectory("--model", "a model folder written by `latent vae train` (OUT/model)");
-        option.Required = true;
-        return option;
-    }
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="test"/> with a progress bar; Ctrl-C stops it (<see cref="ConsoleUi.Stop"/>).</summary>
     private static VaeMetrics Evaluate(ConsoleUi ui, VaeModel model, DataPart test, int? iwaeK = null, int? iwaeExamples = null)

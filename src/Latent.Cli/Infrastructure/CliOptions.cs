@@ -111,6 +111,14 @@ public static class CliOptions
         return widths;
     }
 
+    /// <summary>The required --model option of an eval, predict or sample command: a folder that <paramref name="trainCommand"/> wrote as OUT/model.</summary>
+    public static Option<string?> ModelFolder(string trainCommand)
+    {
+        var option = ExistingDirectory("--model", $"saved model folder (OUT/model of `latent {trainCommand}`)");
+        option.Required = true;
+        return option;
+    }
+
     /// <summary>An optional directory that must exist when given (for `--data DIR`).</summary>
     public static Option<string?> ExistingDirectory(string name, string description)
     {

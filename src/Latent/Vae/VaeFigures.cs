@@ -75,6 +75,23 @@ public static class VaeFigures
     }
 
     /// <summary>
+    /// `vae sample`'s output: a .npy or .png <paramref name="target"/> gets <see cref="WriteSampleFile"/>; any other target is a folder
+    /// (created) that gets <see cref="WriteSamples"/>, where <paramref name="classIndex"/> is refused. Returns the paths written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteSampleOutput(string target, VaeModel model, int count, int? classIndex, long seed)
+    {
+        if (Path.GetExtension(target).ToLowerInvariant() is ".npy" or ".png")
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } parent) Directory.CreateDirectory(parent);
+            return [WriteSampleFile(target, model, count, classIndex, seed)];
+        }
+        if (classIndex is not null) throw new LatentException("--class needs --out FILE.npy or FILE.png");
+        if (File.Exists(target)) throw new LatentException($"--out: '{target}' is a file, not a folder, .npy or .png");
+        Directory.CreateDirectory(target);
+        return WriteSamples(target, model, count, seed).Select(written => written.Path).ToList();
+    }
+
+    /// <summary>
     /// Writes <paramref name="count"/> prior samples (decoder means) to <paramref name="path"/>: a .npy array [count, …example shape] in the data's
     /// own units, or for images a .png grid (for a conditional model without <paramref name="classIndex"/>: one row per class of
     /// ⌈count / classes⌉ samples). A conditional model samples class <paramref name="classIndex"/>, or the classes in turn when it is null. Returns the path.
