@@ -132,6 +132,34 @@ public sealed class NoiseAdaptationTests
                 Assert.Equal(expected[i, j], estimate[i, j].item<double>(), 1e-15);
     }
 
+    [Fact]
+    public void GroupingByTheTwoMostLikelyClassesKeepsAClassRankedBelowItsFlipTargetApart()
+    {
+        // 3 classes, 20 examples each, pair-flip: class j keeps 11 labels and gives 9 to j + 1 (mod 3). The classifier ranks class 0's
+        // examples (1, 0, 2) — its flip target above itself — class 1's (1, 2, 0) and class 2's (2, 0, 1).
+        var noisy = new List<long>();
+        var logits = new List<float>();
+        float[][] ranking = [[2, 3, 1], [1, 3, 2], [2, 1, 3]];
+        for (int cls = 0; cls < 3; cls++)
+            for (int k = 0; k < 20; k++)
+            {
+                noisy.Add(k < 11 ? cls : (cls + 1) % 3);
+                logits.AddRange(ranking[cls]);
+            }
+        using var labels = tensor(noisy.ToArray());
+        using var scores = tensor(logits.ToArray(), new long[] { 60, 3 });
+        using var groups = TransitionEstimator.GroupsOf(scores);
+        using var estimate = TransitionEstimator.Estimate(labels, groups, 3);
+        double[,] expected = { { 0.55, 0, 0.45 }, { 0.45, 0.55, 0 }, { 0, 0.45, 0.55 } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.Equal(expected[i, j], estimate[i, j].item<double>(), 1e-15);
+        // Grouped by the first choice alone, classes 0 and 1 merge under the name 1 and class 0 keeps the identity column.
+        using var merged = TransitionEstimator.Estimate(labels, scores.argmax(1), 3);
+        Assert.Equal(1.0, merged[0, 0].item<double>(), 1e-15);
+        Assert.Equal(11.0 / 40, merged[0, 1].item<double>(), 1e-15);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
