@@ -74,8 +74,9 @@ public sealed class NoisyChapter : ITourChapter
         foreach (var path in new[] { NoisyFigures.WriteCsv(context.PathFor("noisy-3-classes.csv"), runs), transitions }) context.Ui.Wrote(path);
         report.Paragraph($"Does the learned Q find T? Digits 0, 1 and 2 only (the first {options.Examples} training images of them), labels corrupted by `{noise}` " +
             $"(each digit keeps its label with probability 0.7, else takes the next one), {options.Epochs} epochs. The learned Q is held for " +
-            $"{options.FrozenEpochs} epoch(s) and set after each of them to T estimated from the classifier's own predictions so far: for each clean class the classifier predicts, " +
-            "the share of each noisy label among the training images it assigns to that class (the confusion matrix Goldberger and Ben-Reuven 2017 start their noise " +
+            $"{options.FrozenEpochs} epoch(s) and set after each of them to T estimated from the classifier's own predictions so far: " +
+            "training images for which the classifier ranks the same two classes highest, in the same order, form a group, each group is named by its majority noisy label (every digit keeps its own label " +
+            "more often than it takes any other), and each column of T is the share of each noisy label among the images named that class (the confusion matrix Goldberger and Ben-Reuven 2017 start their noise " +
             "layer from, refitted in turn as in their EM variant; Patrini et al. 2017 read T off single anchor examples instead). Started at the identity, Q stays there: in its frozen epoch the classifier learns the noisy labels, and " +
             "Q = I with a classifier that predicts the noise already maximises the noisy-label likelihood, so nothing pulls Q towards T. Forward correction keeps the estimate, made the same way by a separate first run, fixed.");
         report.Image(transitions, "Three classes: true T, the realised noise and each model's Q; columns are the true label, rows the noisy label.");

@@ -99,16 +99,16 @@ public sealed class NoisyLabelExperiment
         return EstimateTransition(network, split, classes);
     }
 
-    /// <summary>T estimated from <paramref name="network"/>'s clean predictions f(x), grouped by their two most likely classes, on the training part of <paramref name="split"/> against its noisy labels (see <see cref="TransitionEstimator"/>).</summary>
+    /// <summary>T estimated from <paramref name="network"/>'s clean predictions f(x) (the classes it ranks first and second) on the training part of <paramref name="split"/> against its noisy labels (see <see cref="TransitionEstimator"/>).</summary>
     private static Tensor EstimateTransition(NoisyLabelClassifier network, NoisySplit split, int classes)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         bool training = network.training;
         network.eval();
-        var groups = Predict(network, split.TrainImages, inputs => TransitionEstimator.GroupsOf(network.Logits(inputs)));
+        var ranked = Predict(network, split.TrainImages, inputs => network.Logits(inputs).topk(2, dim: 1).indexes);
         network.train(training);
-        return TransitionEstimator.Estimate(split.TrainLabels, groups, classes).MoveToOuterDisposeScope();
+        return TransitionEstimator.Estimate(split.TrainLabels, ranked[.., 0], classes, ranked[.., 1]).MoveToOuterDisposeScope();
     }
 
     /// <summary>
