@@ -25,7 +25,9 @@ namespace Latent.Noisy;
 /// <param name="Initialization">Where a learned Q starts when the frozen epochs end: T estimated from the classifier trained so far (needs at least
 /// one frozen epoch), or the near-identity start.</param>
 /// <param name="EstimationEpochs">Epochs of the first run that estimates T for forward correction; T is re-estimated after each of them and held
-/// in a fixed noise layer for the next, as the frozen epochs of a learned Q.</param>
+/// in a fixed noise layer for the next, as the frozen epochs of a learned Q. The estimate is only as clean as the classifier's groups, so the
+/// classifier has to be trained long enough (Patrini et al. 2017 estimate from a network trained to convergence): on ten MNIST digits
+/// (20,000 images, MLP) max |T̂ − T| was 0.050–0.070 after 3 epochs and 0.035–0.040 after 6, under symmetric and pair-flip noise of 0.2 and 0.45.</param>
 /// <param name="Architecture">"cnn" (small CNN, images only), "mlp" (one hidden layer on the flattened features) or "auto" (cnn for images, mlp for vectors).</param>
 /// <param name="Seed">Seeds the label noise, weights, shuffling and everything random in the run.</param>
 /// <param name="ValidationFraction">Share of the noisy training set held out (seeded split); when above 0 the run returns the
@@ -50,7 +52,7 @@ public sealed record NoisyTrainingOptions(
     double InitialOffDiagonal = 0.01,
     int FrozenEpochs = 2,
     TransitionInitialization Initialization = TransitionInitialization.Estimated,
-    int EstimationEpochs = 3,
+    int EstimationEpochs = 6,
     string Architecture = "auto",
     long Seed = 0,
     double ValidationFraction = 0.1,
