@@ -149,7 +149,7 @@ public sealed class NoiseAdaptationTests
         using var labels = tensor(noisy.ToArray());
         using var scores = tensor(logits.ToArray(), new long[] { 60, 3 });
         using var ranked = scores.topk(2, dim: 1).indexes;
-        // Subgroup (1, 0) holds class 0 alone; its 11 against 9 is no clear majority, but no group is named 0, so it names the subgroup.
+        // Subgroup (1, 0) holds class 0 alone, and its majority label, 0, names it.
         using var estimate = TransitionEstimator.Estimate(labels, ranked[.., 0], 3, ranked[.., 1]);
         double[,] expected = { { 0.55, 0, 0.45 }, { 0.45, 0.55, 0 }, { 0, 0.45, 0.55 } };
         for (int i = 0; i < 3; i++)
