@@ -60,6 +60,17 @@ public sealed class Vocabulary
             frequency.TryGetValue(token, out long c);
             frequency[token] = c + 1;
         }
+        return FromCounts(frequency, minCount, withUnknown, maxWords);
+    }
+
+    /// <summary>
+    /// The vocabulary <see cref="Build"/> makes of tokens whose counts are <paramref name="frequency"/> (each word once): words seen at
+    /// least <paramref name="minCount"/> times, most frequent first (ties in ordinal order), at most <paramref name="maxWords"/> of them.
+    /// </summary>
+    public static Vocabulary FromCounts(IReadOnlyDictionary<string, long> frequency, int minCount, bool withUnknown, int? maxWords = null)
+    {
+        if (maxWords is < 1) throw new LatentException($"maximum vocabulary must be ≥ 1, got {maxWords}");
+        if (minCount < 1) throw new LatentException($"minimum count must be ≥ 1, got {minCount}");
         if (withUnknown && frequency.ContainsKey(UnknownToken))
             throw new LatentException($"the corpus already contains the token {UnknownToken}");
         var kept = frequency.Where(p => p.Value >= minCount)
