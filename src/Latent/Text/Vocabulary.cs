@@ -73,8 +73,11 @@ public sealed class Vocabulary
         if (minCount < 1) throw new LatentException($"minimum count must be ≥ 1, got {minCount}");
         if (withUnknown && frequency.ContainsKey(UnknownToken))
             throw new LatentException($"the corpus already contains the token {UnknownToken}");
-        var kept = frequency.Where(p => p.Value >= minCount)
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(maxWords ?? int.MaxValue).ToList();
+        var kept = new List<KeyValuePair<string, long>>();
+        foreach (var pair in frequency)
+            if (pair.Value >= minCount) kept.Add(pair);
+        kept.Sort((a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        if (kept.Count > maxWords) kept.RemoveRange(maxWords.Value, kept.Count - maxWords.Value);
         if (kept.Count == 0) throw new LatentException($"no word occurs at least {minCount} times");
         var words = kept.Select(p => p.Key);
         var counts = kept.Select(p => p.Value);

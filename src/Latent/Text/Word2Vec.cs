@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Latent.Text;
 
 /// <summary>
@@ -124,10 +126,11 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// <see cref="Word2VecOptions.Lowercase"/> is set, so that tokens differing in case only are one word) and returns the corpus
     /// encoded by it (words outside it dropped, as word2vec.c does) and its first <see cref="LoggedLossTokens"/> words.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (Vocabulary Vocabulary, int[] Encoded, List<string> Sample) BuildVocabulary(Corpus tokens, CancellationToken stop)
     {
-        var words = tokens.Types.Select(Normalise).ToArray();
+        var words = new string[tokens.Types.Count];
+        for (int t = 0; t < words.Length; t++) words[t] = Normalise(tokens.Types[t]);
         var ids = tokens.TypeIds;
         var occurrences = new long[words.Length];
         for (int i = 0; i < ids.Length; i++)
@@ -139,8 +142,11 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         for (int t = 0; t < words.Length; t++)
             if (occurrences[t] > 0) frequency[words[t]] = frequency.GetValueOrDefault(words[t]) + occurrences[t];
         var vocabulary = Vocabulary.FromCounts(frequency, Options.MinCount, withUnknown: false, Options.MaxVocab);
-        var index = words.Select(vocabulary.IndexOf).ToArray();
-        var encoded = new int[Enumerable.Range(0, words.Length).Where(t => index[t] >= 0).Sum(t => occurrences[t])];
+        var index = new int[words.Length];
+        long kept = 0;
+        for (int t = 0; t < words.Length; t++)
+            if ((index[t] = vocabulary.IndexOf(words[t])) >= 0) kept += occurrences[t];
+        var encoded = new int[kept];
         int n = 0;
         foreach (int id in ids)
             if (index[id] >= 0) encoded[n++] = index[id];
