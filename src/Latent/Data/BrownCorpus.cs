@@ -32,23 +32,35 @@ public sealed class BrownCorpus
     /// </summary>
     public static BrownCorpus Load(string path, CancellationToken stop = default)
     {
+        var sentences = new List<IReadOnlyList<TaggedToken>>();
+        foreach (var line in Lines(path, stop))
+        {
+            var sentence = ParseLine(line);
+            if (sentence.Count > 0) sentences.Add(sentence);
+        }
+        if (sentences.Count == 0) throw new LatentException($"{path}: corpus holds no tokens");
+        return new BrownCorpus(sentences);
+    }
+
+    /// <summary>
+    /// The lines of a file (gzipped or not) or of every file of a directory in name order, as <see cref="Load"/> reads them;
+    /// <paramref name="stop"/> is checked every 4096 lines (<see cref="Training.PhaseInterruptedException"/>).
+    /// </summary>
+    internal static IEnumerable<string> Lines(string path, CancellationToken stop)
+    {
         IEnumerable<string> files;
         if (Directory.Exists(path)) files = Directory.GetFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal);
         else if (File.Exists(path)) files = new[] { path };
         else throw new LatentException($"{path}: corpus file or directory not found");
-        var sentences = new List<IReadOnlyList<TaggedToken>>();
         long lines = 0;
         foreach (var file in files)
         {
             foreach (var line in ReadLines(file))
             {
                 if (lines++ % 4096 == 0) Training.PhaseInterruptedException.ThrowIf(stop, "reading the corpus");
-                var sentence = ParseLine(line);
-                if (sentence.Count > 0) sentences.Add(sentence);
+                yield return line;
             }
         }
-        if (sentences.Count == 0) throw new LatentException($"{path}: corpus holds no tokens");
-        return new BrownCorpus(sentences);
     }
 
     /// <summary>Parses one line of "word/tag" tokens; the tag is what follows the last '/', and a token without '/' gets an empty tag.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Latent.Text;
 
 /// <summary>Word tokens of a corpus for the text models: the embedded Brown corpus, a tagged corpus, or plain text.</summary>
@@ -11,21 +13,66 @@ public static class CorpusTokens
     /// </summary>
     public static Corpus Load(string? path, CancellationToken stop = default)
     {
-        BrownCorpus corpus;
+        var file = path ?? DataPaths.Brown();
+        var raw = new Interner();
+        var positions = new List<int>();
         try
         {
-            corpus = BrownCorpus.Load(path ?? DataPaths.Brown(), stop);
+            foreach (var line in BrownCorpus.Lines(file, stop)) raw.AddTokens(line, positions);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new LatentException($"{path}: cannot read the corpus ({e.Message.ReplaceLineEndings(" ")})", e);
         }
-        var tokens = corpus.Sentences.SelectMany(s => s).ToList();
-        bool tagged = tokens.Count(t => t.Tag.Length > 0) * 2 > tokens.Count;
-        var words = tagged ? tokens.Select(t => t.Word) : tokens.SelectMany(t => Tokenizer.Tokenize(t.Word, lowercase: false));
-        var list = words.ToList();
-        if (list.Count == 0) throw new LatentException($"{path ?? "embedded corpus"}: no word tokens");
-        return new Corpus(list, DataProvenance.FromPaths(path ?? "embedded Brown corpus", [path ?? DataPaths.Brown()]));
+        if (positions.Count == 0) throw new LatentException($"{file}: corpus holds no tokens");
+        // As BrownCorpus.ParseLine reads a token: the word is what comes before its last '/' (after the first character), the tag what follows.
+        var slashes = raw.Types.Select(t => t.LastIndexOf('/')).ToArray();
+        var words = raw.Types.Select((t, i) => slashes[i] > 0 ? t[..slashes[i]] : t).ToArray();
+        var occurrences = new long[words.Length];
+        foreach (int id in positions) occurrences[id]++;
+        long taggedTokens = Enumerable.Range(0, words.Length).Where(t => slashes[t] > 0 && slashes[t] < raw.Types[t].Length - 1).Sum(t => occurrences[t]);
+        var interned = new Interner();
+        // Each raw token's word tokens, by the index of the raw token: the word itself when the corpus is tagged, else the tokenizer's split of it.
+        var split = words.Select(w => taggedTokens * 2 > positions.Count ? [interned.Id(w)] : Tokenizer.Tokenize(w, lowercase: false).Select(t => interned.Id(t)).ToArray()).ToArray();
+        var ids = new int[positions.Sum(id => split[id].Length)];
+        int n = 0;
+        foreach (int id in positions)
+            foreach (int token in split[id]) ids[n++] = token;
+        if (ids.Length == 0) throw new LatentException($"{path ?? "embedded corpus"}: no word tokens");
+        return new Corpus([.. interned.Types], ids, 0, ids.Length, DataProvenance.FromPaths(path ?? "embedded Brown corpus", [file]));
+    }
+
+    /// <summary>Numbers distinct strings in order of first appearance, looking spans up without allocating a string for one already seen.</summary>
+    private sealed class Interner
+    {
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> index = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The strings in order of their numbers.</summary>
+        public List<string> Types { get; } = [];
+
+        /// <summary>Appends the numbers of <paramref name="line"/>'s whitespace-separated tokens to <paramref name="ids"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddTokens(ReadOnlySpan<char> line, List<int> ids)
+        {
+            for (int at = 0; at < line.Length;)
+            {
+                while (at < line.Length && char.IsWhiteSpace(line[at])) at++;
+                int begin = at;
+                while (at < line.Length && !char.IsWhiteSpace(line[at])) at++;
+                if (at > begin) ids.Add(Id(line[begin..at]));
+            }
+        }
+
+        /// <summary>The number of <paramref name="token"/>, a new one when it is first seen.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int Id(ReadOnlySpan<char> token)
+        {
+            if (index.TryGetValue(token, out int id)) return id;
+            var text = token.ToString();
+            index.Dictionary.Add(text, id = Types.Count);
+            Types.Add(text);
+            return id;
+        }
     }
 
     /// <summary>

@@ -33,9 +33,7 @@ public static class HierarchicalSoftmax
         double loss = 0;
         for (int d = 0; d < codes.Length; d++)
         {
-            double f = 0;
-            int row = points[d] * stride;
-            for (int i = 0; i < stride; i++) f += (double)hidden[hiddenOffset + i] * nodes[row + i];
+            double f = VectorMath.DotDouble(hidden, hiddenOffset, nodes, points[d] * stride, stride);
             loss -= NegativeSampling.LogSigmoid(codes[d] == 0 ? f : -f);
         }
         return loss;

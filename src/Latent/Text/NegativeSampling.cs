@@ -54,9 +54,7 @@ public static class NegativeSampling
         double loss = 0;
         for (int d = 0; d < targets.Length; d++)
         {
-            double f = 0;
-            int outputOffset = targets[d] * stride;
-            for (int i = 0; i < stride; i++) f += (double)input[inputOffset + i] * output[outputOffset + i];
+            double f = VectorMath.DotDouble(input, inputOffset, output, targets[d] * stride, stride);
             loss -= LogSigmoid(d == 0 ? f : -f);
         }
         return loss;

@@ -50,6 +50,27 @@ public static class VectorMath
         return Vector.Sum(s0 + s1);
     }
 
+    /// <summary>
+    /// Σ a[aOffset + i] · b[bOffset + i] for i &lt; <paramref name="length"/> (any length), in double precision: each product of two
+    /// floats is exact in a double, and the sum is kept in four double lanes.
+    /// </summary>
+    public static double DotDouble(float[] a, int aOffset, float[] b, int bOffset, int length)
+    {
+        var x = a.AsSpan(aOffset, length);
+        var y = b.AsSpan(bOffset, length);
+        var sum = Vector256<double>.Zero;
+        int i = 0;
+        for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
+        {
+            var (xLow, xHigh) = Vector256.Widen(Vector256.Create(x.Slice(i, Vector256<float>.Count)));
+            var (yLow, yHigh) = Vector256.Widen(Vector256.Create(y.Slice(i, Vector256<float>.Count)));
+            sum += xLow * yLow + xHigh * yHigh;
+        }
+        double total = Vector256.Sum(sum);
+        for (; i < length; i++) total += (double)x[i] * y[i];
+        return total;
+    }
+
     /// <summary>y[yOffset + i] += alpha · x[xOffset + i] over one padded row of <paramref name="stride"/> floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int stride)

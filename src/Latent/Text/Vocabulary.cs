@@ -60,10 +60,24 @@ public sealed class Vocabulary
             frequency.TryGetValue(token, out long c);
             frequency[token] = c + 1;
         }
+        return FromCounts(frequency, minCount, withUnknown, maxWords);
+    }
+
+    /// <summary>
+    /// The vocabulary <see cref="Build"/> makes of tokens whose counts are <paramref name="frequency"/> (each word once): words seen at
+    /// least <paramref name="minCount"/> times, most frequent first (ties in ordinal order), at most <paramref name="maxWords"/> of them.
+    /// </summary>
+    public static Vocabulary FromCounts(IReadOnlyDictionary<string, long> frequency, int minCount, bool withUnknown, int? maxWords = null)
+    {
+        if (maxWords is < 1) throw new LatentException($"maximum vocabulary must be ≥ 1, got {maxWords}");
+        if (minCount < 1) throw new LatentException($"minimum count must be ≥ 1, got {minCount}");
         if (withUnknown && frequency.ContainsKey(UnknownToken))
             throw new LatentException($"the corpus already contains the token {UnknownToken}");
-        var kept = frequency.Where(p => p.Value >= minCount)
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(maxWords ?? int.MaxValue).ToList();
+        var kept = new List<KeyValuePair<string, long>>();
+        foreach (var pair in frequency)
+            if (pair.Value >= minCount) kept.Add(pair);
+        kept.Sort((a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        if (kept.Count > maxWords) kept.RemoveRange(maxWords.Value, kept.Count - maxWords.Value);
         if (kept.Count == 0) throw new LatentException($"no word occurs at least {minCount} times");
         var words = kept.Select(p => p.Key);
         var counts = kept.Select(p => p.Value);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Latent.Text;
 
 /// <summary>
@@ -96,9 +98,9 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     public Word2Vec Fit(IReadOnlyList<string> tokens, Action<double>? progress = null, string? checkpointPath = null, bool resume = false, CancellationToken stop = default, RunLog? log = null)
     {
         if (resume && checkpointPath is null) throw new LatentException("resume needs a checkpoint path");
-        var words = Normalise(tokens);
         vectors = null;
-        vocabulary = Vocabulary.Build(words, Options.MinCount, withUnknown: false, Options.MaxVocab, stop);
+        var (vocabulary, corpus, sample) = BuildVocabulary(Corpus.Of(tokens), stop);
+        this.vocabulary = vocabulary;
         if (Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax && vocabulary.Count < 2)
             throw new LatentException($"hierarchical softmax needs at least 2 words in the vocabulary, got {vocabulary.Count}");
         input = new float[vocabulary.Count * Stride];
@@ -109,15 +111,48 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
             for (int i = 0; i < Options.Dimensions; i++) input[w * Stride + i] = (random.NextUnit16() - 0.5f) / Options.Dimensions;
         }
         BuildOutputModel();
-        var corpus = vocabulary.Encode(words);
         var run = new Word2VecRun(Options, corpus.Length, RunSeed);
         if (resume) run.Load(checkpointPath!, input, output);
         long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, words.Take(LoggedLossTokens).ToList())));
+        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, sample)));
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
-        Training = Training.Finished(Corpus.ProvenanceOf(tokens, words.Count));
+        Training = Training.Finished(Corpus.ProvenanceOf(tokens, tokens.Count));
         return this;
+    }
+
+    /// <summary>
+    /// Builds the vocabulary from the counts of <paramref name="tokens"/>' distinct tokens (lowercased first when
+    /// <see cref="Word2VecOptions.Lowercase"/> is set, so that tokens differing in case only are one word) and returns the corpus
+    /// encoded by it (words outside it dropped, as word2vec.c does) and its first <see cref="LoggedLossTokens"/> words.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (Vocabulary Vocabulary, int[] Encoded, List<string> Sample) BuildVocabulary(Corpus tokens, CancellationToken stop)
+    {
+        var words = new string[tokens.Types.Count];
+        for (int t = 0; t < words.Length; t++) words[t] = Normalise(tokens.Types[t]);
+        var ids = tokens.TypeIds;
+        var occurrences = new long[words.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (i % 65536 == 0) PhaseInterruptedException.ThrowIf(stop, "building the vocabulary");
+            occurrences[ids[i]]++;
+        }
+        var frequency = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int t = 0; t < words.Length; t++)
+            if (occurrences[t] > 0) frequency[words[t]] = frequency.GetValueOrDefault(words[t]) + occurrences[t];
+        var vocabulary = Vocabulary.FromCounts(frequency, Options.MinCount, withUnknown: false, Options.MaxVocab);
+        var index = new int[words.Length];
+        long kept = 0;
+        for (int t = 0; t < words.Length; t++)
+            if ((index[t] = vocabulary.IndexOf(words[t])) >= 0) kept += occurrences[t];
+        var encoded = new int[kept];
+        int n = 0;
+        foreach (int id in ids)
+            if (index[id] >= 0) encoded[n++] = index[id];
+        var sample = new List<string>(Math.Min(LoggedLossTokens, ids.Length));
+        for (int i = 0; i < sample.Capacity; i++) sample.Add(words[ids[i]]);
+        return (vocabulary, encoded, sample);
     }
 
     /// <summary>The <paramref name="k"/> words nearest to <paramref name="word"/> by cosine.</summary>
@@ -289,11 +324,18 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         long totalWork = (long)Options.Epochs * corpus.Length + 1;
         bool halted = false;
         Exception? checkpointFailure = null;
+        // The threads meet only to take the checkpoint's copy; it is written while they train on (the previous write awaited first).
+        var writing = Task.CompletedTask;
         using var barrier = new Barrier(Options.Threads, _ =>
         {
             try
             {
-                if (checkpointPath is not null) run.Save(checkpointPath, input, output);
+                if (checkpointPath is not null)
+                {
+                    writing.GetAwaiter().GetResult();
+                    var write = run.Snapshot(input, output);
+                    writing = Task.Run(() => write(checkpointPath));
+                }
                 if (run.Workers.Min(w => w.Epoch) > epochsDone) epochDone?.Invoke(epochsDone = run.Workers.Min(w => w.Epoch));
                 halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
             }
@@ -348,6 +390,14 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         foreach (var w in workers) w.Start();
         Worker(0);
         foreach (var w in workers) w.Join();
+        try
+        {
+            writing.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            checkpointFailure ??= e;
+        }
         if (checkpointFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(checkpointFailure);
         if (halted)
         {
@@ -371,8 +421,6 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 
     /// <summary>The first generator seed, Seed + 1 (word2vec.c starts at 1).</summary>
     private ulong RunSeed => unchecked((ulong)Options.Seed) + 1;
-
-    private IReadOnlyList<string> Normalise(IReadOnlyList<string> tokens) => Options.Lowercase ? tokens.Select(t => t.ToLowerInvariant()).ToList() : tokens;
 
     private string Normalise(string word) => Options.Lowercase ? word.ToLowerInvariant() : word;
 

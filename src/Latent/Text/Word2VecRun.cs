@@ -57,10 +57,17 @@ internal sealed class Word2VecRun
         ((int)((long)corpusLength * thread / options.Threads), (int)((long)corpusLength * (thread + 1) / options.Threads));
 
     /// <summary>Writes the run's state and the padded <paramref name="input"/> vectors and <paramref name="output"/> weights to <paramref name="path"/> atomically.</summary>
-    public void Save(string path, float[] input, float[] output) =>
-        AtomicFile.WriteStream(path, stream =>
+    public void Save(string path, float[] input, float[] output) => Snapshot(input, output).Invoke(path);
+
+    /// <summary>
+    /// The checkpoint of the run as it stands now, with copies of <paramref name="input"/> and <paramref name="output"/>, as an action
+    /// that writes it to a path atomically: training may go on while another thread writes it.
+    /// </summary>
+    public Action<string> Snapshot(float[] input, float[] output)
+    {
+        var bytes = new MemoryStream(sizeof(float) * (input.Length + output.Length) + 1024);
+        using (var writer = new BinaryWriter(bytes, Encoding.UTF8, leaveOpen: true))
         {
-            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(Signature(input.Length, output.Length));
             writer.Write(Processed);
@@ -74,7 +81,9 @@ internal sealed class Word2VecRun
             }
             writer.Write(MemoryMarshal.AsBytes(input.AsSpan()));
             writer.Write(MemoryMarshal.AsBytes(output.AsSpan()));
-        });
+        }
+        return path => AtomicFile.WriteStream(path, stream => stream.Write(bytes.GetBuffer(), 0, (int)bytes.Length));
+    }
 
     /// <summary>Restores the run's state and the vectors from a checkpoint written by <see cref="Save"/> for this run; anything else is a one-line error naming the file.</summary>
     public void Load(string path, float[] input, float[] output)

@@ -115,36 +115,50 @@ public sealed class WordVectors
     public void Save(string path, WordVectorFormat format) => AtomicFile.WriteStream(path, stream => Write(stream, format));
 
     /// <summary>
-    /// Writes the header and one row per word, formatted straight into a reused UTF-8 buffer (text: each value as its shortest
-    /// round-trip decimal, as "R" formats it; binary: "word " then little-endian float32 values and a newline, as word2vec.c).
+    /// Writes the header and one row per word (text: each value as its shortest round-trip decimal, as "R" formats it; binary:
+    /// "word " then little-endian float32 values and a newline, as word2vec.c). Blocks of rows are formatted in parallel, each into
+    /// its own buffer, and written in order.
     /// </summary>
     private void Write(Stream stream, WordVectorFormat format)
     {
         stream.Write(Encoding.UTF8.GetBytes($"{Count} {Dimensions}\n"));
-        var line = new byte[Math.Max(1024, Dimensions * 20)];
-        for (int w = 0; w < Count; w++)
+        const int BlockRows = 1024;
+        int blocks = (Count + BlockRows - 1) / BlockRows;
+        var formatted = new (byte[] Bytes, int Length)[blocks];
+        Parallel.For(0, blocks, block => formatted[block] = FormatRows(block * BlockRows, Math.Min(Count, (block + 1) * BlockRows), format));
+        foreach (var (bytes, length) in formatted) stream.Write(bytes, 0, length);
+    }
+
+    /// <summary>Rows [<paramref name="from"/>, <paramref name="to"/>) in <paramref name="format"/>, as UTF-8 bytes and their length.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private (byte[] Bytes, int Length) FormatRows(int from, int to, WordVectorFormat format)
+    {
+        var text = new char[64];
+        int needed = 0;
+        for (int w = from; w < to; w++) needed += Encoding.UTF8.GetMaxByteCount(words[w].Length) + 2 + Dimensions * (format == WordVectorFormat.Text ? 16 : sizeof(float));
+        var bytes = new byte[needed];
+        int length = 0;
+        for (int w = from; w < to; w++)
         {
             var row = data.AsSpan(w * Dimensions, Dimensions);
-            int needed = Encoding.UTF8.GetMaxByteCount(words[w].Length) + 2 + Dimensions * 20;
-            if (line.Length < needed) line = new byte[needed];
-            int length = Encoding.UTF8.GetBytes(words[w], line);
+            length += Encoding.UTF8.GetBytes(words[w], bytes.AsSpan(length));
+            bytes[length++] = (byte)' ';
             if (format == WordVectorFormat.Text)
             {
-                foreach (var v in row)
+                for (int i = 0; i < row.Length; i++)
                 {
-                    line[length++] = (byte)' ';
-                    v.TryFormat(line.AsSpan(length), out int written, "R", CultureInfo.InvariantCulture);
-                    length += written;
+                    if (i > 0) bytes[length++] = (byte)' ';
+                    row[i].TryFormat(text, out int written, "R", CultureInfo.InvariantCulture);
+                    for (int c = 0; c < written; c++) bytes[length++] = (byte)text[c];
                 }
             }
             else
             {
-                line[length++] = (byte)' ';
-                for (int i = 0; i < Dimensions; i++, length += sizeof(float)) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(line.AsSpan(length), row[i]);
+                for (int i = 0; i < row.Length; i++, length += sizeof(float)) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(length), row[i]);
             }
-            line[length++] = (byte)'\n';
-            stream.Write(line, 0, length);
+            bytes[length++] = (byte)'\n';
         }
+        return (bytes, length);
     }
 
     /// <summary>
