@@ -74,19 +74,23 @@ public sealed class Sgpr : GpModel
     /// </summary>
     public Tensor Elbo()
     {
-        if (TryFactors() is not var (_, choleskyB, c, traceAAt)) return kernel.K(inducingInputs).sum() * likelihood.VarianceTensor.sum() * double.NaN;
+        // The intermediates are released on return (autograd keeps what backward needs), so that an optimizer evaluating the bound
+        // many times in one step does not hold every evaluation's buffers.
+        using var scope = NewDisposeScope();
+        if (TryFactors() is not var (_, choleskyB, c, traceAAt)) return (kernel.K(inducingInputs).sum() * likelihood.VarianceTensor.sum() * double.NaN).MoveToOuterDisposeScope();
         var n = inputs.shape[0];
         var outputs = targets.shape[1];
         var variance = likelihood.VarianceTensor;
         var traceTerm = 0.5 * outputs * (kernel.Kdiag(inputs).sum() / variance - traceAAt);
-        return -0.5 * n * outputs * Math.Log(2 * Math.PI) - outputs * choleskyB.diagonal().log().sum() - 0.5 * n * outputs * variance.log()
-            - 0.5 * ResidualSquares() / variance + 0.5 * c.square().sum() - traceTerm;
+        return (-0.5 * n * outputs * Math.Log(2 * Math.PI) - outputs * choleskyB.diagonal().log().sum() - 0.5 * n * outputs * variance.log()
+            - 0.5 * ResidualSquares() / variance + 0.5 * c.square().sum() - traceTerm).MoveToOuterDisposeScope();
     }
 
     /// <summary>The latent predictive mean [N*, L] and variance: [N*, L], or covariance [L, N*, N*] when fullCov.</summary>
     public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         var (kuuCholesky, choleskyB, c, _) = TryFactors() ?? throw new LatentException($"SGPR: Kuu is not positive definite with jitter {jitter} (duplicate inducing inputs?)");
         var first = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, X), upper: false);
         var second = linalg.solve_triangular(choleskyB, first, upper: false);
@@ -95,7 +99,7 @@ public sealed class Sgpr : GpModel
         var variance = fullCov
             ? (kernel.K(X) + second.transpose(0, 1).matmul(second) - first.transpose(0, 1).matmul(first)).unsqueeze(0).expand(outputs, -1, -1).clone()
             : (kernel.Kdiag(X) + second.square().sum(0L) - first.square().sum(0L)).unsqueeze(1).expand(-1, outputs).clone();
-        return (mean, variance);
+        return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -128,12 +132,13 @@ public sealed class Sgpr : GpModel
         Tensor? gram = null, projection = null;
         for (long start = 0; start < n; start += rowsPerBlock)
         {
+            using var block = NewDisposeScope();
             var length = Math.Min(rowsPerBlock, n - start);
             var x = inputs.narrow(0, start, length);
             var kuf = kernel.K(inducingInputs, x);
             var residual = targets.narrow(0, start, length) - meanFunction.forward(x);
-            gram = gram is null ? kuf.matmul(kuf.transpose(0, 1)) : gram.addmm(kuf, kuf.transpose(0, 1));
-            projection = projection is null ? kuf.matmul(residual) : projection.addmm(kuf, residual);
+            gram = (gram is null ? kuf.matmul(kuf.transpose(0, 1)) : gram.addmm(kuf, kuf.transpose(0, 1))).MoveToOuterDisposeScope();
+            projection = (projection is null ? kuf.matmul(residual) : projection.addmm(kuf, residual)).MoveToOuterDisposeScope();
         }
         return (gram!, projection!);
     }
