@@ -10,12 +10,13 @@ namespace Latent.Bench;
 /// GP regression as a user runs it: `latent gp train` as a whole process (start-up, CSV reading, L-BFGS, saving and evaluation included)
 /// on 2,000 synthetic points × 10 features with ARD Matérn-5/2 + White, beside scikit-learn's GaussianProcessRegressor (same kernel
 /// family, normalize_y, one optimizer start) timed around its fit alone in the same run when Debian's python3-sklearn is installed;
-/// then SGPR on 30,000 points with M = 500 against exact GPR on a 2,000-point subset of the same data, on the same test points.
+/// and SGPR on 30,000 points with M = 500 (k-means inducing inputs kept fixed), as a whole process with its peak resident memory and page
+/// faults, against exact GPR on a 2,000-point subset of the same data, on the same test points; SGPR runs first.
 /// </summary>
 public sealed class GpRegressionWorkload : IWorkload
 {
     private const int Features = 10, SmallCount = 2000, LargeCount = 30_000, TestCount = 2000;
-    private const double TargetRmseRatio = 1.02, TargetNlpdGap = 0.02, TargetTimeRatio = 0.5;
+    private const double TargetRmseRatio = 1.02, TargetNlpdGap = 0.02, TargetTimeRatio = 0.5, TargetSgprSeconds = 300;
 
     /// <inheritdoc />
     public string Name => "gp-regression";
@@ -37,8 +38,10 @@ public sealed class GpRegressionWorkload : IWorkload
             var test = WriteCsv(Path.Combine(folder, "test.csv"), Points(random, TestCount));
             Console.WriteLine($"data: y = sin(2 x0) + 0.5 x1² − x2 + 0.3 sin(3 x3) + 0.1 x4 x5 + noise (sd 0.1), x uniform on [−1.5, 1.5]^{Features} (x6…x9 irrelevant); {TestCount} test points");
             Console.WriteLine($"latent: {latent}");
-            if (!args.Contains("--skip-gpr")) CompareWithSklearn(latent, folder, train, test);
+            Console.WriteLine($"machine: {Environment.ProcessorCount} CPUs, {Word2VecBrownWorkload.Load()} at the start (figures measured on a loaded machine are slower)");
+            // SGPR runs first, so that the children's peak resident memory read after it is its own.
             if (!args.Contains("--skip-sgpr")) CompareSgprWithSubset(latent, folder, large, test, Arguments.Int(args, "--sgpr-iterations", 1000));
+            if (!args.Contains("--skip-gpr")) CompareWithSklearn(latent, folder, train, test);
         }
         finally
         {
@@ -71,13 +74,18 @@ public sealed class GpRegressionWorkload : IWorkload
     {
         var largeFile = WriteCsv(Path.Combine(folder, "train-30000.csv"), large);
         var subset = WriteCsv(Path.Combine(folder, "subset-2000.csv"), large.Take(SmallCount).ToList());
-        var sgpr = Train(latent, folder, "sgpr-30000", largeFile, test, "sgpr", "--inducing", "kmeans:500", "--iterations", sgprIterations.ToString(CultureInfo.InvariantCulture));
+        var (_, faultsBefore) = ChildUsage.Read();
+        var sgpr = Train(latent, folder, "sgpr-30000", largeFile, test, "sgpr", "--inducing", "kmeans:500", "--train-inducing", "false",
+            "--iterations", sgprIterations.ToString(CultureInfo.InvariantCulture));
+        var (peak, faultsAfter) = ChildUsage.Read();
+        Console.WriteLine($"SGPR process [{Word2VecBrownWorkload.Load()}]: peak resident memory {peak:F0} MiB, {faultsAfter - faultsBefore:N0} minor page faults");
         var exact = Train(latent, folder, "gpr-subset", subset, test, "gpr");
         Console.WriteLine($"| model | training points | whole process | test RMSE | test NLPD |");
         Console.WriteLine($"|---|---|---|---|---|");
-        Console.WriteLine($"| SGPR, M = 500, {sgprIterations} L-BFGS iterations at most | {LargeCount:N0} | {sgpr.Seconds:F1} s (target < 300 s) | {sgpr.Rmse:F4} | {sgpr.Nlpd:F4} |");
+        Console.WriteLine($"| SGPR, M = 500 fixed k-means inputs, {sgprIterations} L-BFGS iterations at most | {LargeCount:N0} | {sgpr.Seconds:F1} s (target < {TargetSgprSeconds} s) | {sgpr.Rmse:F4} | {sgpr.Nlpd:F4} |");
         Console.WriteLine($"| exact GPR on the first 2,000 of them | {SmallCount:N0} | {exact.Seconds:F1} s | {exact.Rmse:F4} | {exact.Nlpd:F4} |");
-        Console.WriteLine($"SGPR on all points is {(sgpr.Nlpd < exact.Nlpd && sgpr.Rmse < exact.Rmse ? "more" : "not more")} accurate than exact GPR on the subset (RMSE and NLPD both lower)");
+        Console.WriteLine($"target SGPR whole process < {TargetSgprSeconds} s: {(sgpr.Seconds < TargetSgprSeconds ? "met" : "not met")}");
+        Console.WriteLine($"target SGPR more accurate than exact GPR on the subset (RMSE and NLPD both lower): {(sgpr.Nlpd < exact.Nlpd && sgpr.Rmse < exact.Rmse ? "met" : "not met")}");
     }
 
     /// <summary>Seeded synthetic points: features uniform on [−1.5, 1.5] and the target of <see cref="Description"/>.</summary>

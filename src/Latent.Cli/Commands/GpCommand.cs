@@ -37,7 +37,7 @@ public sealed class GpCommand : ICliCommand
         var ard = new Option<bool>("--ard") { Description = "one lengthscale per input feature (automatic relevance determination)", DefaultValueFactory = _ => Defaults.Ard };
         var inducing = new Option<string>("--inducing") { Description = "inducing inputs of sgpr and svgp: kmeans:M, every:K or first:M", DefaultValueFactory = _ => Defaults.Inducing };
         inducing.Validators.Add(r => { if (!InducingSpec.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError($"--inducing must be every:K, kmeans:M or first:M, got '{r.GetValueOrDefault<string>()}'"); });
-        var trainInducing = new Option<bool>("--train-inducing") { Description = "let the optimizer move the inducing inputs, on by default (--train-inducing false: keep them fixed)", DefaultValueFactory = _ => Defaults.TrainInducing };
+        var trainInducing = new Option<bool>("--train-inducing") { Description = "let the optimizer move the inducing inputs, on by default (--train-inducing false: keep them fixed, so L-BFGS fits only the kernel and noise; advisable for large N × M)", DefaultValueFactory = _ => Defaults.TrainInducing };
         var optimizer = new Option<string?>("--optimizer") { Description = "optimizer (lbfgs|adam; default lbfgs for gpr and sgpr, adam for svgp)" };
         optimizer.Validators.Add(r => { if (r.GetValueOrDefault<string?>() is { } name && name is not ("lbfgs" or "adam")) r.AddError($"--optimizer must be one of lbfgs, adam, got '{name}'"); });
         var iterations = CliOptions.OptionalCount<int>("--iterations", $"L-BFGS iterations or Adam steps (default {GpRegressorOptions.DefaultLbfgsIterations} for L-BFGS, {GpRegressorOptions.DefaultAdamIterations} for Adam)");

@@ -79,7 +79,8 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
     public override Tensor step(Func<Tensor>? closure = null)
     {
         if (closure is null) throw new ArgumentNullException(nameof(closure), "L-BFGS re-evaluates the loss: step needs a closure");
-        var (first, loss, gradient) = Evaluate(closure);
+        var (loss, gradient) = Evaluate(closure);
+        var first = tensor(loss, float64);
         using var noGrad = no_grad();
         Converged = false;
         for (var iteration = 0; iteration < iterations && !Converged; iteration++)
@@ -105,7 +106,7 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
             for (var halving = 0; halving < LineSearchHalvings && !accepted; halving++)
             {
                 Assign(start + size * direction);
-                using (enable_grad()) (_, trial, trialGradient) = Evaluate(closure);
+                using (enable_grad()) (trial, trialGradient) = Evaluate(closure);
                 accepted = double.IsFinite(trial) && trial <= loss + Armijo * size * slope;
                 if (!accepted) size /= 2;
             }
@@ -157,13 +158,17 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
         return q;
     }
 
-    /// <summary>Runs the closure: the loss tensor it returned, its value, and the flattened gradient (zeros where a parameter got none).</summary>
-    private (Tensor Loss, double Value, Tensor Gradient) Evaluate(Func<Tensor> closure)
+    /// <summary>
+    /// Runs the closure: the value of the loss it returned and the flattened gradient (zeros where a parameter got none). The loss
+    /// tensor is released at once: it holds the evaluation's autograd graph, whose buffers (for a GP, every [M, N] or N × N
+    /// intermediate) would otherwise stay alive through all the evaluations of a step.
+    /// </summary>
+    private (double Value, Tensor Gradient) Evaluate(Func<Tensor> closure)
     {
-        var loss = closure();
-        var value = loss.ToDouble();
+        double value;
+        using (var loss = closure()) value = loss.ToDouble();
         using var noGrad = no_grad();
-        return (loss, value, Flat(optimized.Select(p => p.grad ?? zeros_like(p))));
+        return (value, Flat(optimized.Select(p => p.grad ?? zeros_like(p))));
     }
 
     private static Tensor Flat(IEnumerable<Tensor> tensors) => cat(tensors.Select(t => t.detach().reshape(-1).to(ScalarType.Float64)).ToArray(), 0);

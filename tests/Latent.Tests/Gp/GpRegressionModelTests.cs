@@ -56,6 +56,23 @@ public class GpRegressionModelTests
     }
 
     [Fact]
+    public void SgprBoundAndGradientsDoNotDependOnTheRowBlocks()
+    {
+        using var x = X();
+        using var y = Y();
+        using var z = x.index_select(0, tensor(new long[] { 0, 2, 4 }));
+        using var whole = new Sgpr(new Matern52(1.5, [0.7, 1.3]), x, y, z, noiseVariance: 0.1);
+        using var blocked = new Sgpr(new Matern52(1.5, [0.7, 1.3]), x, y, z, noiseVariance: 0.1, rowsPerBlock: 4);
+        var expected = whole.Elbo();
+        var actual = blocked.Elbo();
+        Assert.Equal(expected.item<double>(), actual.item<double>(), 12);
+        expected.backward();
+        actual.backward();
+        foreach (var (left, right) in whole.parameters().Zip(blocked.parameters()))
+            Assert.True(left.grad!.allclose(right.grad!, rtol: 1e-10, atol: 1e-12), "gradients agree");
+    }
+
+    [Fact]
     public void LbfgsThroughTheTrainerReachesAStationaryPointOfTheMarginalLikelihood()
     {
         using var x = X();

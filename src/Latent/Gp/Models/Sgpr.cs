@@ -18,9 +18,18 @@ public sealed class Sgpr : GpModel
     private readonly Tensor inputs;
     private readonly Tensor targets;
     private readonly double jitter;
+    private readonly long rowsPerBlock;
 
-    /// <summary>Creates the model on training inputs X [N, D] and targets Y [N, L] (float64) with inducing inputs Z [M, D], noise variance σ² and Kuu's jitter.</summary>
-    public Sgpr(Kernel kernel, Tensor X, Tensor Y, Tensor Z, double noiseVariance = 1.0, bool trainInducingInputs = true, MeanFunction? meanFunction = null, double jitter = 1e-6)
+    /// <summary>The largest block of the kernel between the inducing inputs and training rows formed at once: 16 MiB of float64, half glibc's largest mmap threshold.</summary>
+    public const long BlockBytes = 16L << 20;
+
+    /// <summary>
+    /// Creates the model on training inputs X [N, D] and targets Y [N, L] (float64) with inducing inputs Z [M, D], noise variance σ²
+    /// and Kuu's jitter; the N-side products run over blocks of <paramref name="rowsPerBlock"/> training rows (null: as many as fit
+    /// in <see cref="BlockBytes"/>).
+    /// </summary>
+    public Sgpr(Kernel kernel, Tensor X, Tensor Y, Tensor Z, double noiseVariance = 1.0, bool trainInducingInputs = true, MeanFunction? meanFunction = null, double jitter = 1e-6,
+        long? rowsPerBlock = null)
         : base(nameof(Sgpr))
     {
         if (X.dim() != 2 || Y.dim() != 2 || X.shape[0] != Y.shape[0])
@@ -28,10 +37,12 @@ public sealed class Sgpr : GpModel
         if (Z.dim() != 2 || Z.shape[1] != X.shape[1] || Z.shape[0] < 1)
             throw new LatentException($"SGPR: inducing inputs must be [M, {X.shape[1]}], got [{string.Join(", ", Z.shape)}]");
         if (X.isnan().any().item<bool>() || Y.isnan().any().item<bool>()) throw new LatentException("SGPR: training data contain NaN");
+        if (rowsPerBlock is < 1) throw new LatentException($"SGPR: rows per block must be ≥ 1, got {rowsPerBlock}");
         this.kernel = kernel;
         likelihood = new Gaussian(noiseVariance);
         this.meanFunction = meanFunction ?? new ZeroMean();
         this.jitter = jitter;
+        this.rowsPerBlock = rowsPerBlock ?? Math.Max(1, BlockBytes / (sizeof(double) * Z.shape[0]));
         inputs = X.detach().to(float64).clone();
         targets = Y.detach().to(float64).clone();
         inducingInputs = new TorchSharp.Modules.Parameter(Z.detach().to(float64).clone(), requires_grad: trainInducingInputs);
@@ -57,28 +68,30 @@ public sealed class Sgpr : GpModel
     public Tensor TrainingLoss() => -Elbo() / inputs.shape[0];
 
     /// <summary>
-    /// The collapsed bound log N(Y | m, Qff + σ²I) − tr(Kff − Qff) / 2σ² per output, summed over outputs, with Qff = Kfu Kuu⁻¹ Kuf;
-    /// computed through B = I + A Aᵀ, A = L⁻¹ Kuf / σ (GPflow's SGPR.elbo), in O(N M²); NaN (still attached to the parameters)
-    /// where Kuu is not positive definite, so that a line search backs off from such a point instead of stopping.
+    /// The collapsed bound log N(Y | m, Qff + σ²I) − tr(Kff − Qff) / 2σ² per output, summed over outputs, with Qff = Kfu Kuu⁻¹ Kuf
+    /// (GPflow's SGPR.elbo, through B = I + A Aᵀ with A = L⁻¹ Kuf / σ), in O(N M²); NaN (still attached to the parameters) where Kuu
+    /// is not positive definite, so that a line search backs off from such a point instead of stopping.
     /// </summary>
     public Tensor Elbo()
     {
-        if (TryFactors() is not var (a, cholesky, c)) return kernel.K(inducingInputs).sum() * likelihood.VarianceTensor.sum() * double.NaN;
+        // The intermediates are released on return (autograd keeps what backward needs), so that an optimizer evaluating the bound
+        // many times in one step does not hold every evaluation's buffers.
+        using var scope = NewDisposeScope();
+        if (TryFactors() is not var (_, choleskyB, c, traceAAt)) return (kernel.K(inducingInputs).sum() * likelihood.VarianceTensor.sum() * double.NaN).MoveToOuterDisposeScope();
         var n = inputs.shape[0];
         var outputs = targets.shape[1];
         var variance = likelihood.VarianceTensor;
-        var residual = targets - meanFunction.forward(inputs);
-        var traceTerm = 0.5 * outputs * (kernel.Kdiag(inputs).sum() / variance - a.square().sum());
-        return -0.5 * n * outputs * Math.Log(2 * Math.PI) - outputs * cholesky.diagonal().log().sum() - 0.5 * n * outputs * variance.log()
-            - 0.5 * residual.square().sum() / variance + 0.5 * c.square().sum() - traceTerm;
+        var traceTerm = 0.5 * outputs * (kernel.Kdiag(inputs).sum() / variance - traceAAt);
+        return (-0.5 * n * outputs * Math.Log(2 * Math.PI) - outputs * choleskyB.diagonal().log().sum() - 0.5 * n * outputs * variance.log()
+            - 0.5 * ResidualSquares() / variance + 0.5 * c.square().sum() - traceTerm).MoveToOuterDisposeScope();
     }
 
     /// <summary>The latent predictive mean [N*, L] and variance: [N*, L], or covariance [L, N*, N*] when fullCov.</summary>
     public override (Tensor Mean, Tensor Variance) PredictF(Tensor X, bool fullCov = false)
     {
         using var noGrad = no_grad();
-        var (_, choleskyB, c) = TryFactors() ?? throw new LatentException($"SGPR: Kuu is not positive definite with jitter {jitter} (duplicate inducing inputs?)");
-        var kuuCholesky = TryKuuCholesky()!;
+        using var scope = NewDisposeScope();
+        var (kuuCholesky, choleskyB, c, _) = TryFactors() ?? throw new LatentException($"SGPR: Kuu is not positive definite with jitter {jitter} (duplicate inducing inputs?)");
         var first = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, X), upper: false);
         var second = linalg.solve_triangular(choleskyB, first, upper: false);
         var mean = second.transpose(0, 1).matmul(c) + meanFunction.forward(X);
@@ -86,22 +99,52 @@ public sealed class Sgpr : GpModel
         var variance = fullCov
             ? (kernel.K(X) + second.transpose(0, 1).matmul(second) - first.transpose(0, 1).matmul(first)).unsqueeze(0).expand(outputs, -1, -1).clone()
             : (kernel.Kdiag(X) + second.square().sum(0L) - first.square().sum(0L)).unsqueeze(1).expand(-1, outputs).clone();
-        return (mean, variance);
+        return (mean.MoveToOuterDisposeScope(), variance.MoveToOuterDisposeScope());
     }
 
-    /// <summary>A = L⁻¹ Kuf / σ, the Cholesky factor of B = I + A Aᵀ, and c = L_B⁻¹ A (Y − m) / σ; null when a factorisation fails.</summary>
-    private (Tensor A, Tensor CholeskyB, Tensor C)? TryFactors()
+    /// <summary>
+    /// The Cholesky factor L of Kuu, the Cholesky factor of B = I + A Aᵀ, c = L_B⁻¹ A (Y − m) / σ and tr(A Aᵀ), with A = L⁻¹ Kuf / σ;
+    /// null when a factorisation fails. A is never formed: A Aᵀ = L⁻¹ (Kuf Kfu) L⁻ᵀ / σ² and A (Y − m) = L⁻¹ Kuf (Y − m) / σ come
+    /// from the N-side sums of <see cref="DataProducts"/>, so the only O(N M²) work is the one product Kuf Kfu (and its gradient).
+    /// </summary>
+    private (Tensor Cholesky, Tensor CholeskyB, Tensor C, Tensor TraceAAt)? TryFactors()
     {
-        var sigma = likelihood.VarianceTensor.sqrt();
+        var variance = likelihood.VarianceTensor;
         if (TryKuuCholesky() is not { } kuuCholesky) return null;
-        var a = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, inputs), upper: false) / sigma;
+        var (gram, projection) = DataProducts();
+        var left = linalg.solve_triangular(kuuCholesky, gram, upper: false);
+        var aat = linalg.solve_triangular(kuuCholesky, left.transpose(0, 1), upper: false) / variance;
         var m = inducingInputs.shape[0];
-        var b = a.matmul(a.transpose(0, 1)) + eye(m, dtype: float64, device: a.device);
-        var (choleskyB, info) = linalg.cholesky_ex(b, check_errors: false);
+        var (choleskyB, info) = linalg.cholesky_ex(aat + eye(m, dtype: float64, device: aat.device), check_errors: false);
         if (info.any().item<bool>()) return null;
-        var c = linalg.solve_triangular(choleskyB, a.matmul(targets - meanFunction.forward(inputs)), upper: false) / sigma;
-        return (a, choleskyB, c);
+        var c = linalg.solve_triangular(choleskyB, linalg.solve_triangular(kuuCholesky, projection, upper: false), upper: false) / variance;
+        return (kuuCholesky, choleskyB, c, aat.diagonal().sum());
     }
+
+    /// <summary>
+    /// Kuf Kfu [M, M] and Kuf (Y − m) [M, L], summed over blocks of <see cref="rowsPerBlock"/> training rows so that no [M, N] matrix
+    /// is formed: every block's buffers stay under <see cref="BlockBytes"/>, which the allocator reuses from one evaluation to the
+    /// next instead of mapping (and page-faulting) fresh memory for each.
+    /// </summary>
+    private (Tensor Gram, Tensor Projection) DataProducts()
+    {
+        var n = inputs.shape[0];
+        Tensor? gram = null, projection = null;
+        for (long start = 0; start < n; start += rowsPerBlock)
+        {
+            using var block = NewDisposeScope();
+            var length = Math.Min(rowsPerBlock, n - start);
+            var x = inputs.narrow(0, start, length);
+            var kuf = kernel.K(inducingInputs, x);
+            var residual = targets.narrow(0, start, length) - meanFunction.forward(x);
+            gram = (gram is null ? kuf.matmul(kuf.transpose(0, 1)) : gram.addmm(kuf, kuf.transpose(0, 1))).MoveToOuterDisposeScope();
+            projection = (projection is null ? kuf.matmul(residual) : projection.addmm(kuf, residual)).MoveToOuterDisposeScope();
+        }
+        return (gram!, projection!);
+    }
+
+    /// <summary>Σ ‖Y − m‖² over the training data.</summary>
+    private Tensor ResidualSquares() => (targets - meanFunction.forward(inputs)).square().sum();
 
     /// <summary>The lower Cholesky factor of Kuu + jitter · I, or null when it is not positive definite.</summary>
     private Tensor? TryKuuCholesky()
