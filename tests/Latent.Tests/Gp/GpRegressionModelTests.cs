@@ -137,12 +137,16 @@ public class GpRegressionModelTests
         }
     }
 
-    [Fact]
-    public void GprGradientsMatchFiniteDifferencesForEveryParameter()
+    [Theory]
+    [InlineData("matern52+white")]
+    [InlineData("matern32+white")]
+    [InlineData("matern12+white")]
+    [InlineData("rbf+white")]
+    public void GprGradientsMatchFiniteDifferencesForEveryParameter(string spec)
     {
         using var x = X();
         using var y = Y();
-        using var gpr = new Gpr(KernelSpec.Parse("matern52+white", 2, ard: true, lengthscale: 0.8), x, y, noiseVariance: 0.15, new ConstantMean(0.2, -0.1));
+        using var gpr = new Gpr(KernelSpec.Parse(spec, 2, ard: true, lengthscale: 0.8), x, y, noiseVariance: 0.15, new ConstantMean(0.2, -0.1));
         gpr.LogMarginalLikelihood().backward();
         using var noGrad = no_grad();
         var checkedParameters = 0;

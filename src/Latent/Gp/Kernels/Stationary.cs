@@ -48,6 +48,9 @@ public abstract class Stationary : Kernel
     /// <inheritdoc />
     protected override Tensor DiagonalCovariance(Tensor X) => variance.Value.expand(X.shape[0]);
 
+    /// <summary>The smallest r² the distance is taken of (<see cref="Distance"/>).</summary>
+    protected const double MinimumSquaredDistance = 1e-36;
+
     /// <summary>r = √r², with the square root's gradient kept finite at r = 0.</summary>
-    protected static Tensor Distance(Tensor squaredDistance) => squaredDistance.clamp_min(1e-36).sqrt();
+    protected static Tensor Distance(Tensor squaredDistance) => squaredDistance.clamp_min(MinimumSquaredDistance).sqrt_();
 }
