@@ -19,7 +19,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "gp";
 
-    private const int FormatVersion = 2;
+    private const int FormatVersion = ConstrainedParameter.FirstExpStorageVersion;
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly Generator generator;
@@ -124,12 +124,21 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         return run with { Epochs = steps, BatchSize = (int)n, Shuffle = false };
     }
 
-    /// <summary>Refuses exact GPR on more points than memory holds (about four N × N float64 matrices), suggesting sgpr.</summary>
+    /// <summary>The memory exact GPR needs on <paramref name="n"/> training points: about four N × N float64 matrices.</summary>
+    public static double ExactMemoryBytes(long n) => 4.0 * sizeof(double) * n * n;
+
+    /// <summary>The memory this process may use for exact GPR: 80% of what the runtime reports available.</summary>
+    public static double ExactMemoryLimitBytes() => 0.8 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>The largest number of training points exact GPR accepts here (<see cref="ExactMemoryBytes"/> within <see cref="ExactMemoryLimitBytes"/>).</summary>
+    public static long LargestExactCount() => (long)Math.Floor(Math.Sqrt(ExactMemoryLimitBytes() / (4.0 * sizeof(double))));
+
+    /// <summary>Refuses exact GPR on more points than memory holds (<see cref="ExactMemoryBytes"/>), suggesting sgpr.</summary>
     private static void CheckExactFits(long n, string source)
     {
-        var needed = 4.0 * 8 * n * n;
+        var needed = ExactMemoryBytes(n);
         var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > 0.8 * available)
+        if (needed > ExactMemoryLimitBytes())
             throw new LatentException($"{source}: exact GPR on {n} points needs about {needed / (1 << 30):F1} GiB ({n}×{n} float64 matrices), more than the {available / (1 << 30):F1} GiB available; use --model sgpr");
     }
 
@@ -303,6 +312,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         };
         regressor.likelihood = regressor.model.Likelihood;
         ModelFolder.LoadInto(directory, regressor.model);
+        if (config.StoredVersion < ConstrainedParameter.FirstExpStorageVersion) ConstrainedParameter.ConvertSoftplusStorage(regressor.model);
         return regressor;
     }
 
