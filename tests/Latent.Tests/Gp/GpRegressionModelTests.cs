@@ -90,6 +90,15 @@ public class GpRegressionModelTests
     }
 
     [Fact]
+    public void LargestExactCountIsTheLastNWhoseFourFloat64MatricesFitTheMemoryLimit()
+    {
+        Assert.Equal(4.0 * 8 * 3000 * 3000, GpRegressor.ExactMemoryBytes(3000));
+        var largest = GpRegressor.LargestExactCount();
+        Assert.True(GpRegressor.ExactMemoryBytes(largest) <= GpRegressor.ExactMemoryLimitBytes(), $"N = {largest} fits");
+        Assert.True(GpRegressor.ExactMemoryBytes(largest + 1) > GpRegressor.ExactMemoryLimitBytes(), $"N = {largest + 1} does not");
+    }
+
+    [Fact]
     public void LbfgsThroughTheTrainerReachesAStationaryPointOfTheMarginalLikelihood()
     {
         using var x = X();
