@@ -201,8 +201,8 @@ public sealed class GpRegressionChapter : ITourChapter
         foreach (var model in Models) header.AddRange([$"{model.ToUpperInvariant()} time", $"{model.ToUpperInvariant()} test NLPD"]);
         context.Report.Heading("Time and test NLPD as N grows", 3)
             .Paragraph($"The same curve with N = {rows[0].Count:N0} to {rows[^1].Count:N0} training points (the same {TestCount} test points), each model fitted as above. " +
-                $"Exact GPR runs up to N = {exactLimit:N0} here to keep the tour short: its time grows as N³ and its memory as N² (about four N × N float64 matrices, " +
-                $"{F(GpRegressor.ExactMemoryBytes(rows[^1].Count) / (1 << 20), "N0")} MiB at N = {rows[^1].Count:N0}); on this machine memory would stop it at N ≈ {largestExact:N0}, " +
+                $"Exact GPR runs up to N = {exactLimit:N0} here to keep the tour short: its time grows as N³ and its memory as N² (its measured peak is about {F(GpRegressor.ExactPeakMatrices, "0")} N × N float64 matrices, " +
+                $"{F(GpRegressor.ExactMemoryBytes(rows[^1].Count) / (1 << 30), "0.0")} GiB at N = {rows[^1].Count:N0}); on this machine memory would stop it at N ≈ {largestExact:N0}, " +
                 "where `latent gp train --model gpr` refuses the data, says how much memory it would need and suggests `--model sgpr`.")
             .Image(figure, "Left: training time (seconds, log scale) against N. Right: test NLPD (nats per point) against N.")
             .Table(header, rows.Select(r => (IReadOnlyList<string>)[$"{r.Count:N0}", .. r.Fits.SelectMany(f => new[] { Cell(f, "time"), Cell(f, "nlpd") })]))
