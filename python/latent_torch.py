@@ -174,6 +174,11 @@ def _softplus(x):
     return np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
 
 
+def _positive(config, raw):
+    """A GP folder's positive parameter from its stored value: exp(raw) from format version 3 on, softplus(raw) before."""
+    return np.exp(raw) if config.get("format_version", 1) >= 3 else _softplus(raw)
+
+
 def _mlp_vae_config(folder):
     """The config of a "vae" folder with the unconditional mlp architecture (the one rebuilt here); any other is a ValueError."""
     config = read_config(folder, "vae")
@@ -290,7 +295,7 @@ def word2vec_vectors(folder):
 
 def svgp_arrays(folder):
     """
-    The arrays of an "svgp" folder (float64), with positive hyperparameters mapped through softplus as the model uses them:
+    The arrays of an "svgp" folder (float64), with positive hyperparameters mapped through exp (softplus before format version 3) as the model uses them:
       "Z" [M, D] inducing inputs; "q_mu" [M, C] variational mean (whitened coordinates when options.whiten);
       "q_sqrt" [C, M, M] lower-triangular Cholesky factors of S, or [M, C] diagonal square roots when options.q_diagonal;
       "kernel_spec": the config's spec (e.g. "matern52+white": "+" sums terms, "*" multiplies factors, parts numbered in order);
@@ -302,12 +307,12 @@ def svgp_arrays(folder):
     w = read_weights(folder)
     options = config["training"]["options"]
     q_sqrt = w["qSqrt.unconstrained"]
-    q_sqrt = _softplus(q_sqrt) if options["q_diagonal"] else np.tril(q_sqrt)
+    q_sqrt = _positive(config, q_sqrt) if options["q_diagonal"] else np.tril(q_sqrt)
     kernel = {}
     for key, value in w.items():
         if key.startswith("kernel."):
             name = key[len("kernel."):]
-            kernel[name.replace(".unconstrained", "")] = _softplus(value) if name.endswith(".unconstrained") else value
+            kernel[name.replace(".unconstrained", "")] = _positive(config, value) if name.endswith(".unconstrained") else value
     return {
         "Z": w["inducingInputs"], "q_mu": w["qMean"], "q_sqrt": q_sqrt, "kernel_spec": options["kernel"], "kernel": kernel,
         "whiten": options["whiten"], "likelihood": options["likelihood"], "standardization": read_standardization(config),
@@ -317,12 +322,12 @@ def svgp_arrays(folder):
 _STATIONARY = ("se", "rbf", "matern12", "matern32", "matern52")
 
 
-def _kernel_tree(spec, weights, prefix="kernel."):
-    """The kernel a spec such as "matern52+white" or "se*linear+constant" builds (KernelSpec.Parse), with its softplus'd values."""
+def _kernel_tree(config, spec, weights, prefix="kernel."):
+    """The kernel a spec such as "matern52+white" or "se*linear+constant" builds (KernelSpec.Parse), with its positive values."""
     def single(name, p):
         name = name.strip().lower()
-        variance = _softplus(weights[p + "variance.unconstrained"])[0]
-        lengthscales = _softplus(weights[p + "lengthscales.unconstrained"]) if name in _STATIONARY else None
+        variance = _positive(config, weights[p + "variance.unconstrained"])[0]
+        lengthscales = _positive(config, weights[p + "lengthscales.unconstrained"]) if name in _STATIONARY else None
         return (name, variance, lengthscales)
 
     def term(text, p):
@@ -372,7 +377,7 @@ def numpy_svgp_predict_f(folder, x, jitter=1e-6):
         raise NotImplementedError("deskewed SVGP inputs: deskew the images as Latent does before calling numpy_svgp_predict_f")
     w = read_weights(folder)
     options = config["training"]["options"]
-    kernel = _kernel_tree(options["kernel"], w)
+    kernel = _kernel_tree(config, options["kernel"], w)
     X = np.asarray(x, dtype=np.float32).reshape(len(x), -1).astype(np.float64)
     Z, q_mu = w["inducingInputs"], w["qMean"]
     L = np.linalg.cholesky(_kernel(kernel, Z) + jitter * np.eye(Z.shape[0]))
@@ -382,7 +387,7 @@ def numpy_svgp_predict_f(folder, x, jitter=1e-6):
         A = np.linalg.solve(L.T, A)
     mean = A.T @ q_mu
     if options["q_diagonal"]:
-        variance = variance[:, None] + (A * A).T @ _softplus(w["qSqrt.unconstrained"]) ** 2
+        variance = variance[:, None] + (A * A).T @ _positive(config, w["qSqrt.unconstrained"]) ** 2
     else:
         sqrt_a = np.transpose(np.tril(w["qSqrt.unconstrained"]), (0, 2, 1)) @ A
         variance = variance[:, None] + (sqrt_a ** 2).sum(1).T

@@ -3,7 +3,7 @@ namespace Latent.Gp;
 /// <summary>How a <see cref="ConstrainedParameter"/> maps its unconstrained storage to its value.</summary>
 public enum Constraint
 {
-    /// <summary>value = softplus(unconstrained) = log(1 + exp(unconstrained)), elementwise positive.</summary>
+    /// <summary>value = exp(unconstrained), elementwise positive (the optimiser works on log values, as scikit-learn's does).</summary>
     Positive,
 
     /// <summary>value = the lower triangle of the unconstrained matrices (a Cholesky factor).</summary>
@@ -18,6 +18,9 @@ public enum Constraint
 public sealed class ConstrainedParameter : nn.Module
 {
     private readonly TorchSharp.Modules.Parameter unconstrained;
+
+    /// <summary>The first format version of the GP model folders whose positive parameters are stored as log values; earlier ones stored softplus⁻¹ of the value.</summary>
+    public const int FirstExpStorageVersion = 3;
 
     private ConstrainedParameter(Tensor storage, Constraint constraint) : base(nameof(ConstrainedParameter))
     {
@@ -82,7 +85,7 @@ public sealed class ConstrainedParameter : nn.Module
     {
         if (unconstrained.grad is not { } gradient) return null;
         using var noGrad = no_grad();
-        return Constraint == Constraint.Positive ? gradient / sigmoid(unconstrained) : torch.tril(gradient);
+        return Constraint == Constraint.Positive ? gradient / unconstrained.exp() : torch.tril(gradient);
     }
 
     /// <summary>Sets the parameter so that its value is <paramref name="value"/> (same shape; positive for a positive parameter, the lower triangle is kept otherwise).</summary>
@@ -94,6 +97,21 @@ public sealed class ConstrainedParameter : nn.Module
         if (Constraint == Constraint.Positive) CheckPositive(converted, "a positive parameter");
         using var storage = Constraint == Constraint.Positive ? Gp.Positive.InverseOf(converted) : torch.tril(converted);
         unconstrained.copy_(storage);
+    }
+
+    /// <summary>
+    /// Rewrites the positive parameters of <paramref name="model"/>, loaded from a folder of a format version before
+    /// <see cref="FirstExpStorageVersion"/> (stored as softplus⁻¹ of the value), as log values, so that they keep their values.
+    /// </summary>
+    public static void ConvertSoftplusStorage(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        foreach (var parameter in model.modules().OfType<ConstrainedParameter>().Where(p => p.Constraint == Constraint.Positive))
+        {
+            using var value = Gp.Positive.FromSoftplus(parameter.unconstrained);
+            using var storage = Gp.Positive.InverseOf(value);
+            parameter.unconstrained.copy_(storage);
+        }
     }
 
     private static void CheckPositive(Tensor value, string what)

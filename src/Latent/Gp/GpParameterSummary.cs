@@ -16,7 +16,7 @@ public sealed record GpParameterRow(string Name, long[] Shape, string Transform,
 
 /// <summary>
 /// A GP model's parameters as GPflow's print_summary lists them: every constrained parameter under its module path with its
-/// transform (softplus, lower-triangular) and constrained value, and every plain parameter (inducing inputs, q(u)'s mean) as identity.
+/// transform (exp, lower-triangular) and constrained value, and every plain parameter (inducing inputs, q(u)'s mean) as identity.
 /// </summary>
 public sealed record GpParameterSummary(IReadOnlyList<GpParameterRow> Rows)
 {
@@ -31,7 +31,7 @@ public sealed record GpParameterSummary(IReadOnlyList<GpParameterRow> Rows)
             if (constrained.TryGetValue(name, out var owner))
             {
                 var (path, value) = owner;
-                rows.Add(new GpParameterRow(path, value.Shape, value.Constraint == Constraint.Positive ? "softplus" : "lower-triangular", parameter.requires_grad, value.Values));
+                rows.Add(new GpParameterRow(path, value.Shape, value.Constraint == Constraint.Positive ? "exp" : "lower-triangular", parameter.requires_grad, value.Values));
             }
             else
             {

@@ -19,7 +19,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "gp";
 
-    private const int FormatVersion = 2;
+    private const int FormatVersion = ConstrainedParameter.FirstExpStorageVersion;
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly Generator generator;
@@ -131,12 +131,21 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
     /// </summary>
     public const double ExactPeakMatrices = 160;
 
-    /// <summary>Refuses exact GPR on more points than memory holds (<see cref="ExactPeakMatrices"/> N × N float64 matrices), suggesting sgpr.</summary>
+    /// <summary>The peak memory exact GPR training needs on <paramref name="n"/> training points (<see cref="ExactPeakMatrices"/> N × N float64 matrices).</summary>
+    public static double ExactMemoryBytes(long n) => ExactPeakMatrices * sizeof(double) * n * n;
+
+    /// <summary>The memory this process may use for exact GPR: 80% of what the runtime reports available.</summary>
+    public static double ExactMemoryLimitBytes() => 0.8 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>The largest number of training points exact GPR accepts here (<see cref="ExactMemoryBytes"/> within <see cref="ExactMemoryLimitBytes"/>).</summary>
+    public static long LargestExactCount() => (long)Math.Floor(Math.Sqrt(ExactMemoryLimitBytes() / (ExactPeakMatrices * sizeof(double))));
+
+    /// <summary>Refuses exact GPR on more points than memory holds (<see cref="ExactMemoryBytes"/>), suggesting sgpr.</summary>
     private static void CheckExactFits(long n, string source)
     {
-        var needed = ExactPeakMatrices * 8 * n * n;
+        var needed = ExactMemoryBytes(n);
         var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > 0.8 * available)
+        if (needed > ExactMemoryLimitBytes())
             throw new LatentException($"{source}: exact GPR on {n} points needs about {needed / (1 << 30):F1} GiB at its peak, more than the {available / (1 << 30):F1} GiB available; use --model sgpr");
     }
 
@@ -310,6 +319,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         };
         regressor.likelihood = regressor.model.Likelihood;
         ModelFolder.LoadInto(directory, regressor.model);
+        if (config.StoredVersion < ConstrainedParameter.FirstExpStorageVersion) ConstrainedParameter.ConvertSoftplusStorage(regressor.model);
         return regressor;
     }
 

@@ -15,7 +15,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
     /// <summary>The model kind written to config.json.</summary>
     public const string Kind = "svgp";
 
-    private const int FormatVersion = 2;
+    private const int FormatVersion = ConstrainedParameter.FirstExpStorageVersion;
     private const int MedianSampleSize = 500;
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -214,6 +214,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64, device: classifier.Device);
         classifier.model = classifier.Build(placeholder, config.Architectural<long>("train_count"), 1.0);
         ModelFolder.LoadInto(directory, classifier.model);
+        if (config.StoredVersion < ConstrainedParameter.FirstExpStorageVersion) ConstrainedParameter.ConvertSoftplusStorage(classifier.model);
         return classifier;
     }
 

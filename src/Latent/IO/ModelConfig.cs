@@ -22,6 +22,9 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
     /// <summary>Where this config was read from (for messages), or "config.json" for one made in memory.</summary>
     public string Source { get; init; } = ModelFolder.ConfigFile;
 
+    /// <summary>The format version the folder was written with (at most <see cref="FormatVersion"/>; a family converts what an older one stored differently).</summary>
+    public int StoredVersion { get; init; }
+
     private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The options in <see cref="TrainingRecord.Options"/> as <typeparamref name="T"/> (read with <paramref name="json"/>), or a one-line error naming the file.</summary>
@@ -110,7 +113,8 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
 
     /// <summary>
     /// Reads a config document from <paramref name="source"/> that must hold a <paramref name="kind"/> model of <paramref name="formatVersion"/>;
-    /// a version-1 document (written before this layout) is converted first. Anything else is a one-line error naming the file.
+    /// a version-1 document (written before this layout) is converted first, a later older version is read as it is (its version kept in
+    /// <see cref="StoredVersion"/>). Anything else is a one-line error naming the file.
     /// </summary>
     public static ModelConfig FromJson(JsonObject document, string kind, int formatVersion, string source)
     {
@@ -118,7 +122,7 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
         if (foundKind != kind) throw new LatentException($"{Path.GetDirectoryName(source)}: holds a '{foundKind}' model, not a '{kind}' model");
         var version = ModelFolder.Read<int>(document, "format_version", source);
         if (version == 1 && formatVersion >= FirstUnifiedVersion) document = FromVersion1(document);
-        else if (version != formatVersion)
+        else if (version < FirstUnifiedVersion || version > formatVersion)
             throw new LatentException(version > formatVersion
                 ? $"{Path.GetDirectoryName(source)}: model format version {version} comes from a newer Latent; this version ({TrainingRecord.CurrentVersion}) reads versions 1 to {formatVersion}"
                 : $"{Path.GetDirectoryName(source)}: model format version {version}; this version of Latent reads versions 1 to {formatVersion}");
@@ -144,7 +148,7 @@ public sealed record ModelConfig(string Kind, int FormatVersion, JsonObject Arch
             if (!CommonTrainingKeys.Contains(key)) facts[key] = value?.DeepClone();
         var record = new TrainingRecord(options.DeepClone(), training["seed"] is null ? 0 : ModelFolder.Read<long>(training, "seed", source),
             ModelFolder.ReadOptional<string>(training, "latent_version", source) ?? "unknown", finishedAt, trainedOn, facts.Count > 0 ? facts : null);
-        return new ModelConfig(kind, formatVersion, (JsonObject)architecture.DeepClone(), description, record) { Source = source };
+        return new ModelConfig(kind, formatVersion, (JsonObject)architecture.DeepClone(), description, record) { Source = source, StoredVersion = version };
     }
 
     /// <summary>Keys of a version-1 config that move into "training" and "data"; every other key moves into "architecture".</summary>

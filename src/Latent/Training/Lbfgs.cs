@@ -90,25 +90,14 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
                 Converged = true;
                 break;
             }
-            var direction = Direction(gradient);
-            var slope = gradient.dot(direction).ToDouble();
-            if (!(slope < 0))
-            {
-                ClearHistory();
-                direction = -gradient;
-                slope = -gradient.dot(gradient).ToDouble();
-            }
             var start = Flat(optimized.Select(p => (Tensor)p));
-            var size = history.Count == 0 ? Math.Min(1.0, 1.0 / gradient.abs().sum().ToDouble()) * learningRate : learningRate;
-            double trial = double.NaN;
-            Tensor? trialGradient = null;
-            var accepted = false;
-            for (var halving = 0; halving < LineSearchHalvings && !accepted; halving++)
+            var (accepted, direction, size, trial, trialGradient) = Search(closure, start, loss, gradient, Direction(gradient));
+            if (!accepted && history.Count > 0)
             {
-                Assign(start + size * direction);
-                using (enable_grad()) (trial, trialGradient) = Evaluate(closure);
-                accepted = double.IsFinite(trial) && trial <= loss + Armijo * size * slope;
-                if (!accepted) size /= 2;
+                // scipy's L-BFGS-B does the same: a quasi-Newton direction built from stale curvature pairs can find no step (at a
+                // boundary where the loss turns NaN, say) while steepest descent still can, so the memory is dropped and the search rerun.
+                ClearHistory();
+                (accepted, direction, size, trial, trialGradient) = Search(closure, start, loss, gradient, -gradient);
             }
             if (!accepted)
             {
@@ -133,6 +122,34 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
             (loss, gradient) = (trial, trialGradient!);
         }
         return first;
+    }
+
+    /// <summary>
+    /// The backtracking line search from <paramref name="start"/> along <paramref name="direction"/> (steepest descent instead when it
+    /// is not a descent direction): the first of the trial steps, halved up to 30 times, that is finite and meets the Armijo condition.
+    /// Returns whether one was found, the direction searched, the step, and the loss and gradient there (the parameters are left there).
+    /// </summary>
+    private (bool Accepted, Tensor Direction, double Size, double Loss, Tensor? Gradient) Search(Func<Tensor> closure, Tensor start, double loss, Tensor gradient,
+        Tensor direction)
+    {
+        var slope = gradient.dot(direction).ToDouble();
+        if (!(slope < 0))
+        {
+            ClearHistory();
+            direction = -gradient;
+            slope = -gradient.dot(gradient).ToDouble();
+        }
+        var size = history.Count == 0 ? Math.Min(1.0, 1.0 / gradient.abs().sum().ToDouble()) * learningRate : learningRate;
+        for (var halving = 0; halving < LineSearchHalvings; halving++, size /= 2)
+        {
+            Assign(start + size * direction);
+            double trial;
+            Tensor trialGradient;
+            using (enable_grad()) (trial, trialGradient) = Evaluate(closure);
+            if (double.IsFinite(trial) && trial <= loss + Armijo * size * slope) return (true, direction, size, trial, trialGradient);
+            trialGradient.Dispose();
+        }
+        return (false, direction, 0, double.NaN, null);
     }
 
     /// <summary>−H∇ by the two-loop recursion over the stored curvature pairs, starting from the scaled identity γI with γ = sᵀy / yᵀy of the newest pair.</summary>
@@ -171,7 +188,8 @@ public sealed class Lbfgs : OptimizerHelper, optim.ILearningRateController
         return (value, Flat(optimized.Select(p => p.grad ?? zeros_like(p))));
     }
 
-    private static Tensor Flat(IEnumerable<Tensor> tensors) => cat(tensors.Select(t => t.detach().reshape(-1).to(ScalarType.Float64)).ToArray(), 0);
+    /// <summary>The tensors flattened into one new float64 vector (a copy, never a view, even of a single float64 tensor).</summary>
+    private static Tensor Flat(IEnumerable<Tensor> tensors) => cat(tensors.Select(t => t.detach().reshape(-1).to(ScalarType.Float64).clone()).ToArray(), 0);
 
     private void Assign(Tensor flat)
     {

@@ -58,7 +58,7 @@ public class GpCommandTests : IDisposable
         var model = Path.Combine(trained, "model");
         using (var loaded = GpRegressor.Load(model))
             Assert.Equal(File.ReadAllText(Path.Combine(trained, "parameters.txt")), loaded.Summary().ToText());
-        Assert.Contains("softplus", File.ReadAllText(Path.Combine(trained, "parameters.txt")));
+        Assert.Contains("exp", File.ReadAllText(Path.Combine(trained, "parameters.txt")));
 
         var evaluated = Path.Combine(root, "eval");
         Succeeds("gp", "eval", "--model", model, "--data", train, "--test-data", test, "--out", evaluated);

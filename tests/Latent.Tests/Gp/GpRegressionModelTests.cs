@@ -74,6 +74,32 @@ public class GpRegressionModelTests
     }
 
     [Fact]
+    public void SgprBoundStaysFiniteAndBelowTheMarginalLikelihoodWhenKuuIsIllConditioned()
+    {
+        // Long lengthscales and a large variance (where exact GPR's optimum lies on smooth data) make Kuu nearly singular: its smallest
+        // eigenvalue is the jitter, 1e-6, beside a largest of about 1e8.
+        using var generator = new Generator(3);
+        using var x = rand(new long[] { 400, 3 }, dtype: float64, generator: generator) * 3 - 1.5;
+        using var y = (2 * x[.., 0..1]).sin() + 0.5 * x[.., 1..2].square() + 0.1 * randn(new long[] { 400, 1 }, dtype: float64, generator: generator);
+        using var z = x[..60];
+        using var sgpr = new Sgpr(new Matern52(2e6, [70.0, 300.0, 5000.0]), x, y, z, noiseVariance: 0.0075);
+        using var gpr = new Gpr(new Matern52(2e6, [70.0, 300.0, 5000.0]), x, y, noiseVariance: 0.0075);
+        var bound = sgpr.Elbo().item<double>();
+        var exact = gpr.LogMarginalLikelihood().item<double>();
+        Assert.True(double.IsFinite(bound) && bound <= exact + 1e-6 * Math.Abs(exact), $"bound {bound}, log marginal likelihood {exact}");
+        Assert.True(bound > exact - 0.05 * Math.Abs(exact), $"60 inducing points on a smooth function bound it closely: {bound} vs {exact}");
+    }
+
+    [Fact]
+    public void LargestExactCountIsTheLastNWhosePeakMemoryFitsTheLimit()
+    {
+        Assert.Equal(160.0 * 8 * 3000 * 3000, GpRegressor.ExactMemoryBytes(3000));
+        var largest = GpRegressor.LargestExactCount();
+        Assert.True(GpRegressor.ExactMemoryBytes(largest) <= GpRegressor.ExactMemoryLimitBytes(), $"N = {largest} fits");
+        Assert.True(GpRegressor.ExactMemoryBytes(largest + 1) > GpRegressor.ExactMemoryLimitBytes(), $"N = {largest + 1} does not");
+    }
+
+    [Fact]
     public void LbfgsThroughTheTrainerReachesAStationaryPointOfTheMarginalLikelihood()
     {
         using var x = X();

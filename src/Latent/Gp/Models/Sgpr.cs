@@ -104,43 +104,41 @@ public sealed class Sgpr : GpModel
 
     /// <summary>
     /// The Cholesky factor L of Kuu, the Cholesky factor of B = I + A Aᵀ, c = L_B⁻¹ A (Y − m) / σ and tr(A Aᵀ), with A = L⁻¹ Kuf / σ;
-    /// null when a factorisation fails. A is never formed: A Aᵀ = L⁻¹ (Kuf Kfu) L⁻ᵀ / σ² and A (Y − m) = L⁻¹ Kuf (Y − m) / σ come
-    /// from the N-side sums of <see cref="DataProducts"/>, so the only O(N M²) work is the one product Kuf Kfu (and its gradient).
+    /// null when a factorisation fails. A Aᵀ and A (Y − m) are summed over row blocks of A (<see cref="DataProducts"/>), so that A Aᵀ is
+    /// a Gram matrix of the computed A and B stays positive definite however ill-conditioned Kuu is (forming L⁻¹ (Kuf Kfu) L⁻ᵀ instead
+    /// amplifies rounding by 1/λmin(Kuu) and makes B indefinite when the kernel's lengthscales are long).
     /// </summary>
     private (Tensor Cholesky, Tensor CholeskyB, Tensor C, Tensor TraceAAt)? TryFactors()
     {
-        var variance = likelihood.VarianceTensor;
         if (TryKuuCholesky() is not { } kuuCholesky) return null;
-        var (gram, projection) = DataProducts();
-        var left = linalg.solve_triangular(kuuCholesky, gram, upper: false);
-        var aat = linalg.solve_triangular(kuuCholesky, left.transpose(0, 1), upper: false) / variance;
+        var (aat, projection) = DataProducts(kuuCholesky, likelihood.VarianceTensor.sqrt());
         var m = inducingInputs.shape[0];
         var (choleskyB, info) = linalg.cholesky_ex(aat + eye(m, dtype: float64, device: aat.device), check_errors: false);
         if (info.any().item<bool>()) return null;
-        var c = linalg.solve_triangular(choleskyB, linalg.solve_triangular(kuuCholesky, projection, upper: false), upper: false) / variance;
+        var c = linalg.solve_triangular(choleskyB, projection, upper: false) / likelihood.VarianceTensor.sqrt();
         return (kuuCholesky, choleskyB, c, aat.diagonal().sum());
     }
 
     /// <summary>
-    /// Kuf Kfu [M, M] and Kuf (Y − m) [M, L], summed over blocks of <see cref="rowsPerBlock"/> training rows so that no [M, N] matrix
-    /// is formed: every block's buffers stay under <see cref="BlockBytes"/>, which the allocator reuses from one evaluation to the
-    /// next instead of mapping (and page-faulting) fresh memory for each.
+    /// A Aᵀ [M, M] and A (Y − m) [M, L] with A = L⁻¹ Kuf / σ, summed over blocks of <see cref="rowsPerBlock"/> training rows so that no
+    /// [M, N] matrix is formed: every block's buffers stay under <see cref="BlockBytes"/>, which the allocator reuses from one evaluation
+    /// to the next instead of mapping (and page-faulting) fresh memory for each.
     /// </summary>
-    private (Tensor Gram, Tensor Projection) DataProducts()
+    private (Tensor AAt, Tensor Projection) DataProducts(Tensor kuuCholesky, Tensor noiseScale)
     {
         var n = inputs.shape[0];
-        Tensor? gram = null, projection = null;
+        Tensor? aat = null, projection = null;
         for (long start = 0; start < n; start += rowsPerBlock)
         {
             using var block = NewDisposeScope();
             var length = Math.Min(rowsPerBlock, n - start);
             var x = inputs.narrow(0, start, length);
-            var kuf = kernel.K(inducingInputs, x);
+            var a = linalg.solve_triangular(kuuCholesky, kernel.K(inducingInputs, x), upper: false) / noiseScale;
             var residual = targets.narrow(0, start, length) - meanFunction.forward(x);
-            gram = (gram is null ? kuf.matmul(kuf.transpose(0, 1)) : gram.addmm(kuf, kuf.transpose(0, 1))).MoveToOuterDisposeScope();
-            projection = (projection is null ? kuf.matmul(residual) : projection.addmm(kuf, residual)).MoveToOuterDisposeScope();
+            aat = (aat is null ? a.matmul(a.transpose(0, 1)) : aat.addmm(a, a.transpose(0, 1))).MoveToOuterDisposeScope();
+            projection = (projection is null ? a.matmul(residual) : projection.addmm(a, residual)).MoveToOuterDisposeScope();
         }
-        return (gram!, projection!);
+        return (aat!, projection!);
     }
 
     /// <summary>Σ ‖Y − m‖² over the training data.</summary>
