@@ -136,9 +136,9 @@ public class GpCommandTests : IDisposable
     [Fact]
     public void ExactGprOnMorePointsThanMemoryHoldsIsRefusedWithTheMemoryItNeedsAndSgprSuggested()
     {
-        // Exact GPR needs about four N × N float64 matrices; pick N just past 80% of the memory this process may use.
+        // Pick N just past 80% of the memory this process may use at exact GPR's measured peak.
         var available = (double)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var n = (int)Math.Sqrt(0.8 * available / 32) + 2000;
+        var n = (int)Math.Sqrt(0.8 * available / (8 * GpRegressor.ExactPeakMatrices)) + 2000;
         var path = Path.Combine(root, "large.csv");
         File.WriteAllLines(path, Enumerable.Range(0, n).Select(i => FormattableString.Invariant($"{i * 1e-4},{Math.Sin(i * 1e-3)}")).Prepend("x,y"));
         var (code, error) = CliRunner.Run("gp", "train", "--data", path, "--test-fraction", "0.01", "--out", Path.Combine(root, "large"));

@@ -1,5 +1,6 @@
 using Latent.Gp;
 using Latent.Gp.Kernels;
+using Latent.Gp.MeanFunctions;
 using Latent.Gp.Models;
 using Latent.Training;
 using static TorchSharp.torch;
@@ -134,5 +135,35 @@ public class GpRegressionModelTests
                 Assert.True(Math.Abs((up - down) / (2 * h) - analytic[i]) < 1e-5 * Math.Max(1, Math.Abs(analytic[i])), $"{name}[{i}]: finite difference {(up - down) / (2 * h)}, autograd {analytic[i]}");
             }
         }
+    }
+
+    [Fact]
+    public void GprGradientsMatchFiniteDifferencesForEveryParameter()
+    {
+        using var x = X();
+        using var y = Y();
+        using var gpr = new Gpr(KernelSpec.Parse("matern52+white", 2, ard: true, lengthscale: 0.8), x, y, noiseVariance: 0.15, new ConstantMean(0.2, -0.1));
+        gpr.LogMarginalLikelihood().backward();
+        using var noGrad = no_grad();
+        var checkedParameters = 0;
+        foreach (var (name, parameter) in gpr.named_parameters())
+        {
+            var analytic = parameter.grad!.reshape(-1).data<double>().ToArray();
+            var flat = parameter.view(-1);
+            for (var i = 0; i < flat.shape[0]; i++)
+            {
+                const double h = 1e-6;
+                var original = flat[i].item<double>();
+                flat[i] = original + h;
+                var up = gpr.LogMarginalLikelihood().item<double>();
+                flat[i] = original - h;
+                var down = gpr.LogMarginalLikelihood().item<double>();
+                flat[i] = original;
+                Assert.True(Math.Abs((up - down) / (2 * h) - analytic[i]) < 1e-5 * Math.Max(1, Math.Abs(analytic[i])), $"{name}[{i}]: finite difference {(up - down) / (2 * h)}, autograd {analytic[i]}");
+                checkedParameters++;
+            }
+        }
+        // kernel variance, two lengthscales, white variance, the noise variance and the two outputs' constant means
+        Assert.Equal(7, checkedParameters);
     }
 }
