@@ -10,6 +10,9 @@ public static class NegativeSampling
     public const float MaxExp = 6f;
 
     private const int TableSize = 1000;
+
+    /// <summary>Targets per step whose dot products fit the step's stack buffer (more take a heap array).</summary>
+    private const int MaxStackTargets = 32;
     private static readonly float[] SigmoidTable = Enumerable.Range(0, TableSize)
         .Select(i => (float)(1 / (1 + Math.Exp(-((i / (double)TableSize) * 2 - 1) * MaxExp)))).ToArray();
 
@@ -29,14 +32,18 @@ public static class NegativeSampling
     /// <summary>
     /// The output half of <see cref="Step"/>: updates the target rows uₜ and adds Σₜ gₜ·uₜ (the input's step, −rate·∂L/∂v) to
     /// <paramref name="inputGradient"/> without touching the input row, which may be a hidden vector formed from several rows.
+    /// All the dot products are taken first, so that the target rows are fetched from memory together rather than one after
+    /// another; a noise word drawn twice has its dot product taken again after its first update, as in word2vec.c's sequential loop.
     /// </summary>
     public static void Accumulate(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
     {
+        Span<float> dots = targets.Length <= MaxStackTargets ? stackalloc float[MaxStackTargets] : new float[targets.Length];
+        for (int d = 0; d < targets.Length; d++) dots[d] = VectorMath.Dot(input, inputOffset, output, targets[d] * stride, stride);
         for (int d = 0; d < targets.Length; d++)
         {
             int outputOffset = targets[d] * stride;
             float label = d == 0 ? 1f : 0f;
-            float f = VectorMath.Dot(input, inputOffset, output, outputOffset, stride);
+            float f = d > 1 && targets[1..d].Contains(targets[d]) ? VectorMath.Dot(input, inputOffset, output, outputOffset, stride) : dots[d];
             float g;
             if (f >= MaxExp) g = (label - 1) * rate;
             else if (f < -MaxExp) g = label * rate;

@@ -91,6 +91,22 @@ public static class VectorMath
             Vector.StoreUnsafe(Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref rx, (nuint)i), Vector.LoadUnsafe(ref ry, (nuint)i)), ref ry, (nuint)i);
     }
 
+    /// <summary>x[i] *= alpha over the first padded row of <paramref name="x"/> (<paramref name="stride"/> floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Scale(float alpha, float[] x, int stride)
+    {
+        Check(x, 0, stride);
+        ref float rx = ref MemoryMarshal.GetArrayDataReference(x);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a512 = Vector512.Create(alpha);
+            for (int i = 0; i < stride; i += 16) Vector512.StoreUnsafe(a512 * Vector512.LoadUnsafe(ref rx, (nuint)i), ref rx, (nuint)i);
+            return;
+        }
+        var a = new Vector<float>(alpha);
+        for (int i = 0; i < stride; i += Vector<float>.Count) Vector.StoreUnsafe(a * Vector.LoadUnsafe(ref rx, (nuint)i), ref rx, (nuint)i);
+    }
+
     /// <summary>
     /// Both halves of one skip-gram target's update in a single pass over the rows: g[i] += alpha · u[i] with the old u, then
     /// u[i] += alpha · v[i]; the same arithmetic as <see cref="Axpy"/> into g followed by <see cref="Axpy"/> into u.

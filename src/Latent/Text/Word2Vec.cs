@@ -115,7 +115,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         if (resume) run.Load(checkpointPath!, input, output);
         long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, sample)));
+        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, sample)), output);
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
         Training = Training.Finished(Corpus.ProvenanceOf(tokens, tokens.Count));
         return this;
@@ -218,10 +218,14 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     /// <see cref="Word2VecOptions.Negative"/> noise words drawn by a generator seeded with <paramref name="seed"/>, or hierarchical
     /// softmax's exact −log p(word | context); <paramref name="stop"/> is checked every 4096 positions (<see cref="PhaseInterruptedException"/>).
     /// </summary>
-    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed, CancellationToken stop = default) => WithSteps(new HeldOut(this, Vocabulary.Encode(tokens), seed, stop));
+    public double HeldOutLoss(IEnumerable<string> tokens, ulong seed, CancellationToken stop = default) => LossUnder(input, output, Vocabulary.Encode(tokens), seed, stop);
+
+    /// <summary>The held-out loss of the encoded <paramref name="corpus"/> under the given padded input vectors and output weights (the model's own, or a snapshot's).</summary>
+    private double LossUnder(float[] inputWeights, float[] outputWeights, int[] corpus, ulong seed, CancellationToken stop) =>
+        WithSteps(new HeldOut(this, inputWeights, corpus, seed, stop), outputWeights);
 
     /// <summary>The held-out loss with the steps as type arguments: every position's full window, one generator for the noise words.</summary>
-    private double HeldOutLoss<TContext, TOutput>(TContext context, TOutput output, int[] corpus, ulong seed, CancellationToken stop)
+    private double HeldOutLoss<TContext, TOutput>(TContext context, TOutput output, float[] inputWeights, int[] corpus, ulong seed, CancellationToken stop)
         where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
         var random = new LinearCongruentialRandom(seed);
@@ -231,7 +235,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         for (int p = 0; p < corpus.Length; p++)
         {
             if (p % 4096 == 0) PhaseInterruptedException.ThrowIf(stop, "the held-out loss");
-            context.Loss(ref output, input, Stride, corpus, p, Math.Max(0, p - Options.Window), Math.Min(corpus.Length - 1, p + Options.Window), ref random, hidden, ref total, ref predictions);
+            context.Loss(ref output, inputWeights, Stride, corpus, p, Math.Max(0, p - Options.Window), Math.Min(corpus.Length - 1, p + Options.Window), ref random, hidden, ref total, ref predictions);
         }
         if (predictions == 0) throw new LatentException("held-out text has no pair of in-vocabulary words");
         return total / predictions;
@@ -254,15 +258,15 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         TResult Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep;
     }
 
-    /// <summary>The one place the options' model and loss choose the struct steps.</summary>
-    private TResult WithSteps<TResult>(IStepsUser<TResult> user) => Options.Architecture == Word2VecArchitecture.Cbow
-        ? WithOutput(new CbowContext(Options.CbowMean), user)
-        : WithOutput(new SkipGramContext(), user);
+    /// <summary>The one place the options' model and loss choose the struct steps, whose output step works on <paramref name="outputWeights"/>.</summary>
+    private TResult WithSteps<TResult>(IStepsUser<TResult> user, float[] outputWeights) => Options.Architecture == Word2VecArchitecture.Cbow
+        ? WithOutput(new CbowContext(Options.CbowMean), user, outputWeights)
+        : WithOutput(new SkipGramContext(), user, outputWeights);
 
-    /// <summary>The second half of <see cref="WithSteps{TResult}"/>: the options' loss chooses the output step, one per thread over the shared weights.</summary>
-    private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user) where TContext : struct, IContextStep
+    /// <summary>The second half of <see cref="WithSteps{TResult}"/>: the options' loss chooses the output step, one per thread over the shared <paramref name="weights"/>.</summary>
+    private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user, float[] weights) where TContext : struct, IContextStep
     {
-        var (weights, stride) = (output, Stride);
+        int stride = Stride;
         if (Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax)
         {
             var huffman = Tree;
@@ -273,7 +277,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     }
 
     /// <summary>Training as a steps user.</summary>
-    private sealed class TrainingRun(Word2Vec model, int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop, Action<int>? epochDone)
+    private sealed class TrainingRun(Word2Vec model, int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath, CancellationToken stop, Func<int, Action<Word2VecSnapshot>>? epochDone)
         : IStepsUser<bool>
     {
         /// <inheritdoc />
@@ -285,38 +289,48 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
     }
 
     /// <summary>The held-out loss as a steps user.</summary>
-    private sealed class HeldOut(Word2Vec model, int[] corpus, ulong seed, CancellationToken stop) : IStepsUser<double>
+    private sealed class HeldOut(Word2Vec model, float[] input, int[] corpus, ulong seed, CancellationToken stop) : IStepsUser<double>
     {
         /// <inheritdoc />
         public double Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep =>
-            model.HeldOutLoss(context, output(), corpus, seed, stop);
+            model.HeldOutLoss(context, output(), input, corpus, seed, stop);
     }
 
     /// <summary>Words of the corpus, from its start, on which the run log's loss is measured after every epoch.</summary>
     public const int LoggedLossTokens = 10_000;
 
-    /// <summary>What the workers' meeting after epoch E (1-based) writes to <paramref name="log"/>: words per second during that epoch and the loss on <paramref name="sample"/>.</summary>
-    private Action<int> EpochLogger(RunLog log, Word2VecRun run, IReadOnlyList<string> sample)
+    /// <summary>
+    /// What the workers' meeting after epoch E (1-based) measures, the words per second during that epoch, and what is then written to
+    /// <paramref name="log"/> while the workers train on: those words per second and the loss on <paramref name="sample"/> under the
+    /// weights of the snapshot taken at the meeting.
+    /// </summary>
+    private Func<int, Action<Word2VecSnapshot>> EpochLogger(RunLog log, Word2VecRun run, IReadOnlyList<string> sample)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long before = run.Processed;
+        var encoded = Vocabulary.Encode(sample);
         return epoch =>
         {
             long words = run.Processed + run.Workers.Sum(w => w.SinceUpdate);
-            log.Scalar("train/words_per_second", (words - before) / clock.Elapsed.TotalSeconds, epoch);
-            log.Scalar("train/loss", HeldOutLoss(sample, RunSeed), epoch);
+            double perSecond = (words - before) / clock.Elapsed.TotalSeconds;
             before = words;
             clock.Restart();
+            return snapshot =>
+            {
+                log.Scalar("train/words_per_second", perSecond, epoch);
+                log.Scalar("train/loss", LossUnder(snapshot.Input, snapshot.Output, encoded, RunSeed, CancellationToken.None), epoch);
+            };
         };
     }
 
     /// <summary>
     /// Trains with one worker per thread over its own slice of the corpus, each epoch after epoch from where <paramref name="run"/>
     /// says it stands; with a checkpoint path or a stop token the workers meet at a barrier after every epoch (or when stopped),
-    /// where the checkpoint is written and <paramref name="epochDone"/> hears of each finished epoch.
+    /// where the weights are copied and <paramref name="epochDone"/> hears of each finished epoch; the checkpoint and the work
+    /// <paramref name="epochDone"/> returns are done on that copy by another thread while the workers train on.
     /// </summary>
     private void Run<TContext, TOutput>(TContext context, Func<TOutput> createOutput, int[] corpus, Word2VecRun run, Action<double>? progress, string? checkpointPath,
-        CancellationToken stop, Action<int>? epochDone)
+        CancellationToken stop, Func<int, Action<Word2VecSnapshot>>? epochDone)
         where TContext : struct, IContextStep where TOutput : struct, IOutputStep
     {
         int epochsDone = run.Workers.Min(w => w.Epoch);
@@ -324,19 +338,25 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         long totalWork = (long)Options.Epochs * corpus.Length + 1;
         bool halted = false;
         Exception? checkpointFailure = null;
-        // The threads meet only to take the checkpoint's copy; it is written while they train on (the previous write awaited first).
+        // The threads meet only to take a copy of the weights; the checkpoint is written and the epoch's log computed from it while
+        // they train on (the previous copy's work awaited first, since the next copy reuses its buffers).
         var writing = Task.CompletedTask;
         using var barrier = new Barrier(Options.Threads, _ =>
         {
             try
             {
-                if (checkpointPath is not null)
+                int finished = run.Workers.Min(w => w.Epoch);
+                var afterEpoch = finished > epochsDone ? epochDone?.Invoke(epochsDone = finished) : null;
+                if (checkpointPath is not null || afterEpoch is not null)
                 {
                     writing.GetAwaiter().GetResult();
-                    var write = run.Snapshot(input, output);
-                    writing = Task.Run(() => write(checkpointPath));
+                    var snapshot = run.Snapshot(input, output);
+                    writing = Task.Run(() =>
+                    {
+                        if (checkpointPath is not null) snapshot.Write(checkpointPath);
+                        afterEpoch?.Invoke(snapshot);
+                    });
                 }
-                if (run.Workers.Min(w => w.Epoch) > epochsDone) epochDone?.Invoke(epochsDone = run.Workers.Min(w => w.Epoch));
                 halted = stop.IsCancellationRequested && run.Workers.Any(w => w.Epoch < Options.Epochs);
             }
             catch (Exception e)

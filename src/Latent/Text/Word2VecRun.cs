@@ -57,16 +57,19 @@ internal sealed class Word2VecRun
         ((int)((long)corpusLength * thread / options.Threads), (int)((long)corpusLength * (thread + 1) / options.Threads));
 
     /// <summary>Writes the run's state and the padded <paramref name="input"/> vectors and <paramref name="output"/> weights to <paramref name="path"/> atomically.</summary>
-    public void Save(string path, float[] input, float[] output) => Snapshot(input, output).Invoke(path);
+    public void Save(string path, float[] input, float[] output) => Snapshot(input, output).Write(path);
 
     /// <summary>
-    /// The checkpoint of the run as it stands now, with copies of <paramref name="input"/> and <paramref name="output"/>, as an action
-    /// that writes it to a path atomically: training may go on while another thread writes it.
+    /// The checkpoint of the run as it stands now: the workers' state and copies of <paramref name="input"/> and <paramref name="output"/>,
+    /// taken into buffers that this run keeps for its next snapshot (so that no memory is freshly faulted in after the first). Training
+    /// may go on while another thread writes it or reads its weights, until the next snapshot is taken.
     /// </summary>
-    public Action<string> Snapshot(float[] input, float[] output)
+    public Word2VecSnapshot Snapshot(float[] input, float[] output)
     {
-        var bytes = new MemoryStream(sizeof(float) * (input.Length + output.Length) + 1024);
-        using (var writer = new BinaryWriter(bytes, Encoding.UTF8, leaveOpen: true))
+        if (snapshot is null || snapshot.Input.Length != input.Length || snapshot.Output.Length != output.Length)
+            snapshot = new Word2VecSnapshot(new float[input.Length], new float[output.Length]);
+        var header = new MemoryStream();
+        using (var writer = new BinaryWriter(header, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
             writer.Write(Signature(input.Length, output.Length));
@@ -79,11 +82,14 @@ internal sealed class Word2VecRun
                 writer.Write(worker.Alpha);
                 writer.Write(worker.SinceUpdate);
             }
-            writer.Write(MemoryMarshal.AsBytes(input.AsSpan()));
-            writer.Write(MemoryMarshal.AsBytes(output.AsSpan()));
         }
-        return path => AtomicFile.WriteStream(path, stream => stream.Write(bytes.GetBuffer(), 0, (int)bytes.Length));
+        snapshot.Header = header.ToArray();
+        input.CopyTo(snapshot.Input, 0);
+        output.CopyTo(snapshot.Output, 0);
+        return snapshot;
     }
+
+    private Word2VecSnapshot? snapshot;
 
     /// <summary>Restores the run's state and the vectors from a checkpoint written by <see cref="Save"/> for this run; anything else is a one-line error naming the file.</summary>
     public void Load(string path, float[] input, float[] output)
@@ -129,4 +135,25 @@ internal sealed class Word2VecRun
     /// <summary>What a checkpoint must match to resume this run: the corpus, vocabulary and settings that decide the vectors.</summary>
     private string Signature(int inputLength, int outputLength) => string.Create(CultureInfo.InvariantCulture,
         $"{options.Model} with {options.Loss}{(options.Architecture == Word2VecArchitecture.Cbow ? options.CbowMean ? " (mean)" : " (sum)" : "")}, corpus {corpusLength} words, vectors {inputLength}+{outputLength} floats, {options.Dimensions} dimensions, {options.Threads} threads, {options.Epochs} epochs, window {options.Window}, negative {options.Negative}, sample {options.Sample}, alpha {options.Alpha}, seed {options.Seed}");
+}
+
+/// <summary>A word2vec checkpoint taken between epochs (see <see cref="Word2VecRun.Snapshot"/>): the run's state and copies of the weights.</summary>
+internal sealed class Word2VecSnapshot(float[] input, float[] output)
+{
+    /// <summary>The padded input vectors as they stood.</summary>
+    public float[] Input { get; } = input;
+
+    /// <summary>The padded output weights as they stood.</summary>
+    public float[] Output { get; } = output;
+
+    /// <summary>The checkpoint's header: magic, run signature, words processed and every worker's state.</summary>
+    public byte[] Header { get; set; } = [];
+
+    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically.</summary>
+    public void Write(string path) => AtomicFile.WriteStream(path, stream =>
+    {
+        stream.Write(Header);
+        stream.Write(MemoryMarshal.AsBytes(Input.AsSpan()));
+        stream.Write(MemoryMarshal.AsBytes(Output.AsSpan()));
+    });
 }

@@ -115,11 +115,7 @@ internal readonly struct CbowContext(bool mean) : IContextStep
         if (!Hidden(input, stride, sentence, position, from, to, hidden)) return;
         Array.Clear(gradient, 0, stride);
         output.Step(hidden, 0, sentence[position], rate, gradient, ref random);
-        if (!mean)
-        {
-            float share = 1f / (to - from);
-            for (int i = 0; i < stride; i++) gradient[i] *= share;
-        }
+        if (!mean) VectorMath.Scale(1f / (to - from), gradient, stride);
         for (int c = from; c <= to; c++)
             if (c != position) VectorMath.Axpy(1f, gradient, 0, input, sentence[c] * stride, stride);
     }
@@ -140,11 +136,7 @@ internal readonly struct CbowContext(bool mean) : IContextStep
         Array.Clear(hidden, 0, stride);
         for (int c = from; c <= to; c++)
             if (c != position) VectorMath.Axpy(1f, input, sentence[c] * stride, hidden, 0, stride);
-        if (mean)
-        {
-            float scale = 1f / (to - from);
-            for (int i = 0; i < stride; i++) hidden[i] *= scale;
-        }
+        if (mean) VectorMath.Scale(1f / (to - from), hidden, stride);
         return true;
     }
 }

@@ -1,4 +1,6 @@
+using Latent.Tests.Training;
 using Latent.Text;
+using Latent.Training;
 
 namespace Latent.Tests.Text;
 
@@ -29,6 +31,34 @@ public class Word2VecTests
         Assert.True(vectors.Cosine("car", "road") > vectors.Cosine("car", "dog") + 0.3);
         double trained = model.HeldOutLoss(TopicCorpus().Take(3000), 3);
         Assert.True(trained < 0.8 * 6 * Math.Log(2), $"held-out loss {trained} is not below a random model's");
+    }
+
+    [Theory]
+    [InlineData("skipgram", "negative")]
+    [InlineData("cbow", "hierarchical")]
+    public void TheRunLogScoresEachEpochOnTheWeightsAsTheyStoodAtItsEnd(string architecture, string loss)
+    {
+        var directory = Directory.CreateTempSubdirectory("latent-w2v-log-").FullName;
+        try
+        {
+            var options = new Word2VecOptions { Model = architecture, Loss = loss, Dimensions = 16, Epochs = 2, Sample = 0, Threads = 1, MaxSentenceLength = 30, Seed = 5 };
+            var tokens = TopicCorpus();
+            var log = RunLog.Open(directory, RunLogOptions.Default)!;
+            var model = new Word2Vec(options).Fit(tokens, checkpointPath: Path.Combine(directory, "checkpoint.bin"), log: log);
+            var scalars = TensorBoardEvents.ReadDirectory(log.Directory);
+            var losses = scalars.Where(s => s.Tag == "train/loss").ToList();
+            Assert.Equal([1L, 2L], losses.Select(s => s.Step));
+            Assert.Equal([1L, 2L], scalars.Where(s => s.Tag == "train/words_per_second").Select(s => s.Step));
+            // Scored while the next epoch trains on, from the copy taken at the epoch's end: the last one is the trained model's own loss.
+            Assert.Equal((float)model.HeldOutLoss(tokens.Take(Word2Vec.LoggedLossTokens), 6), losses[1].Value);
+            Assert.True(losses[1].Value < losses[0].Value, $"the loss went from {losses[0].Value} to {losses[1].Value}");
+            var resumed = new Word2Vec(options).Fit(tokens, checkpointPath: Path.Combine(directory, "checkpoint.bin"), resume: true);
+            Assert.Equal(model.Vectors.Matrix.ToArray(), resumed.Vectors.Matrix.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
