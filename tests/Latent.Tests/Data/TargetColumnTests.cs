@@ -75,8 +75,8 @@ public class TargetColumnTests : TorchTest, IDisposable
         Assert.Equal(train, restored.data<double>().ToArray(), new ToleranceComparer(1e-9));
 
         var description = DataDescription.Of(data, classes: false);
-        var config = new ModelConfig("gp", 1, new JsonObject(), description, TrainingRecord.Untrained(new JsonObject(), 0));
-        var read = ModelConfig.FromJson(JsonNode.Parse(config.ToJson().ToJsonString())!.AsObject(), "gp", 1, "config.json");
+        var config = new ModelConfig("gp", ModelConfig.FirstUnifiedVersion, new JsonObject(), description, TrainingRecord.Untrained(new JsonObject(), 0));
+        var read = ModelConfig.FromJson(JsonNode.Parse(config.ToJson().ToJsonString())!.AsObject(), "gp", ModelConfig.FirstUnifiedVersion, "config.json");
         Assert.Equal(statistics.Mean, read.Data.TargetStandardization!.Mean);
         Assert.Equal(statistics.Scale, read.Data.TargetStandardization.Scale);
         Assert.Equal(new[] { "y" }, read.RequireTargetNames());
