@@ -143,24 +143,7 @@ public class GpRegressionModelTests
         using var y = Y();
         using var z = x.index_select(0, tensor(new long[] { 0, 2, 4 }));
         using var sgpr = new Sgpr(KernelSpec.Parse("rq+periodic", 2, ard: true, lengthscale: 0.9), x, y, z, noiseVariance: 0.2);
-        sgpr.Elbo().backward();
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in sgpr.named_parameters())
-        {
-            var analytic = parameter.grad!.reshape(-1).data<double>().ToArray();
-            var flat = parameter.view(-1);
-            for (var i = 0; i < flat.shape[0]; i++)
-            {
-                const double h = 1e-6;
-                var original = flat[i].item<double>();
-                flat[i] = original + h;
-                var up = sgpr.Elbo().item<double>();
-                flat[i] = original - h;
-                var down = sgpr.Elbo().item<double>();
-                flat[i] = original;
-                Assert.True(Math.Abs((up - down) / (2 * h) - analytic[i]) < 1e-5 * Math.Max(1, Math.Abs(analytic[i])), $"{name}[{i}]: finite difference {(up - down) / (2 * h)}, autograd {analytic[i]}");
-            }
-        }
+        AssertGradientsMatchFiniteDifferences(sgpr, sgpr.Elbo);
     }
 
     [Theory]
@@ -173,10 +156,21 @@ public class GpRegressionModelTests
         using var x = X();
         using var y = Y();
         using var gpr = new Gpr(KernelSpec.Parse(spec, 2, ard: true, lengthscale: 0.8), x, y, noiseVariance: 0.15, new ConstantMean(0.2, -0.1));
-        gpr.LogMarginalLikelihood().backward();
+        var checkedEntries = AssertGradientsMatchFiniteDifferences(gpr, gpr.LogMarginalLikelihood);
+        // kernel variance, two lengthscales, white variance, the noise variance and the two outputs' constant means
+        Assert.Equal(7, checkedEntries);
+    }
+
+    /// <summary>
+    /// Back-propagates <paramref name="objective"/> once and checks every entry of every parameter of <paramref name="model"/> against a
+    /// central finite difference (step 1e-6, relative tolerance 1e-5); returns the number of entries checked.
+    /// </summary>
+    private static int AssertGradientsMatchFiniteDifferences(TorchSharp.torch.nn.Module model, Func<Tensor> objective)
+    {
+        objective().backward();
         using var noGrad = no_grad();
-        var checkedParameters = 0;
-        foreach (var (name, parameter) in gpr.named_parameters())
+        var checkedEntries = 0;
+        foreach (var (name, parameter) in model.named_parameters())
         {
             var analytic = parameter.grad!.reshape(-1).data<double>().ToArray();
             var flat = parameter.view(-1);
@@ -185,15 +179,14 @@ public class GpRegressionModelTests
                 const double h = 1e-6;
                 var original = flat[i].item<double>();
                 flat[i] = original + h;
-                var up = gpr.LogMarginalLikelihood().item<double>();
+                var up = objective().item<double>();
                 flat[i] = original - h;
-                var down = gpr.LogMarginalLikelihood().item<double>();
+                var down = objective().item<double>();
                 flat[i] = original;
                 Assert.True(Math.Abs((up - down) / (2 * h) - analytic[i]) < 1e-5 * Math.Max(1, Math.Abs(analytic[i])), $"{name}[{i}]: finite difference {(up - down) / (2 * h)}, autograd {analytic[i]}");
-                checkedParameters++;
+                checkedEntries++;
             }
         }
-        // kernel variance, two lengthscales, white variance, the noise variance and the two outputs' constant means
-        Assert.Equal(7, checkedParameters);
+        return checkedEntries;
     }
 }
