@@ -80,11 +80,34 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         var curve = model is Svgp svgp
             ? SvgpTraining.Train(svgp, x, y, new SvgpTrainingSettings(Options.IterationCount, Options.BatchSize, Options.Rate), run, progress, log, [generator])
             : new Trainer(model, new OptimizerSettings(Options.OptimizerKind, Options.Rate), WholeData(run, n)) { Progress = progress, Log = log }
-                .Fit(n, _ => model is Gpr gpr ? gpr.TrainingLoss() : ((Sgpr)model).TrainingLoss());
+                .Fit(n, _ => WholeDataLoss(model));
         StepsTaken = curve.Steps.Count;
         Training = Training.Finished(data.Provenance.WithExamples(n));
         return curve;
     }
+
+    /// <summary>
+    /// The training objective per training point after <see cref="Fit"/>: −log p(y) for gpr, minus the collapsed bound for sgpr, and minus
+    /// the ELBO over the whole training part of <paramref name="data"/> (no minibatch, targets prepared as for training) for svgp.
+    /// </summary>
+    public double TrainingLossPerPoint(Dataset data)
+    {
+        using var noGrad = no_grad();
+        if (Model is not Svgp svgp)
+        {
+            using var loss = WholeDataLoss(Model);
+            return loss.item<double>();
+        }
+        var (y, _) = Options.IsMulticlass ? (Labels(data), 1.0) : Targets(data);
+        using var targets = y;
+        using var flat = data.Train.Flat();
+        using var x = flat.to(float64, Device);
+        using var elbo = svgp.Elbo(x, targets);
+        return -elbo.item<double>() / x.shape[0];
+    }
+
+    /// <summary>The whole-data training loss per point of a model that holds its training data (gpr, sgpr).</summary>
+    private static Tensor WholeDataLoss(GpModel model) => model is Gpr gpr ? gpr.TrainingLoss() : ((Sgpr)model).TrainingLoss();
 
     /// <summary>
     /// The training targets [N, L] (float64, standardised when the data carries a target standardisation and the likelihood observes real
