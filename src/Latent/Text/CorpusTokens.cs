@@ -32,8 +32,10 @@ public static class CorpusTokens
         foreach (int id in positions) occurrences[id]++;
         long taggedTokens = Enumerable.Range(0, words.Length).Where(t => slashes[t] > 0 && slashes[t] < raw.Types[t].Length - 1).Sum(t => occurrences[t]);
         var interned = new Interner();
-        // Each raw token's word tokens, by the index of the raw token: the word itself when the corpus is tagged, else the tokenizer's split of it.
-        var split = words.Select(w => taggedTokens * 2 > positions.Count ? [interned.Id(w)] : Tokenizer.Tokenize(w, lowercase: false).Select(t => interned.Id(t)).ToArray()).ToArray();
+        bool tagged = taggedTokens * 2 > positions.Count;
+        // Each raw token's word tokens, by the index of the raw token: its word when the corpus is tagged, else the tokenizer's split of the
+        // whole raw token (so that plain text's "and/or" stays "and", "/", "or").
+        var split = raw.Types.Select((t, i) => tagged ? [interned.Id(words[i])] : Tokenizer.Tokenize(t, lowercase: false).Select(w => interned.Id(w)).ToArray()).ToArray();
         var ids = new int[positions.Sum(id => split[id].Length)];
         int n = 0;
         foreach (int id in positions)

@@ -202,6 +202,17 @@ public sealed class TextCommandsTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void APlainTextTokenWithASlashKeepsBothWordsButATaggedCorpusDropsTheTagAfterTheLastSlash()
+    {
+        var plain = Path.Combine(directory, "plain.txt");
+        File.WriteAllText(plain, "cats and/or dogs 1/2 cup");
+        Assert.Equal(["cats", "and", "/", "or", "dogs", "1", "/", "2", "cup"], CorpusTokens.Load(plain));
+        var tagged = Path.Combine(directory, "tagged.txt");
+        File.WriteAllText(tagged, "the/at cats/nns and/or/cc dogs/nns");
+        Assert.Equal(["the", "cats", "and/or", "dogs"], CorpusTokens.Load(tagged));
+    }
+
+    [Fact]
     public void AUserCorpusSplitsInOrderWithTheLastTestFractionForTestingAndTheValidationFractionBeforeIt()
     {
         var path = Path.Combine(directory, "numbers.txt");
