@@ -59,10 +59,11 @@ internal static class Word2VecProfile
             Targets(i);
             for (int k = 0; k <= settings.Negative; k++) sink += VectorMath.Dot(input, rows[i] * stride, output, targets[k] * stride, stride);
         });
+        var outputRows = new OutputRows(output, stride);
         double step = Time(i =>
         {
             Targets(i);
-            NegativeSampling.Step(input, rows[i] * stride, output, targets, stride, 1e-4f, gradient);
+            NegativeSampling.Step(input, rows[i] * stride, outputRows, targets, stride, 1e-4f, gradient);
         });
         double keep = Time(i => sink += subsampler.Keep(rows[i], ref random) ? 1 : 0);
         double perPair = sample + step;

@@ -15,19 +15,19 @@ public static class HierarchicalSoftmax
     /// |f| ≥ 6; otherwise g = (1 − code − σ(f))·rate, g·uₙ added to <paramref name="hiddenGradient"/>, then uₙ += g·h.
     /// The path's nodes are distinct, so all the dot products are taken first and their rows fetched from memory together.
     /// </summary>
-    public static void Accumulate(float[] hidden, int hiddenOffset, float[] nodes, HuffmanTree tree, int word, int stride, float rate, float[] hiddenGradient)
+    public static void Accumulate(float[] hidden, int hiddenOffset, OutputRows nodes, HuffmanTree tree, int word, int stride, float rate, float[] hiddenGradient)
     {
         var codes = tree.Codes(word);
         var points = tree.Points(word);
         Span<float> dots = codes.Length <= MaxStackPath ? stackalloc float[MaxStackPath] : new float[codes.Length];
-        for (int d = 0; d < codes.Length; d++) dots[d] = VectorMath.Dot(hidden, hiddenOffset, nodes, points[d] * stride, stride);
+        for (int d = 0; d < codes.Length; d++) dots[d] = VectorMath.Dot(hidden, hiddenOffset, nodes.Row(points[d], out int offset), offset, stride);
         for (int d = 0; d < codes.Length; d++)
         {
-            int row = points[d] * stride;
             float f = dots[d];
             if (f <= -NegativeSampling.MaxExp || f >= NegativeSampling.MaxExp) continue;
             float g = (1 - codes[d] - NegativeSampling.TableSigmoid(f)) * rate;
-            VectorMath.AccumulateAndUpdate(g, hidden, hiddenOffset, nodes, row, hiddenGradient, stride);
+            var rows = nodes.Row(points[d], out int row);
+            VectorMath.AccumulateAndUpdate(g, hidden, hiddenOffset, rows, row, hiddenGradient, stride);
         }
     }
 

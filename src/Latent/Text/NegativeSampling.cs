@@ -22,7 +22,7 @@ public static class NegativeSampling
     /// finally v += the accumulated sum. For distinct targets this is v −= rate·∂L/∂v and uₜ −= rate·∂L/∂uₜ (σ from word2vec.c's table,
     /// with its saturation outside ±6).
     /// </summary>
-    public static void Step(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
+    public static void Step(float[] input, int inputOffset, OutputRows output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
     {
         Array.Clear(inputGradient, 0, stride);
         Accumulate(input, inputOffset, output, targets, stride, rate, inputGradient);
@@ -35,20 +35,20 @@ public static class NegativeSampling
     /// All the dot products are taken first, so that the target rows are fetched from memory together rather than one after
     /// another; a noise word drawn twice has its dot product taken again after its first update, as in word2vec.c's sequential loop.
     /// </summary>
-    public static void Accumulate(float[] input, int inputOffset, float[] output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
+    public static void Accumulate(float[] input, int inputOffset, OutputRows output, ReadOnlySpan<int> targets, int stride, float rate, float[] inputGradient)
     {
         Span<float> dots = targets.Length <= MaxStackTargets ? stackalloc float[MaxStackTargets] : new float[targets.Length];
-        for (int d = 0; d < targets.Length; d++) dots[d] = VectorMath.Dot(input, inputOffset, output, targets[d] * stride, stride);
+        for (int d = 0; d < targets.Length; d++) dots[d] = VectorMath.Dot(input, inputOffset, output.Row(targets[d], out int offset), offset, stride);
         for (int d = 0; d < targets.Length; d++)
         {
-            int outputOffset = targets[d] * stride;
+            var rows = output.Row(targets[d], out int outputOffset);
             float label = d == 0 ? 1f : 0f;
-            float f = d > 1 && targets[1..d].Contains(targets[d]) ? VectorMath.Dot(input, inputOffset, output, outputOffset, stride) : dots[d];
+            float f = d > 1 && targets[1..d].Contains(targets[d]) ? VectorMath.Dot(input, inputOffset, rows, outputOffset, stride) : dots[d];
             float g;
             if (f >= MaxExp) g = (label - 1) * rate;
             else if (f < -MaxExp) g = label * rate;
             else g = (label - TableSigmoid(f)) * rate;
-            VectorMath.AccumulateAndUpdate(g, input, inputOffset, output, outputOffset, inputGradient, stride);
+            VectorMath.AccumulateAndUpdate(g, input, inputOffset, rows, outputOffset, inputGradient, stride);
         }
     }
 

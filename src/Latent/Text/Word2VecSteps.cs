@@ -12,10 +12,13 @@ internal interface IOutputStep
 
     /// <summary>The loss of predicting <paramref name="target"/> from h = hidden[offset…], in nats, in double precision.</summary>
     double Loss(float[] hidden, int offset, int target, ref LinearCongruentialRandom random);
+
+    /// <summary>Adds the thread's change to its private output rows to the shared ones (see <see cref="OutputRows.Publish"/>).</summary>
+    void Publish();
 }
 
 /// <summary>Negative sampling: the target's row of syn1neg against <see cref="Word2VecOptions.Negative"/> noise words' rows (unigram^0.75).</summary>
-internal readonly struct NegativeSamplingOutput(float[] output, UnigramTable noise, int negative, int stride) : IOutputStep
+internal readonly struct NegativeSamplingOutput(OutputRows output, UnigramTable noise, int negative, int stride) : IOutputStep
 {
     private readonly int[] targets = new int[negative + 1];
 
@@ -25,7 +28,10 @@ internal readonly struct NegativeSamplingOutput(float[] output, UnigramTable noi
 
     /// <inheritdoc />
     public double Loss(float[] hidden, int offset, int target, ref LinearCongruentialRandom random) =>
-        NegativeSampling.Loss(hidden, offset, output, Targets(target, ref random), stride);
+        NegativeSampling.Loss(hidden, offset, output.Shared, Targets(target, ref random), stride);
+
+    /// <inheritdoc />
+    public void Publish() => output.Publish();
 
     /// <summary>The target followed by the noise words drawn for it (a draw equal to the target is dropped, as word2vec.c does).</summary>
     private ReadOnlySpan<int> Targets(int target, ref LinearCongruentialRandom random)
@@ -42,7 +48,7 @@ internal readonly struct NegativeSamplingOutput(float[] output, UnigramTable noi
 }
 
 /// <summary>Hierarchical softmax: one binary decision per inner node on the target's Huffman path (see <see cref="HierarchicalSoftmax"/>).</summary>
-internal readonly struct HierarchicalSoftmaxOutput(float[] output, HuffmanTree tree, int stride) : IOutputStep
+internal readonly struct HierarchicalSoftmaxOutput(OutputRows output, HuffmanTree tree, int stride) : IOutputStep
 {
     /// <inheritdoc />
     public void Step(float[] hidden, int offset, int target, float rate, float[] gradient, ref LinearCongruentialRandom random) =>
@@ -50,7 +56,10 @@ internal readonly struct HierarchicalSoftmaxOutput(float[] output, HuffmanTree t
 
     /// <inheritdoc />
     public double Loss(float[] hidden, int offset, int target, ref LinearCongruentialRandom random) =>
-        HierarchicalSoftmax.Loss(hidden, offset, output, tree, target, stride);
+        HierarchicalSoftmax.Loss(hidden, offset, output.Shared, tree, target, stride);
+
+    /// <inheritdoc />
+    public void Publish() => output.Publish();
 }
 
 /// <summary>

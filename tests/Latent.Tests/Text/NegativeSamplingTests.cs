@@ -52,7 +52,7 @@ public class NegativeSamplingTests
         const float rate = 1e-3f;
         var before = (float[])output.Clone();
         var beforeInput = (float[])input.Clone();
-        NegativeSampling.Step(input, inputRow * stride, output, targets, stride, rate, new float[stride]);
+        NegativeSampling.Step(input, inputRow * stride, new OutputRows(output, stride), targets, stride, rate, new float[stride]);
         // word2vec.c's σ table has 1000 cells on [−6, 6], so each σ is off by at most ~0.003; the tolerance allows for it.
         for (int i = 0; i < Dimensions; i++)
             Assert.Equal(-inputGradient[i], (input[inputRow * stride + i] - beforeInput[inputRow * stride + i]) / rate, 0.01);

@@ -79,7 +79,7 @@ public sealed class Word2VecModesTests : IDisposable
         const float rate = 1e-3f;
         var before = (float[])nodes.Clone();
         var step = new float[stride];
-        HierarchicalSoftmax.Accumulate(hidden, 0, nodes, tree, 2, stride, rate, step);
+        HierarchicalSoftmax.Accumulate(hidden, 0, new OutputRows(nodes, stride), tree, 2, stride, rate, step);
         // word2vec.c's σ table is off by up to ~0.003 per node; the tolerance allows for it.
         for (int i = 0; i < dimensions; i++) Assert.Equal(-hiddenGradient[i], step[i] / rate, 0.01);
         for (int n = 0; n < 3; n++)
