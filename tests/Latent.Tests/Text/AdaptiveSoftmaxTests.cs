@@ -42,7 +42,7 @@ public sealed class AdaptiveSoftmaxTests : TorchTest
             ["projection.head.weight"] = [5, 16], ["projection.tail.0.0.weight"] = [4, 16], ["projection.tail.0.1.weight"] = [4, 4],
             ["projection.tail.1.0.weight"] = [1, 16], ["projection.tail.1.1.weight"] = [4, 1],
         }, shapes);
-        Assert.Equal([3, 7], model.AdaptiveCutoffs);
+        Assert.Equal([3, 7], Assert.IsType<int[]>(model.AdaptiveCutoffs));
     }
 
     [Fact]
