@@ -68,10 +68,10 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         RunLog? log = null)
     {
         if (model is not null) throw new LatentException("GP: this regressor is already fitted; create a new one");
-        var (y, scale) = Options.IsMulticlass ? (Labels(data), 1.0) : Targets(data);
+        var (x, y, scale, description) = TrainingTensors(data);
+        using var inputs = x;
         using var owned = y;
-        using var flat = data.Train.Flat();
-        using var x = flat.to(float64, Device);
+        Data = description;
         var n = x.shape[0];
         if (Options.ModelKind == GpModelKind.Gpr) CheckExactFits(n, data.Source);
         InitialLengthscale = SvgpClassifier.MedianDistance(x, generator);
@@ -98,12 +98,22 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
             using var loss = WholeDataLoss(Model);
             return loss.item<double>();
         }
-        var (y, _) = Options.IsMulticlass ? (Labels(data), 1.0) : Targets(data);
+        var (x, y, _, _) = TrainingTensors(data);
+        using var inputs = x;
         using var targets = y;
+        using var elbo = svgp.Elbo(inputs, targets);
+        return -elbo.item<double>() / inputs.shape[0];
+    }
+
+    /// <summary>
+    /// The training part of <paramref name="data"/> as the model trains on it: inputs [N, D] (float64, on the model's device), the targets or
+    /// labels with their scale (<see cref="Targets"/>, <see cref="Labels"/>), and the description of the data the model is then fitted to.
+    /// </summary>
+    private (Tensor X, Tensor Y, double Scale, DataDescription Description) TrainingTensors(Dataset data)
+    {
+        var (y, scale, description) = Options.IsMulticlass ? (Labels(data), 1.0, DataDescription.Of(data, classes: true)) : Targets(data);
         using var flat = data.Train.Flat();
-        using var x = flat.to(float64, Device);
-        using var elbo = svgp.Elbo(x, targets);
-        return -elbo.item<double>() / x.shape[0];
+        return (flat.to(float64, Device), y, scale, description);
     }
 
     /// <summary>The whole-data training loss per point of a model that holds its training data (gpr, sgpr).</summary>
@@ -111,10 +121,10 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
 
     /// <summary>
     /// The training targets [N, L] (float64, standardised when the data carries a target standardisation and the likelihood observes real
-    /// values), checked by the likelihood, and their mean variance: the scale the kernel and noise start at (1 for counts and 0/1 targets).
-    /// Sets <see cref="LatentModel.Data"/>.
+    /// values), checked by the likelihood, their mean variance: the scale the kernel and noise start at (1 for counts and 0/1 targets),
+    /// and the data's description with the target standardisation the model is fitted in.
     /// </summary>
-    private (Tensor Y, double Scale) Targets(Dataset data)
+    private (Tensor Y, double Scale, DataDescription Description) Targets(Dataset data)
     {
         var raw = data.Train.RequireTargets($"{data.Source}: GP regression");
         using var probe = ScalarLikelihood.Registry[Options.Likelihood](1.0);
@@ -125,17 +135,15 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
             probe.CheckTargets(y);
             return 0;
         });
-        Data = DataDescription.Of(data, classes: false) with { TargetStandardization = standardization };
         var scale = probe.ObservesRealValues ? y.var(0, unbiased: false).mean().ToDouble() : 1.0;
-        return (y, scale > 1e-12 ? scale : 1.0);
+        return (y, scale > 1e-12 ? scale : 1.0, DataDescription.Of(data, classes: false) with { TargetStandardization = standardization });
     }
 
-    /// <summary>The class labels [N] of a multiclass model's training data (at least two classes); sets <see cref="LatentModel.Data"/>.</summary>
+    /// <summary>The class labels [N] of a multiclass model's training data (at least two classes).</summary>
     private Tensor Labels(Dataset data)
     {
         var labels = data.Train.RequireLabels($"GP classification with the {Options.Likelihood} likelihood").to(Device);
         if (data.ClassCount < 2) throw new LatentException($"{data.Source}: GP classification needs at least two classes, the data has {data.ClassCount}");
-        Data = DataDescription.Of(data, classes: true);
         return labels;
     }
 
