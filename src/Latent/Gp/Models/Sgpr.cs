@@ -111,11 +111,12 @@ public sealed class Sgpr : GpModel
     private (Tensor Cholesky, Tensor CholeskyB, Tensor C, Tensor TraceAAt)? TryFactors()
     {
         if (TryKuuCholesky() is not { } kuuCholesky) return null;
-        var (aat, projection) = DataProducts(kuuCholesky, likelihood.VarianceTensor.sqrt());
+        var noiseScale = likelihood.VarianceTensor.sqrt();
+        var (aat, projection) = DataProducts(kuuCholesky, noiseScale);
         var m = inducingInputs.shape[0];
         var (choleskyB, info) = linalg.cholesky_ex(aat + eye(m, dtype: float64, device: aat.device), check_errors: false);
         if (info.any().item<bool>()) return null;
-        var c = linalg.solve_triangular(choleskyB, projection, upper: false) / likelihood.VarianceTensor.sqrt();
+        var c = linalg.solve_triangular(choleskyB, projection, upper: false) / noiseScale;
         return (kuuCholesky, choleskyB, c, aat.diagonal().sum());
     }
 
