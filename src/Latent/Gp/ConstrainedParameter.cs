@@ -100,11 +100,12 @@ public sealed class ConstrainedParameter : nn.Module
     }
 
     /// <summary>
-    /// Rewrites the positive parameters of <paramref name="model"/>, loaded from a folder of a format version before
-    /// <see cref="FirstExpStorageVersion"/> (stored as softplus⁻¹ of the value), as log values, so that they keep their values.
+    /// Rewrites the positive parameters of <paramref name="model"/>, loaded from a folder of <paramref name="storedVersion"/>, as log values
+    /// when that version is before <see cref="FirstExpStorageVersion"/> (which stored softplus⁻¹ of the value), so that they keep their values.
     /// </summary>
-    public static void ConvertSoftplusStorage(nn.Module model)
+    public static void ConvertSoftplusStorage(nn.Module model, int storedVersion)
     {
+        if (storedVersion >= FirstExpStorageVersion) return;
         using var noGrad = no_grad();
         foreach (var parameter in model.modules().OfType<ConstrainedParameter>().Where(p => p.Constraint == Constraint.Positive))
         {

@@ -350,7 +350,7 @@ public sealed class GpRegressor : ExampleModel, ILatentModel<DataPart>
         };
         regressor.likelihood = regressor.model.Likelihood;
         ModelFolder.LoadInto(directory, regressor.model);
-        if (config.StoredVersion < ConstrainedParameter.FirstExpStorageVersion) ConstrainedParameter.ConvertSoftplusStorage(regressor.model);
+        ConstrainedParameter.ConvertSoftplusStorage(regressor.model, config.StoredVersion);
         return regressor;
     }
 

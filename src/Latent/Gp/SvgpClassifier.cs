@@ -214,7 +214,7 @@ public sealed class SvgpClassifier : ExampleModel, ILatentModel<DataPart>
         using var placeholder = zeros(inducing, classifier.FeatureCount, dtype: float64, device: classifier.Device);
         classifier.model = classifier.Build(placeholder, config.Architectural<long>("train_count"), 1.0);
         ModelFolder.LoadInto(directory, classifier.model);
-        if (config.StoredVersion < ConstrainedParameter.FirstExpStorageVersion) ConstrainedParameter.ConvertSoftplusStorage(classifier.model);
+        ConstrainedParameter.ConvertSoftplusStorage(classifier.model, config.StoredVersion);
         return classifier;
     }
 

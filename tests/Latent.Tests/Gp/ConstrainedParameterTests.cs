@@ -33,7 +33,10 @@ public class ConstrainedParameterTests
             foreach (var parameter in kernel.modules().OfType<ConstrainedParameter>())
                 parameter.Unconstrained.copy_(tensor(parameter.Values.Select(v => Math.Log(Math.Exp(v) - 1)).ToArray(), dtype: float64));
         }
-        ConstrainedParameter.ConvertSoftplusStorage(kernel);
+        ConstrainedParameter.ConvertSoftplusStorage(kernel, ConstrainedParameter.FirstExpStorageVersion);
+        // A folder of the current version is left as it is: its storage is read as a log value.
+        Assert.Equal(Math.Exp(0.3) - 1, kernel.Variance, 12);
+        ConstrainedParameter.ConvertSoftplusStorage(kernel, ConstrainedParameter.FirstExpStorageVersion - 1);
         Assert.Equal(0.3, kernel.Variance, 12);
         // Above 20, softplus was the identity (as the older Latent read it), so 25 comes back to within log(exp(25) − 1) − 25 ≈ −1.4e-11.
         Assert.Equal([25.0, 0.01], kernel.Lengthscales.Select(v => Math.Round(v, 9)));
