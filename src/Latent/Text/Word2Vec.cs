@@ -122,7 +122,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         if (resume) run.Load(checkpointPath!, input, output);
         long before = run.Processed;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, sample)), output);
+        WithSteps(new TrainingRun(this, corpus, run, progress, checkpointPath, stop, log is null ? null : EpochLogger(log, run, sample)), output, Options.Threads > 1 ? PrivateOutputRows : 0);
         WordsPerSecond = (run.Processed - before) / clock.Elapsed.TotalSeconds;
         Training = Training.Finished(Corpus.ProvenanceOf(tokens, tokens.Count));
         return this;
@@ -229,7 +229,7 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
 
     /// <summary>The held-out loss of the encoded <paramref name="corpus"/> under the given padded input vectors and output weights (the model's own, or a snapshot's).</summary>
     private double LossUnder(float[] inputWeights, float[] outputWeights, int[] corpus, ulong seed, CancellationToken stop) =>
-        WithSteps(new HeldOut(this, inputWeights, corpus, seed, stop), outputWeights);
+        WithSteps(new HeldOut(this, inputWeights, corpus, seed, stop), outputWeights, privateRows: 0);
 
     /// <summary>The held-out loss with the steps as type arguments: every position's full window, one generator for the noise words.</summary>
     private double HeldOutLoss<TContext, TOutput>(TContext context, TOutput output, float[] inputWeights, int[] corpus, ulong seed, CancellationToken stop)
@@ -265,15 +265,18 @@ public sealed class Word2Vec : LatentModel, ILatentModel<IReadOnlyList<string>>
         TResult Use<TContext, TOutput>(TContext context, Func<TOutput> output) where TContext : struct, IContextStep where TOutput : struct, IOutputStep;
     }
 
-    /// <summary>The one place the options' model and loss choose the struct steps, whose output step works on <paramref name="outputWeights"/>.</summary>
-    private TResult WithSteps<TResult>(IStepsUser<TResult> user, float[] outputWeights) => Options.Architecture == Word2VecArchitecture.Cbow
-        ? WithOutput(new CbowContext(Options.CbowMean), user, outputWeights)
-        : WithOutput(new SkipGramContext(), user, outputWeights);
+    /// <summary>
+    /// The one place the options' model and loss choose the struct steps, whose output step works on <paramref name="outputWeights"/>,
+    /// each thread's with private copies of up to <paramref name="privateRows"/> of its most shared rows (<see cref="Text.OutputRows"/>).
+    /// </summary>
+    private TResult WithSteps<TResult>(IStepsUser<TResult> user, float[] outputWeights, int privateRows) => Options.Architecture == Word2VecArchitecture.Cbow
+        ? WithOutput(new CbowContext(Options.CbowMean), user, outputWeights, privateRows)
+        : WithOutput(new SkipGramContext(), user, outputWeights, privateRows);
 
     /// <summary>The second half of <see cref="WithSteps{TResult}"/>: the options' loss chooses the output step, one per thread over the shared <paramref name="weights"/>.</summary>
-    private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user, float[] weights) where TContext : struct, IContextStep
+    private TResult WithOutput<TContext, TResult>(TContext context, IStepsUser<TResult> user, float[] weights, int privateRows) where TContext : struct, IContextStep
     {
-        int stride = Stride, rows = OutputRowCount, hot = Options.Threads > 1 ? Math.Min(PrivateOutputRows, rows) : 0;
+        int stride = Stride, rows = OutputRowCount, hot = Math.Min(privateRows, rows);
         if (Options.OutputLoss == Word2VecLoss.HierarchicalSoftmax)
         {
             var huffman = Tree;
