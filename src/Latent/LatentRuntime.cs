@@ -10,7 +10,8 @@ public static class LatentRuntime
     /// <summary>
     /// oneDNN's instruction-set cap. libtorch 2.10's float32 LSTM computes wrong outputs with oneDNN's AVX-512 RNN kernel when the
     /// hidden size is not a multiple of 32 (seen on some AVX-512 CPUs); capping oneDNN at AVX2 before libtorch starts avoids that
-    /// kernel. A value the user set already is kept (set it to ALL to lift the cap).
+    /// kernel, and the language model's LSTM runs through oneDNN. A value the user set already is kept (set it to ALL to lift the cap,
+    /// at the price of that kernel).
     /// </summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 

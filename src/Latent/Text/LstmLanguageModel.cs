@@ -85,7 +85,7 @@ public sealed class LstmLanguageModel : nn.Module<Tensor, (Tensor Hidden, Tensor
         }
         else
         {
-            (output, h, c) = LstmRecurrence.Forward(lstm!, Options.Layers, embedded, state, Options.Dropout, training);
+            (output, h, c) = lstm!.forward(embedded, state);
         }
         using (output) return (dropout.forward(output), (h, c));
     }

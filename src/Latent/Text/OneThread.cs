@@ -1,6 +1,6 @@
 namespace Latent.Text;
 
-/// <summary>Sets libtorch to one thread until disposed (a no-op when it has one already): the recurrences' step-by-step loops run on one thread.</summary>
+/// <summary>Sets libtorch to one thread until disposed (a no-op when it has one already): the GRU's step-by-step loops run on one thread.</summary>
 internal readonly struct OneThread : IDisposable
 {
     private readonly int previous;

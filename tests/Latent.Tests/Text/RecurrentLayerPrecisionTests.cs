@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace Latent.Tests.Text;
 
 /// <summary>
-/// The language model's LSTM and GRU (their own forward and backward passes, in float32) against libtorch's LSTM and GRU in float64 with the
-/// same weights, for sizes across 1–300 (the float32 guard of the recurrent-precision tests, for the layer the language model trains with).
+/// The language model's recurrent layers in float32 (libtorch's LSTM under Latent's oneDNN instruction-set cap, and the GRU's own forward
+/// and backward passes) against libtorch's LSTM and GRU in float64 with the same weights, for sizes across 1–300, including hidden sizes
+/// that are not multiples of 32 (where oneDNN's AVX-512 LSTM kernel is wrong in float32).
 /// </summary>
-public class LstmRecurrenceTests : TorchTest
+public class RecurrentLayerPrecisionTests : TorchTest
 {
     [Theory]
     [InlineData(1, 1)]
@@ -48,6 +49,10 @@ public class LstmRecurrenceTests : TorchTest
         AssertClose(embedding.grad!, model.EmbeddingWeight.grad!, "gradient of the embedding");
         foreach (var (name, value) in reference.named_parameters())
             AssertClose(value.grad!, model.state_dict()[$"lstm.{name}"].grad!, $"gradient of {name}");
+        // Evaluation (no gradients) runs oneDNN's inference kernels, which need the same check.
+        model.eval();
+        using var noGrad = no_grad();
+        AssertClose(expected, model.Hidden(tokens, (h0, c0)).Output, "output in evaluation");
     }
 
     [Theory]
@@ -85,11 +90,13 @@ public class LstmRecurrenceTests : TorchTest
             AssertClose(value.grad!, model.state_dict()[$"gru.{name}"].grad!, $"gradient of {name}");
     }
 
-    [Fact]
-    public void EvaluationWithoutGradientsGivesTheSameOutputsAndKeepsTheThreadCount()
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void EvaluationWithoutGradientsGivesTheSameOutputsAndKeepsTheThreadCount(string cell)
     {
         manual_seed(22);
-        using var model = new LstmLanguageModel(25, new LanguageModelOptions { EmbeddingSize = 16, HiddenSize = 16, Dropout = 0 }, CPU);
+        using var model = new LstmLanguageModel(25, new LanguageModelOptions { Cell = cell, EmbeddingSize = 16, HiddenSize = 16, Dropout = 0 }, CPU);
         var tokens = randint(25, [4, 6]);
         int threads = get_num_threads();
         var (training, _) = model.Hidden(tokens, null);
@@ -100,7 +107,8 @@ public class LstmRecurrenceTests : TorchTest
         var (evaluation, _) = model.Hidden(tokens, null);
         Assert.Equal(threads, get_num_threads());
         Assert.False(evaluation.requires_grad);
-        Assert.True(evaluation.allclose(training.detach(), rtol: 0, atol: 0), "evaluation outputs differ from training outputs without dropout");
+        // oneDNN's LSTM runs other kernels for inference than for training, so the two agree to float32 rounding, not bit for bit.
+        AssertClose(training.detach().to(ScalarType.Float64), evaluation, "evaluation outputs against training outputs without dropout");
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
