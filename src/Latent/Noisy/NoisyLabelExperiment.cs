@@ -146,12 +146,12 @@ public sealed class NoisyLabelExperiment
         Action<EpochRecord>? onEpoch, Action<TrainingProgress>? onProgress, TrainerOptions trainerOptions, int estimateThrough, RunLog? log = null)
     {
         var transitionParameters = network.Noise?.parameters().ToList() ?? [];
-        using var transitionOptimizer = transitionParameters.Count == 0 ? null : optimizer switch
+        using var transitionOptimizer = transitionParameters.Count == 0 ? null : (optimizer switch
         {
-            "adam" => (optim.Optimizer)optim.Adam(transitionParameters, options.TransitionLearningRateFor(optimizer)),
-            "sgd" => optim.SGD(transitionParameters, options.TransitionLearningRateFor(optimizer)),
+            "adam" => OptimizerSettings.Adam(options.TransitionLearningRateFor(optimizer)),
+            "sgd" => OptimizerSettings.Sgd(options.TransitionLearningRateFor(optimizer)),
             _ => throw new LatentException($"optimizer '{optimizer}' for Q: expected auto, adam or sgd"),
-        };
+        }).Create(transitionParameters);
         using var transitionAverage = options.AverageDecay is { } decay && transitionParameters.Count > 0
             ? new ParameterAverage(transitionParameters, decay)
             : null;

@@ -42,7 +42,7 @@ public sealed record OptimizerSettings(OptimizerKind Kind, double LearningRate, 
             OptimizerKind.Sgd => optim.SGD(parameters, LearningRate, weight_decay: WeightDecay),
             OptimizerKind.Momentum => optim.SGD(parameters, LearningRate, momentum: Momentum, weight_decay: WeightDecay),
             OptimizerKind.Lbfgs => new Lbfgs(parameters, LearningRate, LbfgsIterationsPerStep),
-            _ => optim.Adam(parameters, LearningRate, weight_decay: WeightDecay),
+            _ => new FusedOptimizers.Adam(parameters, LearningRate, WeightDecay),
         };
     }
 
