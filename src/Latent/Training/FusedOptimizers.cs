@@ -82,38 +82,42 @@ public static class FusedOptimizers
             var grad = MemoryMarshal.Cast<byte, T>(gradient.bytes).Slice(start, length);
             var mean = MemoryMarshal.Cast<byte, T>(state.exp_avg.bytes).Slice(start, length);
             var square = MemoryMarshal.Cast<byte, T>(state.exp_avg_sq.bytes).Slice(start, length);
-            T beta1 = T.CreateTruncating(coefficients.Beta1), beta2 = T.CreateTruncating(coefficients.Beta2);
-            T keep1 = T.CreateTruncating(1 - coefficients.Beta1), keep2 = T.CreateTruncating(1 - coefficients.Beta2);
-            T decay = T.CreateTruncating(coefficients.WeightDecay), epsilon = T.CreateTruncating(coefficients.Epsilon);
-            T stepSize = T.CreateTruncating(coefficients.StepSize), rootCorrection2 = T.CreateTruncating(coefficients.RootCorrection2);
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            int n = Vector<T>.Count, whole = length - length % n, tail = length - whole;
+            UpdateVectors(theta[..whole], grad[..whole], mean[..whole], square[..whole], coefficients);
+            if (tail == 0) return;
+            // The last partial vector goes through the same arithmetic in zero-padded copies (zeros update to zeros).
+            Span<T> padded = stackalloc T[4 * n];
+            padded.Clear();
+            theta[whole..].CopyTo(padded);
+            grad[whole..].CopyTo(padded[n..]);
+            mean[whole..].CopyTo(padded[(2 * n)..]);
+            square[whole..].CopyTo(padded[(3 * n)..]);
+            UpdateVectors(padded[..n], padded[n..(2 * n)], padded[(2 * n)..(3 * n)], padded[(3 * n)..], coefficients);
+            padded[..tail].CopyTo(theta[whole..]);
+            padded.Slice(2 * n, tail).CopyTo(mean[whole..]);
+            padded.Slice(3 * n, tail).CopyTo(square[whole..]);
+        }
+
+        /// <summary>The update over spans whose length is a multiple of the vector width.</summary>
+        private static void UpdateVectors<T>(Span<T> theta, Span<T> grad, Span<T> mean, Span<T> square, AdamCoefficients coefficients)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var thetaV = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gradV = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var meanV = MemoryMarshal.Cast<T, Vector<T>>(mean);
+            var squareV = MemoryMarshal.Cast<T, Vector<T>>(square);
+            var (beta1, beta2) = (new Vector<T>(T.CreateTruncating(coefficients.Beta1)), new Vector<T>(T.CreateTruncating(coefficients.Beta2)));
+            var (keep1, keep2) = (new Vector<T>(T.CreateTruncating(1 - coefficients.Beta1)), new Vector<T>(T.CreateTruncating(1 - coefficients.Beta2)));
+            var (decay, epsilon) = (new Vector<T>(T.CreateTruncating(coefficients.WeightDecay)), new Vector<T>(T.CreateTruncating(coefficients.Epsilon)));
+            var (stepSize, rootCorrection2) = (new Vector<T>(T.CreateTruncating(coefficients.StepSize)), new Vector<T>(T.CreateTruncating(coefficients.RootCorrection2)));
+            for (int k = 0; k < thetaV.Length; k++)
             {
-                var thetaV = MemoryMarshal.Cast<T, Vector<T>>(theta);
-                var gradV = MemoryMarshal.Cast<T, Vector<T>>(grad);
-                var meanV = MemoryMarshal.Cast<T, Vector<T>>(mean);
-                var squareV = MemoryMarshal.Cast<T, Vector<T>>(square);
-                var (beta1V, beta2V, keep1V, keep2V) = (new Vector<T>(beta1), new Vector<T>(beta2), new Vector<T>(keep1), new Vector<T>(keep2));
-                var (decayV, epsilonV, stepSizeV, rootV) = (new Vector<T>(decay), new Vector<T>(epsilon), new Vector<T>(stepSize), new Vector<T>(rootCorrection2));
-                for (int k = 0; k < thetaV.Length; k++)
-                {
-                    var g = gradV[k] + decayV * thetaV[k];
-                    var m = meanV[k] * beta1V + g * keep1V;
-                    var v = squareV[k] * beta2V + g * g * keep2V;
-                    meanV[k] = m;
-                    squareV[k] = v;
-                    thetaV[k] -= stepSizeV * m / (Vector.SquareRoot(v) / rootV + epsilonV);
-                }
-                i = thetaV.Length * Vector<T>.Count;
-            }
-            for (; i < length; i++)
-            {
-                var g = grad[i] + decay * theta[i];
-                var m = mean[i] * beta1 + g * keep1;
-                var v = square[i] * beta2 + g * g * keep2;
-                mean[i] = m;
-                square[i] = v;
-                theta[i] -= stepSize * m / (T.Sqrt(v) / rootCorrection2 + epsilon);
+                var g = gradV[k] + decay * thetaV[k];
+                var m = meanV[k] * beta1 + g * keep1;
+                var v = squareV[k] * beta2 + g * g * keep2;
+                meanV[k] = m;
+                squareV[k] = v;
+                thetaV[k] -= stepSize * m / (Vector.SquareRoot(v) / rootCorrection2 + epsilon);
             }
         }
 
