@@ -15,8 +15,8 @@ public static class FusedOptimizers
     /// Hand-written because libtorch's fused Adam kernel is not reachable through TorchSharp: with it the batch-128 VAE epoch went from
     /// 1.03–1.05× to 0.88–0.94× the time of a hand-written TorchSharp loop on a 2-core AVX-512 VM (bench: vae-epoch), where TorchSharp's
     /// Adam took a fifth of the step. Any other case (a GPU, another dtype, AMSGrad, maximize, a non-contiguous tensor) runs TorchSharp's
-    /// own step. The class is named Adam because TorchSharp tags saved optimizer
-    /// state with the optimizer class's name: checkpoints written with TorchSharp's Adam load into this one, and the other way round.
+    /// own step. The class is named Adam because TorchSharp tags saved optimizer state with the optimizer class's name: checkpoints
+    /// written with TorchSharp's Adam load into this one, and the other way round.
     /// </summary>
     public sealed class Adam : TorchSharp.Modules.Adam
     {
@@ -54,10 +54,14 @@ public static class FusedOptimizers
             }, closure);
         }
 
-        private static bool Fusable(Parameter parameter) =>
-            parameter.grad is not { } gradient
-            || (parameter.device_type == DeviceType.CPU && parameter.dtype is ScalarType.Float32 or ScalarType.Float64 && gradient.dtype == parameter.dtype
-                && parameter.is_contiguous() && gradient.is_contiguous() && parameter.numel() * parameter.ElementSize <= int.MaxValue);
+        private static bool Fusable(Parameter parameter)
+        {
+            // Each read of .grad makes a new handle; this one is disposed here, as TorchSharp's zero_grad does with its own.
+            using var gradient = parameter.grad;
+            return gradient is null
+                || (parameter.device_type == DeviceType.CPU && parameter.dtype is ScalarType.Float32 or ScalarType.Float64 && gradient.dtype == parameter.dtype
+                    && parameter.is_contiguous() && gradient.is_contiguous() && parameter.numel() * parameter.ElementSize <= int.MaxValue);
+        }
 
         private static void Update<T>(Tensor parameter, Tensor gradient, State state, AdamCoefficients coefficients) where T : unmanaged, IFloatingPointIeee754<T>
         {
